@@ -1,0 +1,163 @@
+//! Input errors: everything that makes tokenscope refuse a file or a flag (exit code 2).
+//!
+//! Findings are what tokenscope *reports about* a valid manifest; input errors are what keeps it
+//! from reading one. They are typed so each carries its own help, and located wherever a
+//! position is known.
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum InputError {
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(input::io), help("check that the path exists and is readable"))]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path} is a directory where a file was expected")]
+    #[diagnostic(code(input::directory))]
+    IsDirectory { path: String },
+
+    #[error("{path} is {size} bytes, over the {limit}-byte limit for this kind of file")]
+    #[diagnostic(
+        code(input::too_large),
+        help("manifests and scope tables are small YAML files; is this the right path?")
+    )]
+    TooLarge { path: String, size: u64, limit: u64 },
+
+    #[error("{path} is not a text file: it holds a NUL byte at line {line}, column {column}")]
+    #[diagnostic(code(input::binary), help("tokenscope reads YAML text files"))]
+    Binary {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+
+    #[error("{path} is not valid UTF-8 (first bad byte at line {line}, column {column})")]
+    #[diagnostic(code(input::encoding), help("save the file as UTF-8"))]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+
+    /// A problem at a known place in a file: YAML syntax, a wrong type, an unknown key.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Located(Box<Located>),
+
+    #[error("no manifests found under {path}")]
+    #[diagnostic(
+        code(input::no_manifests),
+        help(
+            "manifests are named `tokenscope.yaml` or `*.tokenscope.yaml`; pass a file path to audit another name"
+        )
+    )]
+    NoManifests { path: String },
+
+    #[error("unknown {what} `{name}`")]
+    #[diagnostic(code(input::unknown_topic))]
+    Unknown {
+        what: &'static str,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl InputError {
+    /// A located error in `file` at `span`.
+    pub fn at(
+        file: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        InputError::Located(Box::new(Located {
+            message: message.into(),
+            src: file.named(),
+            at: span.source_span(),
+            label: label.into(),
+            help,
+            span,
+            path: file.path.clone(),
+        }))
+    }
+
+    /// The file this error is about, when it is about one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            InputError::Io { path, .. }
+            | InputError::IsDirectory { path }
+            | InputError::TooLarge { path, .. }
+            | InputError::Binary { path, .. }
+            | InputError::NotUtf8 { path, .. }
+            | InputError::NoManifests { path } => Some(path),
+            InputError::Located(located) => Some(&located.path),
+            InputError::Unknown { .. } => None,
+        }
+    }
+
+    /// Line and column, when known, for machine-readable output.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        match self {
+            InputError::Binary { line, column, .. } | InputError::NotUtf8 { line, column, .. } => {
+                Some((*line, *column))
+            }
+            InputError::Located(located) => Some((located.span.line, located.span.column)),
+            _ => None,
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            InputError::Located(located) => Some(located.span),
+            _ => None,
+        }
+    }
+
+    pub fn help_text(&self) -> Option<String> {
+        self.help().map(|h| h.to_string())
+    }
+}
+
+/// "did you mean `x`?" help from a list of candidates (empty list: no help).
+pub fn did_you_mean(candidates: &[String]) -> Option<String> {
+    match candidates {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        many => Some(format!(
+            "did you mean one of: {}?",
+            many.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The details of [`InputError::Located`], boxed to keep results small.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(input::invalid))]
+pub struct Located {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<Arc<str>>,
+    #[label("{label}")]
+    pub at: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+    /// The same position as line/column, for machine-readable output.
+    pub span: Span,
+    pub path: String,
+}

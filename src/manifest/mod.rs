@@ -1,0 +1,9 @@
+//! Manifests: what an integration declares about its tokens, and how its references resolve.
+
+mod model;
+mod parse;
+mod reference;
+
+pub use model::{Entry, EntryList, Ignore, Manifest, Token};
+pub use parse::parse_rule;
+pub use reference::{Resolution, resolve_endpoint, resolve_scope};

@@ -1,0 +1,63 @@
+//! The manifest: an integration's tokens, the scopes each holds and the endpoints each calls.
+//! Every value keeps its span so findings can point at it.
+
+use crate::finding::RuleId;
+use crate::source::{SourceFile, Span};
+use crate::yaml::Text;
+
+#[derive(Debug)]
+pub struct Manifest {
+    pub file: SourceFile,
+    pub integration: Text,
+    pub api: Option<Text>,
+    pub owner: Option<Text>,
+    pub tokens: Vec<Token>,
+}
+
+#[derive(Debug)]
+pub struct Token {
+    pub name: Text,
+    /// `None` when the token declares no `scopes:` key at all (then only `suggest` applies).
+    pub scopes: Option<EntryList>,
+    pub endpoints: Option<EntryList>,
+    pub ignores: Vec<Ignore>,
+}
+
+impl Token {
+    pub fn scope_entries(&self) -> &[Entry] {
+        self.scopes.as_ref().map_or(&[], |l| &l.entries)
+    }
+
+    pub fn endpoint_entries(&self) -> &[Entry] {
+        self.endpoints.as_ref().map_or(&[], |l| &l.entries)
+    }
+}
+
+/// A `scopes:` or `endpoints:` list with the key it hangs from.
+#[derive(Debug)]
+pub struct EntryList {
+    pub key: Text,
+    pub entries: Vec<Entry>,
+    /// The list's value node (empty at the key when the list is empty).
+    pub span: Span,
+}
+
+/// One list entry, short form (`- Manage labels`) or long form (`- scope: …` / `reason: …`).
+#[derive(Debug)]
+pub struct Entry {
+    pub value: Text,
+    pub reason: Option<Text>,
+    /// The whole entry node (for the long form: the mapping).
+    pub span: Span,
+}
+
+/// A manifest `ignore:` entry: silences one rule for this token, optionally for one subject.
+#[derive(Debug)]
+pub struct Ignore {
+    pub rule: RuleId,
+    pub rule_text: Text,
+    pub scope: Option<Text>,
+    pub endpoint: Option<Text>,
+    pub reason: Option<Text>,
+    pub span: Span,
+}

@@ -1,0 +1,237 @@
+//! Input files and the spans that point into them.
+//!
+//! Every diagnostic tokenscope prints points at a byte range of a file the user wrote, so the
+//! file's text travels with the findings (shared, never copied per finding).
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+use serde::Serialize;
+
+use crate::error::InputError;
+
+/// A loaded text file: the path as the user should see it and its full text.
+#[derive(Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: Arc<str>,
+}
+
+impl fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("len", &self.text.len())
+            .finish()
+    }
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Self {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Reads a text file, refusing files over `max_bytes`, binary files and invalid UTF-8 with
+    /// a diagnostic instead of a panic or a silently mangled string.
+    pub fn read(path: &Path, max_bytes: u64) -> Result<Self, InputError> {
+        let display = display_path(path);
+        let io_err = |source: std::io::Error| InputError::Io {
+            path: display.clone(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io_err)?;
+        let meta = file.metadata().map_err(io_err)?;
+        if meta.is_dir() {
+            return Err(InputError::IsDirectory { path: display });
+        }
+        if meta.len() > max_bytes {
+            return Err(InputError::TooLarge {
+                path: display,
+                size: meta.len(),
+                limit: max_bytes,
+            });
+        }
+        // The size can change between stat and read (or lie, for special files): read at most
+        // one byte past the cap so an oversized stream is still refused without reading it all.
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(max_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(InputError::TooLarge {
+                path: display,
+                size: bytes.len() as u64,
+                limit: max_bytes,
+            });
+        }
+        Self::from_bytes(display, bytes)
+    }
+
+    /// Checks that bytes are text (UTF-8, no NUL) and wraps them.
+    pub fn from_bytes(path: String, bytes: Vec<u8>) -> Result<Self, InputError> {
+        if let Some(pos) = memchr_nul(&bytes) {
+            let (line, column) = line_col_lossy(&bytes, pos);
+            return Err(InputError::Binary { path, line, column });
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Self::new(path, text)),
+            Err(err) => {
+                let pos = err.utf8_error().valid_up_to();
+                let (line, column) = line_col_lossy(err.as_bytes(), pos);
+                Err(InputError::NotUtf8 { path, line, column })
+            }
+        }
+    }
+
+    /// The text as a miette source, named after the file.
+    pub fn named(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(self.path.clone(), Arc::clone(&self.text))
+    }
+
+    /// A span from a byte range, with its 1-based line and column (in characters).
+    pub fn span(&self, offset: usize, length: usize) -> Span {
+        let offset = offset.min(self.text.len());
+        let length = length.min(self.text.len() - offset);
+        let (line, column) = line_col(&self.text, offset);
+        Span {
+            offset,
+            length,
+            line,
+            column,
+        }
+    }
+
+    /// The byte offset of a 1-based line and character column (clamped to the text).
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let text: &str = &self.text;
+        let mut start = 0;
+        for _ in 1..line.max(1) {
+            match text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => return text.len(),
+            }
+        }
+        let line_text = &text[start..];
+        let line_end = line_text.find('\n').unwrap_or(line_text.len());
+        line_text[..line_end]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(start + line_end, |(i, _)| start + i)
+    }
+}
+
+/// Where a diagnostic points: byte offset and length in the file, 1-based line and column.
+///
+/// Columns count characters (Unicode scalar values), as editors and SARIF viewers do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub offset: usize,
+    pub length: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Span {
+    pub fn source_span(&self) -> SourceSpan {
+        SourceSpan::new(self.offset.into(), self.length)
+    }
+
+    /// The byte just past the span.
+    pub fn end(&self) -> usize {
+        self.offset + self.length
+    }
+}
+
+/// A path as printed in reports: forward slashes, no leading `./`, so output is the same bytes
+/// on every platform and however the path was typed.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let trimmed = text.trim_start_matches("./");
+    if trimmed.is_empty() {
+        ".".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn line_col_lossy(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_count_lines_and_characters() {
+        let file = SourceFile::new("m.yaml", "a: 1\né: x\n");
+        let span = file.span(9, 1);
+        assert_eq!((span.line, span.column), (2, 4));
+        assert_eq!(file.offset_of(2, 4), 9);
+        assert_eq!(file.offset_of(9, 1), file.text.len());
+    }
+
+    #[test]
+    fn binary_and_invalid_utf8_are_refused_with_a_position() {
+        let err = SourceFile::from_bytes("b".into(), b"a: 1\nb\0".to_vec()).unwrap_err();
+        assert!(matches!(
+            err,
+            InputError::Binary {
+                line: 2,
+                column: 2,
+                ..
+            }
+        ));
+        let err = SourceFile::from_bytes("u".into(), b"a: \xff".to_vec()).unwrap_err();
+        assert!(matches!(
+            err,
+            InputError::NotUtf8 {
+                line: 1,
+                column: 4,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn display_paths_are_stable() {
+        assert_eq!(display_path(Path::new("./a/b.yaml")), "a/b.yaml");
+        assert_eq!(display_path(Path::new(".")), ".");
+    }
+}

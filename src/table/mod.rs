@@ -1,0 +1,127 @@
+//! The scope table: which scopes every endpoint of an API needs.
+
+mod load;
+mod matching;
+mod model;
+
+pub use load::METHODS;
+pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
+pub use model::{
+    Area, AreaId, Endpoint, EndpointId, Evidence, Risk, Scope, ScopeId, ScopeSet, Segment, Table,
+};
+
+/// The Texter API v2 table, compiled in so the binary works with no files beside it.
+pub const EMBEDDED_TABLE: &str = include_str!("../../scope-table.yaml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn embedded_table_is_complete() {
+        let t = Table::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(t.api, "texter");
+        assert_eq!(
+            (t.endpoints.len(), t.scopes.len(), t.areas.len()),
+            (41, 19, 10)
+        );
+        assert_eq!(
+            t.endpoints.iter().filter(|e| e.method.is_none()).count(),
+            10
+        );
+    }
+
+    #[test]
+    fn embedded_bundles_are_the_union_of_their_endpoints_scopes() {
+        let t = Table::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        for (i, area) in t.areas.iter().enumerate() {
+            let union: ScopeSet = t
+                .endpoints
+                .iter()
+                .filter(|e| e.area == AreaId(i))
+                .flat_map(|e| e.scopes.iter().copied())
+                .collect();
+            assert_eq!(area.bundle, union, "bundle of {}", area.id);
+        }
+    }
+
+    #[test]
+    fn scenario_endpoints_all_need_the_on_behalf_scope() {
+        let t = Table::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        let on_behalf = t
+            .scope_by_name("Manage scenarios on behalf of user")
+            .unwrap();
+        for ep in &t.endpoints {
+            let area = &t.area(ep.area).id;
+            if area == "events" || area == "scenarios" {
+                assert!(ep.scopes.contains(&on_behalf), "{}", ep.name);
+                assert_eq!(ep.scopes.len(), 2, "{}", ep.name);
+            }
+        }
+    }
+
+    fn load_errors(text: &str) -> Vec<String> {
+        match Table::load(SourceFile::new("t.yaml", text.to_owned())) {
+            Ok(_) => vec![],
+            Err(errs) => errs
+                .iter()
+                .map(|e| {
+                    let (line, _) = e.line_column().unwrap_or((0, 0));
+                    format!("{line}: {e}")
+                })
+                .collect(),
+        }
+    }
+
+    const MINI: &str = "api: demo\ntitle: Demo\nscopes:\n  - {name: Read, id: read, area: a, risk: low, summary: reads}\nareas:\n  - {id: a, title: A, bundle: [Read]}\nendpoints:\n  - {name: Get, method: GET, path: /x, area: a, scopes: [Read], evidence: documented}\n";
+
+    #[test]
+    fn a_minimal_custom_table_loads() {
+        assert!(load_errors(MINI).is_empty(), "{:?}", load_errors(MINI));
+    }
+
+    #[test]
+    fn broken_tables_are_located_errors() {
+        let cases = [
+            (
+                MINI.replace("scopes: [Read]", "scopes: [Raed]"),
+                "8: unknown scope `Raed`",
+            ),
+            (
+                MINI.replace("area: a, scopes", "area: b, scopes"),
+                "8: unknown area `b`",
+            ),
+            (
+                MINI.replace("method: GET", "method: GOT"),
+                "8: `GOT` is not an HTTP method",
+            ),
+            (
+                MINI.replace("risk: low", "risk: huge"),
+                "4: `huge` is not a valid risk",
+            ),
+            (
+                MINI.replace("evidence: documented", "evidence: rumour"),
+                "8: `rumour` is not a valid evidence",
+            ),
+            (MINI.replace("path: /x, ", ""), "8: an endpoint needs both"),
+            (
+                MINI.replace("title: Demo", "titel: Demo"),
+                "2: unknown key `titel`",
+            ),
+            (
+                format!(
+                    "{MINI}  - {{name: Get2, method: GET, path: /x, area: a, scopes: [], evidence: documented}}\n"
+                ),
+                "9: `Get2` has the same method and path as `Get`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let errs = load_errors(&text);
+            assert!(
+                errs.iter().any(|e| e.starts_with(expected)),
+                "{expected}: {errs:?}"
+            );
+        }
+    }
+}
