@@ -1,0 +1,102 @@
+//! Auditing a manifest: resolve each token, run every rule, apply suppressions.
+
+mod analysis;
+mod rules;
+mod suppress;
+
+pub use analysis::TokenAnalysis;
+pub use rules::{REGISTRY, Rule, quoted_list, rule};
+
+use crate::error::InputError;
+use crate::finding::Finding;
+use crate::manifest::{Manifest, Resolution};
+use crate::table::{ScopeSet, Table};
+
+/// Knobs that change what an audit reports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AuditOptions {
+    /// Report findings even where a manifest `ignore:` or inline comment silences them.
+    pub no_ignores: bool,
+}
+
+/// One token's resolved view, as reports show it.
+#[derive(Debug)]
+pub struct TokenReport {
+    pub name: String,
+    pub granted: Option<ScopeSet>,
+    pub required: ScopeSet,
+    pub missing: ScopeSet,
+    pub excess: ScopeSet,
+    /// Each endpoint reference as written, with what it resolved to.
+    pub endpoints: Vec<(String, Resolution)>,
+}
+
+/// The audit of one manifest.
+#[derive(Debug)]
+pub struct ManifestReport {
+    pub manifest: Manifest,
+    pub tokens: Vec<TokenReport>,
+    /// Sorted by position, then rule.
+    pub findings: Vec<Finding>,
+}
+
+/// Runs every audit rule over every token of a manifest.
+pub fn audit(
+    table: &Table,
+    manifest: Manifest,
+    options: AuditOptions,
+) -> Result<ManifestReport, Vec<InputError>> {
+    let inline = suppress::inline_ignores(&manifest.file)?;
+    let mut findings = Vec::new();
+    let mut tokens = Vec::new();
+    for token in &manifest.tokens {
+        let analysis = TokenAnalysis::new(table, token);
+        let mut token_findings = Vec::new();
+        for rule in REGISTRY {
+            if let Some(check) = rule.check {
+                check(&analysis, &mut token_findings);
+            }
+        }
+        if !options.no_ignores {
+            token_findings.retain(|f| {
+                f.rule == crate::finding::RuleId::UnexplainedIgnore
+                    || !token
+                        .ignores
+                        .iter()
+                        .any(|ig| suppress::ignore_covers(table, ig, f))
+            });
+        }
+        findings.extend(token_findings);
+        tokens.push(TokenReport {
+            name: token.name.value.clone(),
+            granted: analysis.granted.clone(),
+            required: analysis.required.clone(),
+            missing: analysis.missing(),
+            excess: analysis.excess(),
+            endpoints: analysis
+                .endpoints
+                .iter()
+                .map(|(e, r)| (e.value.value.clone(), r.clone()))
+                .collect(),
+        });
+    }
+    if !options.no_ignores {
+        findings.retain(|f| !inline.iter().any(|ig| ig.covers(f)));
+    }
+    for ig in inline.iter().filter(|ig| ig.reason.is_none()) {
+        let names: Vec<&str> = ig.rules.iter().map(|r| r.as_str()).collect();
+        findings.push(rules::unexplained_inline_ignore(
+            ig.span,
+            &quoted_list(&names),
+        ));
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(ManifestReport {
+        manifest,
+        tokens,
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests;

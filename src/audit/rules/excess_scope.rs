@@ -1,0 +1,50 @@
+//! `excess-scope`: the token holds a scope none of its endpoints needs.
+
+use crate::finding::{Finding, RuleId, Severity};
+
+use super::super::analysis::TokenAnalysis;
+use super::Rule;
+
+pub static RULE: Rule = Rule {
+    id: RuleId::ExcessScope,
+    default_severity: Severity::Warning,
+    summary: "a token holds a scope none of its endpoints needs",
+    explanation: "A scope no endpoint of the token needs only widens what a leaked token can do. \
+Fix: remove it from the token in Texter and from the manifest (`tokenscope suggest --write` does \
+the manifest), or, if it is kept on purpose, add an `ignore:` entry with the reason.",
+    check: Some(check),
+};
+
+fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+    // A token that lists no endpoints is reported once, by `unused-token`.
+    if t.token.endpoint_entries().is_empty() {
+        return;
+    }
+    let excess = t.excess();
+    let unresolved = t.unresolved_endpoints();
+    for (entry, scope) in t.distinct_scopes() {
+        if !excess.contains(&scope) {
+            continue;
+        }
+        let name = &t.table.scope(scope).name;
+        let mut help = "remove it from the token's scopes (in Texter too), or run `tokenscope suggest --write`".to_owned();
+        if unresolved > 0 {
+            help.push_str(&format!(
+                "; {unresolved} endpoint reference(s) of this token did not resolve, and one of them may need it"
+            ));
+        }
+        out.push(
+            RULE.finding(
+                entry.value.span,
+                format!(
+                    "token `{}` holds `{name}`, which none of its endpoints needs",
+                    t.name()
+                ),
+            )
+            .token(t.name())
+            .scope(name.clone())
+            .label("not needed by any endpoint of this token")
+            .help(help),
+        );
+    }
+}

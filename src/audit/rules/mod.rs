@@ -1,0 +1,127 @@
+//! The rule registry: one file per rule, one list naming them all.
+
+use crate::finding::{Finding, RuleId, Severity};
+use crate::source::Span;
+
+use super::analysis::TokenAnalysis;
+
+mod ambiguous_endpoint;
+mod broad_token;
+mod duplicate_endpoint;
+mod duplicate_scope;
+mod excess_scope;
+mod high_risk_scope;
+mod inferred_requirement;
+mod missing_scope;
+mod scope_free_endpoint;
+mod undeclared_endpoint;
+mod unexplained_ignore;
+mod unknown_endpoint;
+mod unknown_scope;
+mod unused_endpoint;
+mod unused_token;
+
+pub use unexplained_ignore::inline_finding as unexplained_inline_ignore;
+
+/// Checks one token and appends its findings.
+pub type Check = fn(&TokenAnalysis<'_>, &mut Vec<Finding>);
+
+/// A rule: its stable id, default severity, documentation and (for audit rules) its check.
+pub struct Rule {
+    pub id: RuleId,
+    pub default_severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// Why it matters and how to fix it (`tokenscope explain RULE`, SARIF help).
+    pub explanation: &'static str,
+    /// `None` for rules another command checks (`scan --manifest`).
+    pub check: Option<Check>,
+}
+
+impl Rule {
+    /// A finding of this rule at its default severity.
+    pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(self.id, self.default_severity, span, message)
+    }
+}
+
+/// Every rule, in the order of `RuleId::ALL`.
+pub static REGISTRY: &[&Rule] = &[
+    &missing_scope::RULE,
+    &excess_scope::RULE,
+    &unknown_endpoint::RULE,
+    &ambiguous_endpoint::RULE,
+    &unknown_scope::RULE,
+    &duplicate_endpoint::RULE,
+    &duplicate_scope::RULE,
+    &unused_token::RULE,
+    &scope_free_endpoint::RULE,
+    &inferred_requirement::RULE,
+    &broad_token::RULE,
+    &high_risk_scope::RULE,
+    &unexplained_ignore::RULE,
+    &undeclared_endpoint::RULE,
+    &unused_endpoint::RULE,
+];
+
+/// The registry entry of a rule id.
+pub fn rule(id: RuleId) -> &'static Rule {
+    // The registry is in RuleId order (tested), so the index lookup cannot miss.
+    REGISTRY[id as usize]
+}
+
+/// A quoted, comma-separated list for messages: `a`, `b` and `c`.
+pub fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_lists_every_rule_once_in_id_order() {
+        let ids: Vec<RuleId> = REGISTRY.iter().map(|r| r.id).collect();
+        assert_eq!(ids, RuleId::ALL);
+        for r in REGISTRY {
+            assert!(
+                !r.summary.is_empty() && !r.explanation.is_empty(),
+                "{}",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn default_severities_follow_the_spec() {
+        use RuleId::*;
+        let errors = [
+            MissingScope,
+            UnknownEndpoint,
+            AmbiguousEndpoint,
+            UnknownScope,
+            UndeclaredEndpoint,
+        ];
+        let notes = [
+            ScopeFreeEndpoint,
+            InferredRequirement,
+            BroadToken,
+            HighRiskScope,
+        ];
+        for r in REGISTRY {
+            let expected = if errors.contains(&r.id) {
+                Severity::Error
+            } else if notes.contains(&r.id) {
+                Severity::Note
+            } else {
+                Severity::Warning
+            };
+            assert_eq!(r.default_severity, expected, "{}", r.id);
+        }
+    }
+}
