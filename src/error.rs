@@ -13,13 +13,9 @@ use crate::source::{SourceFile, Span};
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum InputError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     #[diagnostic(code(input::io), help("check that the path exists and is readable"))]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    Io { path: String, cause: std::io::Error },
 
     #[error("{path} is a directory where a file was expected")]
     #[diagnostic(code(input::directory))]

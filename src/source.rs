@@ -41,9 +41,9 @@ impl SourceFile {
     /// a diagnostic instead of a panic or a silently mangled string.
     pub fn read(path: &Path, max_bytes: u64) -> Result<Self, InputError> {
         let display = display_path(path);
-        let io_err = |source: std::io::Error| InputError::Io {
+        let io_err = |cause: std::io::Error| InputError::Io {
             path: display.clone(),
-            source,
+            cause,
         };
         let file = std::fs::File::open(path).map_err(io_err)?;
         let meta = file.metadata().map_err(io_err)?;

@@ -85,7 +85,8 @@ pub fn parse(file: &SourceFile, limits: Limits) -> Result<Node, InputError> {
     budget.max_aliases = limits.max_aliases;
     budget.max_anchors = limits.max_aliases;
     budget.max_total_scalar_bytes = limits.max_scalar_bytes;
-    budget.max_documents = 1;
+    // Two, so a second document is reported as such rather than as a budget breach.
+    budget.max_documents = 2;
     budget.max_events = limits.max_nodes * 4;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
@@ -104,6 +105,10 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error) -> InputError {
         serde_saphyr::Error::MultipleDocuments { .. } => (
             "a second YAML document starts here; this file must hold exactly one".to_owned(),
             Some("remove the `---` separator and merge the documents".to_owned()),
+        ),
+        serde_saphyr::Error::Budget { breach, .. } => (
+            format!("the YAML is too large or too complex to be read safely ({})", breach_text(breach)),
+            Some("manifests and scope tables are small; aliases that expand into huge documents, deep nesting and huge files are refused".to_owned()),
         ),
         serde_saphyr::Error::DuplicateMappingKey { .. } => (
             format!(
@@ -138,6 +143,19 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error) -> InputError {
         _ => file.span(0, 0),
     };
     InputError::at(file, span, message, "here", help)
+}
+
+fn breach_text(breach: &serde_saphyr::budget::BudgetBreach) -> &'static str {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Aliases { .. } | B::AliasAnchorRatio { .. } => "too many aliases",
+        B::Anchors { .. } => "too many anchors",
+        B::Depth { .. } => "nested too deeply",
+        B::Nodes { .. } | B::Events { .. } => "too many nodes, after alias expansion",
+        B::ScalarBytes { .. } => "too much text, after alias expansion",
+        B::Documents { .. } => "too many documents",
+        _ => "a parser limit was reached",
+    }
 }
 
 fn span_of(file: &SourceFile, loc: &serde_saphyr::Location) -> Span {

@@ -5,7 +5,7 @@ mod rules;
 mod suppress;
 
 pub use analysis::TokenAnalysis;
-pub use rules::{REGISTRY, Rule, quoted_list, rule};
+pub use rules::{REGISTRY, Rule, plural, quoted_list, rule};
 
 use crate::error::InputError;
 use crate::finding::Finding;

@@ -3,7 +3,7 @@
 use crate::finding::{Finding, RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
-use super::Rule;
+use super::{Rule, plural};
 
 pub static RULE: Rule = Rule {
     id: RuleId::ExcessScope,
@@ -30,7 +30,8 @@ fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
         let mut help = "remove it from the token's scopes (in Texter too), or run `tokenscope suggest --write`".to_owned();
         if unresolved > 0 {
             help.push_str(&format!(
-                "; {unresolved} endpoint reference(s) of this token did not resolve, and one of them may need it"
+                "; {} of this token did not resolve, and may need it",
+                plural(unresolved, "endpoint reference")
             ));
         }
         out.push(

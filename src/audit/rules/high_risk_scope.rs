@@ -26,7 +26,7 @@ fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
         out.push(
             RULE.finding(
                 entry.value.span,
-                format!("`{}` is high-risk: it {why}", scope.name),
+                format!("`{}` is high-risk: {why}", scope.name),
             )
             .token(t.name())
             .scope(scope.name.clone())

@@ -80,6 +80,11 @@ pub fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// `1 scope`, `2 scopes`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

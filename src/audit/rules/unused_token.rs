@@ -3,7 +3,7 @@
 use crate::finding::{Finding, RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
-use super::Rule;
+use super::{Rule, plural};
 
 pub static RULE: Rule = Rule {
     id: RuleId::UnusedToken,
@@ -22,8 +22,9 @@ fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
     let held = t.granted.as_ref().map_or(0, |g| g.len());
     let message = if held > 0 {
         format!(
-            "token `{}` lists no endpoints but holds {held} scope(s)",
-            t.name()
+            "token `{}` lists no endpoints but holds {}",
+            t.name(),
+            plural(held, "scope")
         )
     } else {
         format!("token `{}` lists no endpoints", t.name())

@@ -1,0 +1,130 @@
+//! The command line: commands, their arguments and the options every command shares.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Audit API token scopes: missing and excess scopes, unknown names, minimal sets.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tokenscope",
+    version,
+    about,
+    long_about = "tokenscope checks an integration's manifest (the endpoints each API token calls and the \
+scopes it holds) against a scope table, and reports missing scopes, excess scopes and unknown names, \
+pointing at the line. The Texter API v2 table is built in.",
+    after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 invalid input or usage."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this scope table instead of the built-in Texter API v2 table.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub table: Option<PathBuf>,
+    /// When to colour output (NO_COLOR in the environment turns `auto` off).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print findings only: no summary line.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests against the scope table (files, or directories searched recursively).
+    Audit(AuditArgs),
+    /// Explain a scope, an endpoint, an area or a rule.
+    Explain(ExplainArgs),
+    /// Print the scope table in use, or check a custom one.
+    Table(TableArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Manifests, or directories to search for `tokenscope.yaml` and `*.tokenscope.yaml`.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// The lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Report findings that `ignore:` entries and inline comments silence.
+    #[arg(long)]
+    pub no_ignores: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Annotated code frames for people.
+    Human,
+    /// A versioned JSON document for machines.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A scope (name or id), an endpoint (name, `METHOD /path` or URL), an area id or a rule id.
+    #[arg(required = true, num_args = 1.., value_name = "TOPIC")]
+    pub topic: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct TableArgs {
+    #[command(subcommand)]
+    pub action: Option<TableAction>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Yaml)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TableAction {
+    /// Validate a scope table file (exit 0 when valid, 2 with located errors when not).
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// The table file as written, comments included.
+    Yaml,
+    Json,
+    Markdown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,176 @@
+//! The JSON report (SPEC §5): versioned, snake_case, scope lists in table order.
+
+use serde::Serialize;
+
+use crate::audit::{ManifestReport, TokenReport};
+use crate::error::InputError;
+use crate::finding::{Finding, RuleId, Severity, Summary};
+use crate::manifest::Resolution;
+use crate::source::Span;
+use crate::table::Table;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+pub struct Document<'a> {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub table: TableInfo<'a>,
+    pub manifests: Vec<ManifestJson<'a>>,
+    /// Files that could not be read or parsed (they make the run exit 2).
+    pub errors: Vec<ErrorJson>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Tool {
+    pub fn current() -> Self {
+        Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TableInfo<'a> {
+    pub api: &'a str,
+    pub retrieved: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ManifestJson<'a> {
+    pub path: &'a str,
+    pub integration: &'a str,
+    pub tokens: Vec<TokenJson<'a>>,
+    pub findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TokenJson<'a> {
+    pub name: &'a str,
+    /// `null` when the token declares no `scopes:`.
+    pub granted_scopes: Option<Vec<String>>,
+    pub required_scopes: Vec<String>,
+    pub missing_scopes: Vec<String>,
+    pub excess_scopes: Vec<String>,
+    pub endpoints: Vec<EndpointJson<'a>>,
+}
+
+/// One endpoint reference; `name` and the rest are `null` when it did not resolve.
+#[derive(Serialize)]
+pub struct EndpointJson<'a> {
+    pub reference: &'a str,
+    pub name: Option<&'a str>,
+    pub method: Option<&'a str>,
+    pub path: Option<&'a str>,
+    pub area: Option<&'a str>,
+    pub scopes: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub token: Option<&'a str>,
+    pub scope: Option<&'a str>,
+    pub endpoint: Option<&'a str>,
+    pub span: Span,
+    pub help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ErrorJson {
+    pub path: Option<String>,
+    pub message: String,
+    pub span: Option<Span>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub help: Option<String>,
+}
+
+impl ErrorJson {
+    pub fn from_error(err: &InputError) -> Self {
+        let (line, column) = err.line_column().unzip();
+        ErrorJson {
+            path: err.path().map(str::to_owned),
+            message: err.to_string(),
+            span: err.span(),
+            line,
+            column,
+            help: err.help_text(),
+        }
+    }
+}
+
+pub fn finding_json(f: &Finding) -> FindingJson<'_> {
+    FindingJson {
+        rule: f.rule,
+        severity: f.severity,
+        message: &f.message,
+        token: f.token.as_deref(),
+        scope: f.scope.as_deref(),
+        endpoint: f.endpoint.as_deref(),
+        span: f.span,
+        help: f.help.as_deref(),
+    }
+}
+
+fn token_json<'a>(table: &'a Table, t: &'a TokenReport) -> TokenJson<'a> {
+    TokenJson {
+        name: &t.name,
+        granted_scopes: t.granted.as_ref().map(|g| table.scope_names(g)),
+        required_scopes: table.scope_names(&t.required),
+        missing_scopes: table.scope_names(&t.missing),
+        excess_scopes: table.scope_names(&t.excess),
+        endpoints: t
+            .endpoints
+            .iter()
+            .map(|(reference, resolution)| match resolution {
+                Resolution::Endpoint(id) => {
+                    let ep = table.endpoint(*id);
+                    EndpointJson {
+                        reference,
+                        name: Some(&ep.name),
+                        method: ep.method.as_deref(),
+                        path: ep.path.as_deref(),
+                        area: Some(&table.area(ep.area).id),
+                        scopes: Some(table.scope_names(&ep.scopes)),
+                    }
+                }
+                _ => EndpointJson {
+                    reference,
+                    name: None,
+                    method: None,
+                    path: None,
+                    area: None,
+                    scopes: None,
+                },
+            })
+            .collect(),
+    }
+}
+
+pub fn manifest_json<'a>(table: &'a Table, report: &'a ManifestReport) -> ManifestJson<'a> {
+    ManifestJson {
+        path: &report.manifest.file.path,
+        integration: &report.manifest.integration.value,
+        tokens: report.tokens.iter().map(|t| token_json(table, t)).collect(),
+        findings: report.findings.iter().map(finding_json).collect(),
+    }
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn to_string<T: Serialize>(value: &T) -> String {
+    // Serialising these plain structs cannot fail: no maps with non-string keys, no custom errors.
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

@@ -1,0 +1,4 @@
+//! Renderers: the same findings, shaped for people or for machines.
+
+pub mod human;
+pub mod json;

@@ -1,0 +1,400 @@
+//! End-to-end tests of the `tokenscope` binary: exit codes, outputs (snapshots), determinism.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn tokenscope(args: &[&str]) -> Run {
+    tokenscope_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::cargo_bin("tokenscope")
+        .expect("binary builds")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .expect("binary runs");
+    Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+// ---- exit codes ----------------------------------------------------------------------------
+
+#[test]
+fn clean_manifest_exits_0() {
+    let run = tokenscope(&["audit", "tests/fixtures/clean"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "tokenscope: 1 manifest checked: 0 errors, 0 warnings, 0 notes\n"
+    );
+}
+
+#[test]
+fn findings_exit_1_and_fail_on_moves_the_threshold() {
+    assert_eq!(tokenscope(&["audit", "tests/fixtures/mistakes"]).code, 1);
+    assert_eq!(
+        tokenscope(&["audit", "--fail-on", "never", "tests/fixtures/mistakes"]).code,
+        0
+    );
+    // Only warnings and notes: passes by default, fails with --fail-on warning.
+    let ignores = "tests/fixtures/ignores";
+    assert_eq!(tokenscope(&["audit", ignores]).code, 0);
+    assert_eq!(
+        tokenscope(&["audit", "--fail-on", "warning", ignores]).code,
+        1
+    );
+    assert_eq!(
+        tokenscope(&[
+            "audit",
+            "--fail-on",
+            "note",
+            "examples/crm-sync.tokenscope.yaml"
+        ])
+        .code,
+        1
+    );
+    assert_eq!(
+        tokenscope(&["audit", "examples/crm-sync.tokenscope.yaml"]).code,
+        0
+    );
+}
+
+#[test]
+fn malformed_manifests_exit_2_with_located_messages() {
+    let cases = [
+        (
+            "unknown-keys",
+            "unknown key `scope` in token `t`",
+            "unknown-keys.tokenscope.yaml:4:5",
+        ),
+        ("syntax", "invalid YAML", "syntax.tokenscope.yaml:2:9"),
+        (
+            "empty",
+            "the manifest is empty",
+            "empty.tokenscope.yaml:1:1",
+        ),
+        (
+            "wrong-types",
+            "`scopes` must be a list, found a string",
+            "wrong-types.tokenscope.yaml:4:13",
+        ),
+        (
+            "other-api",
+            "this manifest is for the `stripe` API",
+            "other-api.tokenscope.yaml:2:6",
+        ),
+        (
+            "two-documents",
+            "a second YAML document starts here",
+            "two-documents.tokenscope.yaml:6:1",
+        ),
+        (
+            "duplicate-token",
+            "duplicate mapping key",
+            "duplicate-token.tokenscope.yaml:5:3",
+        ),
+        (
+            "missing-keys",
+            "the manifest has no `integration:` key",
+            "missing-keys.tokenscope.yaml:1:1",
+        ),
+    ];
+    for (name, message, location) in cases {
+        let path = format!("tests/fixtures/malformed/{name}.tokenscope.yaml");
+        let run = tokenscope(&["audit", "--color", "never", &path]);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(location), "{name}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn one_broken_manifest_does_not_hide_the_others() {
+    let run = tokenscope(&[
+        "audit",
+        "--color",
+        "never",
+        "tests/fixtures/malformed",
+        "tests/fixtures/mistakes",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("error[missing-scope]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("; 8 inputs could not be read\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(tokenscope(&["audit", "--format", "xml"]).code, 2);
+    assert_eq!(tokenscope(&["frobnicate"]).code, 2);
+    let run = tokenscope(&["audit", "does/not/exist.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read does/not/exist.yaml"),
+        "{}",
+        run.stderr
+    );
+    let empty = tempfile::tempdir().expect("tempdir");
+    let run = tokenscope_in(empty.path(), &["audit"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no manifests found under ."),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    assert_eq!(tokenscope(&["--help"]).code, 0);
+    assert!(tokenscope(&["--version"]).stdout.starts_with("tokenscope "));
+}
+
+// ---- outputs (snapshots) -------------------------------------------------------------------
+
+#[test]
+fn human_output_every_mistake() {
+    let run = tokenscope(&["audit", "--color", "never", "tests/fixtures/mistakes"]);
+    insta::assert_snapshot!("human_every_mistake", run.stdout);
+}
+
+#[test]
+fn json_output_every_mistake() {
+    let run = tokenscope(&["audit", "--format", "json", "tests/fixtures/mistakes"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(doc["schema_version"], 1);
+    insta::assert_snapshot!("json_every_mistake", run.stdout);
+}
+
+#[test]
+fn human_output_examples() {
+    let run = tokenscope(&["audit", "--color", "never", "examples"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("human_examples", run.stdout);
+}
+
+#[test]
+fn json_output_examples() {
+    let run = tokenscope(&["audit", "--format", "json", "examples"]);
+    insta::assert_snapshot!("json_examples", run.stdout);
+}
+
+#[test]
+fn human_output_input_errors() {
+    let run = tokenscope(&["audit", "--color", "never", "tests/fixtures/malformed"]);
+    insta::assert_snapshot!("human_input_errors", run.stderr);
+}
+
+#[test]
+fn json_output_input_errors() {
+    let run = tokenscope(&["audit", "--format", "json", "tests/fixtures/malformed"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("json_input_errors", run.stdout);
+}
+
+#[test]
+fn every_rule_of_audit_fires_on_the_mistakes_fixture() {
+    let run = tokenscope(&[
+        "audit",
+        "--format",
+        "json",
+        "--no-ignores",
+        "tests/fixtures/mistakes",
+        "tests/fixtures/ignores",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let mut rules: Vec<String> = doc["manifests"]
+        .as_array()
+        .expect("manifests")
+        .iter()
+        .flat_map(|m| m["findings"].as_array().cloned().unwrap_or_default())
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    rules.sort();
+    rules.dedup();
+    assert_eq!(
+        rules,
+        [
+            "ambiguous-endpoint",
+            "broad-token",
+            "duplicate-endpoint",
+            "duplicate-scope",
+            "excess-scope",
+            "high-risk-scope",
+            "inferred-requirement",
+            "missing-scope",
+            "scope-free-endpoint",
+            "unexplained-ignore",
+            "unknown-endpoint",
+            "unknown-scope",
+            "unused-token",
+        ]
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    for format in ["human", "json"] {
+        let a = tokenscope(&[
+            "audit",
+            "--color",
+            "never",
+            "--format",
+            format,
+            "examples",
+            "tests/fixtures/mistakes",
+        ]);
+        let b = tokenscope(&[
+            "audit",
+            "--color",
+            "never",
+            "--format",
+            format,
+            "tests/fixtures/mistakes",
+            "examples",
+        ]);
+        let c = tokenscope(&[
+            "audit",
+            "--color",
+            "never",
+            "--format",
+            format,
+            "examples",
+            "tests/fixtures/mistakes",
+        ]);
+        assert_eq!(a.stdout, c.stdout, "{format}");
+        // The order of the paths given is the order of the report, and nothing else changes.
+        assert_eq!(a.stdout.len(), b.stdout.len(), "{format}");
+    }
+}
+
+#[test]
+fn quiet_drops_the_summary_and_color_always_colors() {
+    let run = tokenscope(&["audit", "--quiet", "tests/fixtures/clean"]);
+    assert_eq!(run.stdout, "");
+    let run = tokenscope(&["audit", "--color", "always", "tests/fixtures/mistakes"]);
+    assert!(run.stdout.contains("\u{1b}["));
+    let run = tokenscope(&["audit", "tests/fixtures/mistakes"]);
+    assert!(!run.stdout.contains("\u{1b}["), "not a terminal: no colour");
+}
+
+// ---- explain and table ---------------------------------------------------------------------
+
+#[test]
+fn explain_topics() {
+    insta::assert_snapshot!(
+        "explain_scope",
+        tokenscope(&["explain", "Manage", "all", "chats"]).stdout
+    );
+    insta::assert_snapshot!(
+        "explain_endpoint",
+        tokenscope(&["explain", "POST /files/share/abc"]).stdout
+    );
+    insta::assert_snapshot!("explain_area", tokenscope(&["explain", "events"]).stdout);
+    insta::assert_snapshot!(
+        "explain_rule",
+        tokenscope(&["explain", "excess-scope"]).stdout
+    );
+    let run = tokenscope(&["explain", "--color", "never", "Send Session Messages"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("did you mean one of: `Send session message`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn table_formats() {
+    let yaml = tokenscope(&["table"]).stdout;
+    assert_eq!(
+        yaml,
+        std::fs::read_to_string("scope-table.yaml").expect("table file")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&tokenscope(&["table", "--format", "json"]).stdout).expect("JSON");
+    assert_eq!(json["endpoints"].as_array().map(Vec::len), Some(41));
+    assert_eq!(json["scopes"].as_array().map(Vec::len), Some(19));
+    assert_eq!(json["areas"].as_array().map(Vec::len), Some(10));
+    insta::assert_snapshot!(
+        "table_markdown",
+        tokenscope(&["table", "--format", "markdown"]).stdout
+    );
+}
+
+#[test]
+fn table_check_validates_custom_tables() {
+    let ok = tokenscope(&["table", "check", "scope-table.yaml"]);
+    assert_eq!(ok.code, 0);
+    assert_eq!(
+        ok.stdout,
+        "scope-table.yaml: valid `texter` table: 19 scopes, 10 areas, 41 endpoints\n"
+    );
+    let bad = tokenscope(&[
+        "table",
+        "check",
+        "--color",
+        "never",
+        "tests/fixtures/tables/broken-table.yaml",
+    ]);
+    assert_eq!(bad.code, 2);
+    insta::assert_snapshot!("table_check_broken", bad.stderr);
+}
+
+#[test]
+fn custom_table_drives_the_audit() {
+    let run = tokenscope(&[
+        "--table",
+        "tests/fixtures/tables/demo-table.yaml",
+        "audit",
+        "--format",
+        "json",
+        "tests/fixtures/tables/demo.tokenscope.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["table"]["api"], "demo");
+    let token = &doc["manifests"][0]["tokens"][0];
+    assert_eq!(token["excess_scopes"], serde_json::json!(["Write things"]));
+    // A broken custom table stops everything with exit 2.
+    let run = tokenscope(&[
+        "--table",
+        "tests/fixtures/tables/broken-table.yaml",
+        "audit",
+        "examples",
+    ]);
+    assert_eq!(run.code, 2);
+    // A Texter manifest against the demo table is an input error, not silence.
+    let run = tokenscope(&[
+        "--table",
+        "tests/fixtures/tables/demo-table.yaml",
+        "audit",
+        "examples/marketing",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("this manifest is for the `texter` API"),
+        "{}",
+        run.stderr
+    );
+}
