@@ -4,12 +4,10 @@
 //! from reading one. They are typed so each carries its own help, and located wherever a
 //! position is known.
 
-use std::sync::Arc;
-
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use crate::source::{SourceFile, Span};
+use crate::source::{NamedFile, SourceFile, Span};
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum InputError {
@@ -147,7 +145,7 @@ pub fn did_you_mean(candidates: &[String]) -> Option<String> {
 pub struct Located {
     pub message: String,
     #[source_code]
-    pub src: NamedSource<Arc<str>>,
+    pub src: NamedFile,
     #[label("{label}")]
     pub at: SourceSpan,
     pub label: String,

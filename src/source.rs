@@ -8,16 +8,18 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use serde::Serialize;
 
 use crate::error::InputError;
 
-/// A loaded text file: the path as the user should see it and its full text.
+/// A loaded text file: the path as the user should see it, its full text, and where each line
+/// starts (so locating a span costs a binary search, not a scan from the top).
 #[derive(Clone)]
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
+    line_starts: Arc<[usize]>,
 }
 
 impl fmt::Debug for SourceFile {
@@ -31,9 +33,14 @@ impl fmt::Debug for SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Self {
             path: path.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
     }
 
@@ -90,39 +97,86 @@ impl SourceFile {
     }
 
     /// The text as a miette source, named after the file.
-    pub fn named(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.path.clone(), Arc::clone(&self.text))
+    pub fn named(&self) -> NamedFile {
+        NamedFile(self.clone())
+    }
+
+    /// The 0-based index of the line holding byte `offset`.
+    fn line_index(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset) - 1
     }
 
     /// A span from a byte range, with its 1-based line and column (in characters).
     pub fn span(&self, offset: usize, length: usize) -> Span {
-        let offset = offset.min(self.text.len());
+        let offset = floor_char_boundary(&self.text, offset);
         let length = length.min(self.text.len() - offset);
-        let (line, column) = line_col(&self.text, offset);
+        let line = self.line_index(offset);
+        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
         Span {
             offset,
             length,
-            line,
+            line: line + 1,
             column,
         }
     }
 
     /// The byte offset of a 1-based line and character column (clamped to the text).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let text: &str = &self.text;
-        let mut start = 0;
-        for _ in 1..line.max(1) {
-            match text[start..].find('\n') {
-                Some(i) => start += i + 1,
-                None => return text.len(),
-            }
-        }
-        let line_text = &text[start..];
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line_text = &self.text[start..];
         let line_end = line_text.find('\n').unwrap_or(line_text.len());
         line_text[..line_end]
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(start + line_end, |(i, _)| start + i)
+    }
+}
+
+/// A [`SourceFile`] as miette source code. miette's own `str` source scans from the top of the
+/// file for every label; this one hands it only the lines around the span, so rendering many
+/// findings in a large file stays linear.
+#[derive(Clone)]
+pub struct NamedFile(SourceFile);
+
+impl fmt::Debug for NamedFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl SourceCode for NamedFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = &self.0;
+        let text: &str = &file.text;
+        let offset = span.offset().min(text.len());
+        let end = (offset + span.len()).min(text.len());
+        let first = file
+            .line_index(offset)
+            .saturating_sub(context_lines_before + 1);
+        let last = file.line_index(end) + context_lines_after + 2;
+        let start = file.line_starts[first];
+        let stop = file.line_starts.get(last).copied().unwrap_or(text.len());
+        let window = &text[start..stop];
+        let inner = window.read_span(
+            &SourceSpan::new((offset - start).into(), end - offset),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.path.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count(),
+        )))
     }
 }
 
@@ -162,14 +216,6 @@ pub fn display_path(path: &Path) -> String {
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
 }
 
 fn line_col_lossy(bytes: &[u8], offset: usize) -> (usize, usize) {

@@ -164,13 +164,14 @@ fn span_of(file: &SourceFile, loc: &serde_saphyr::Location) -> Span {
     }
     let s = loc.span();
     match (s.byte_offset(), s.byte_len()) {
-        (Some(o), Some(l)) if (o + l) as usize <= file.text.len() => {
-            let mut span = file.span(o as usize, l as usize);
-            // serde-saphyr's own line/column are authoritative (and cheaper than recounting).
-            span.line = loc.line() as usize;
-            span.column = loc.column() as usize;
-            span
-        }
+        // serde-saphyr already knows the line and column: recounting them from the start of the
+        // file for every node would make reading quadratic in the file's size.
+        (Some(o), Some(l)) if (o + l) as usize <= file.text.len() => Span {
+            offset: o as usize,
+            length: l as usize,
+            line: loc.line() as usize,
+            column: loc.column() as usize,
+        },
         _ => {
             let offset = file.offset_of(loc.line() as usize, loc.column() as usize);
             file.span(offset, 0)
@@ -189,7 +190,7 @@ fn convert(file: &SourceFile, raw: Spanned<RawNode>) -> Node {
         },
         RawNode::Seq(items) => {
             let items: Vec<Node> = items.into_iter().map(|n| convert(file, n)).collect();
-            extend(file, &mut span, items.iter().map(|n| n.span));
+            extend(&mut span, items.iter().map(|n| n.span));
             NodeKind::Seq(items)
         }
         RawNode::Map(entries) => {
@@ -198,7 +199,6 @@ fn convert(file: &SourceFile, raw: Spanned<RawNode>) -> Node {
                 .map(|(k, v)| (convert(file, k), convert(file, v)))
                 .collect();
             extend(
-                file,
                 &mut span,
                 entries.iter().flat_map(|(k, v)| [k.span, v.span]),
             );
@@ -210,14 +210,14 @@ fn convert(file: &SourceFile, raw: Spanned<RawNode>) -> Node {
 
 /// Grows a collection's zero-length span to cover its children (aliased children, whose spans
 /// point elsewhere, are ignored when they lie before the collection).
-fn extend(file: &SourceFile, span: &mut Span, children: impl Iterator<Item = Span>) {
+fn extend(span: &mut Span, children: impl Iterator<Item = Span>) {
     let end = children
         .filter(|c| c.offset >= span.offset)
         .map(|c| c.end())
         .max()
         .unwrap_or(span.end());
     if end > span.end() {
-        *span = file.span(span.offset, end - span.offset);
+        span.length = end - span.offset;
     }
 }
 

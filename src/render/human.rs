@@ -2,9 +2,7 @@
 
 use std::fmt;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::audit::plural;
 use crate::finding::{Finding, Severity, Summary};
@@ -68,7 +66,7 @@ pub fn summary_line(summary: &Summary, manifests: usize, unreadable: usize) -> S
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<std::sync::Arc<str>>,
+    source: crate::source::NamedFile,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
