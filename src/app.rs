@@ -51,6 +51,7 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
                 exit,
             )
         }
+        Command::Suggest(args) => commands::suggest::run(&table, args, color),
         Command::Explain(args) => match commands::explain::explain(&table, &args.topic.join(" ")) {
             Ok(text) => {
                 out.stdout = text;

@@ -46,6 +46,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check manifests against the scope table (files, or directories searched recursively).
     Audit(AuditArgs),
+    /// Suggest the minimal scopes per token (and per-area tokens), or write them back.
+    Suggest(SuggestArgs),
     /// Explain a scope, an endpoint, an area or a rule.
     Explain(ExplainArgs),
     /// Print the scope table in use, or check a custom one.
@@ -66,6 +68,32 @@ pub struct AuditArgs {
     /// Report findings that `ignore:` entries and inline comments silence.
     #[arg(long)]
     pub no_ignores: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The manifest to suggest for (or use `--endpoint` without a manifest).
+    #[arg(
+        value_name = "MANIFEST",
+        required_unless_present = "endpoint",
+        conflicts_with = "endpoint"
+    )]
+    pub manifest: Option<PathBuf>,
+    /// An endpoint to suggest scopes for, without a manifest (repeatable).
+    #[arg(long, value_name = "REF")]
+    pub endpoint: Vec<String>,
+    /// Also propose one token per API area the token's endpoints touch.
+    #[arg(long)]
+    pub split_by_area: bool,
+    /// Rewrite the manifest's `scopes:` lists to the minimal sets, in place (atomically).
+    #[arg(long, requires = "manifest")]
+    pub write: bool,
+    /// Print the unified diff `--write` would apply, and write nothing.
+    #[arg(long, requires = "manifest")]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -10,5 +10,6 @@ pub mod finding;
 pub mod manifest;
 pub mod render;
 pub mod source;
+pub mod suggest;
 pub mod table;
 pub mod yaml;

@@ -98,5 +98,34 @@ pub fn audit(
     })
 }
 
+/// Per token (in manifest order), the held scopes whose `excess-scope` finding a suppression
+/// silences: scopes kept on purpose, which `suggest --write` must not drop.
+pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<ScopeSet> {
+    // A malformed inline comment is reported by `audit`; here it simply keeps nothing.
+    let inline = suppress::inline_ignores(&manifest.file).unwrap_or_default();
+    manifest
+        .tokens
+        .iter()
+        .map(|token| {
+            let analysis = TokenAnalysis::new(table, token);
+            let mut excess = Vec::new();
+            if let Some(check) = rule(crate::finding::RuleId::ExcessScope).check {
+                check(&analysis, &mut excess);
+            }
+            excess
+                .iter()
+                .filter(|f| {
+                    token
+                        .ignores
+                        .iter()
+                        .any(|ig| suppress::ignore_covers(table, ig, f))
+                        || inline.iter().any(|ig| ig.covers(f))
+                })
+                .filter_map(|f| f.scope.as_deref().and_then(|s| table.scope_by_name(s)))
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -4,15 +4,15 @@ use super::*;
 use crate::finding::RuleId;
 use crate::source::SourceFile;
 
-fn table() -> Table {
-    Table::embedded().unwrap_or_else(|e| panic!("{e:?}"))
+fn table() -> &'static Table {
+    crate::table::texter()
 }
 
 fn run_with(text: &str, options: AuditOptions) -> Vec<Finding> {
     let table = table();
     let manifest = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()), "texter")
         .unwrap_or_else(|e| panic!("{e:?}"));
-    audit(&table, manifest, options)
+    audit(table, manifest, options)
         .unwrap_or_else(|e| panic!("{e:?}"))
         .findings
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod explain;
+pub mod suggest;
 pub mod table;
 
 /// The process exit status, as the SPEC defines it.

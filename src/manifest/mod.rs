@@ -4,6 +4,6 @@ mod model;
 mod parse;
 mod reference;
 
-pub use model::{Entry, EntryList, Ignore, Manifest, Token};
+pub use model::{Entry, EntryList, Ignore, ListStyle, Manifest, Token};
 pub use parse::parse_rule;
 pub use reference::{Resolution, resolve_endpoint, resolve_scope};

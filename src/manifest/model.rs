@@ -17,6 +17,10 @@ pub struct Manifest {
 #[derive(Debug)]
 pub struct Token {
     pub name: Text,
+    /// The token's value node (a mapping, or empty), for rewriting it in place.
+    pub body: Span,
+    /// Whether the token's mapping is written in block style (one key per line).
+    pub block_style: bool,
     /// `None` when the token declares no `scopes:` key at all (then only `suggest` applies).
     pub scopes: Option<EntryList>,
     pub endpoints: Option<EntryList>,
@@ -38,8 +42,20 @@ impl Token {
 pub struct EntryList {
     pub key: Text,
     pub entries: Vec<Entry>,
-    /// The list's value node (empty at the key when the list is empty).
+    /// The list's value node (for an empty value: just after the key's colon).
     pub span: Span,
+    pub style: ListStyle,
+}
+
+/// How a list is written, which decides how `suggest --write` edits it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `- item` lines.
+    Block,
+    /// `[a, b]`.
+    Flow,
+    /// `scopes:` with no value.
+    Empty,
 }
 
 /// One list entry, short form (`- Manage labels`) or long form (`- scope: …` / `reason: …`).

@@ -8,7 +8,7 @@ use crate::finding::RuleId;
 use crate::source::SourceFile;
 use crate::yaml::{self, Limits, Node, NodeKind, Reader, Text, closest};
 
-use super::model::{Entry, EntryList, Ignore, Manifest, Token};
+use super::model::{Entry, EntryList, Ignore, ListStyle, Manifest, Token};
 
 const TOP_KEYS: &[&str] = &["integration", "api", "owner", "tokens"];
 const TOKEN_KEYS: &[&str] = &["scopes", "endpoints", "ignore"];
@@ -96,9 +96,12 @@ fn read_token(r: &mut Reader<'_>, name: Text, node: &Node) -> Option<Token> {
     }
     let what = format!("token `{}`", name.value);
     // `my-token:` with nothing under it is a token that declares nothing yet.
+    let block_style = !r.file.text[node.span.offset..].starts_with('{');
     if matches!(node.kind, NodeKind::Null) {
         return Some(Token {
             name,
+            body: node.span,
+            block_style: false,
             scopes: None,
             endpoints: None,
             ignores: Vec::new(),
@@ -125,6 +128,8 @@ fn read_token(r: &mut Reader<'_>, name: Text, node: &Node) -> Option<Token> {
     }
     Some(Token {
         name,
+        body: node.span,
+        block_style,
         scopes,
         endpoints,
         ignores,
@@ -140,9 +145,10 @@ fn entry_list(
     keys: &[&str],
 ) -> EntryList {
     let mut list = EntryList {
-        span: key.span,
+        span: value.map_or(key.span, |v| v.span),
         key,
         entries: Vec::new(),
+        style: ListStyle::Empty,
     };
     let Some(node) = value else {
         return list;
@@ -154,7 +160,11 @@ fn entry_list(
     let Some(items) = r.seq(node, &what) else {
         return list;
     };
-    list.span = node.span;
+    list.style = if r.file.text[node.span.offset..].starts_with('[') {
+        ListStyle::Flow
+    } else {
+        ListStyle::Block
+    };
     for item in items {
         let entry = match &item.kind {
             NodeKind::Map(_) => {

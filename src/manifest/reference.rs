@@ -124,8 +124,8 @@ pub fn resolve_scope(table: &Table, raw: &str) -> Option<ScopeId> {
 mod tests {
     use super::*;
 
-    fn table() -> Table {
-        Table::embedded().unwrap_or_else(|e| panic!("{e:?}"))
+    fn table() -> &'static Table {
+        crate::table::texter()
     }
 
     fn name(t: &Table, raw: &str) -> String {
@@ -149,43 +149,43 @@ mod tests {
     fn names_are_case_and_whitespace_insensitive() {
         let t = table();
         assert_eq!(
-            name(&t, "  send   template MESSAGE "),
+            name(t, "  send   template MESSAGE "),
             "Send Template Message"
         );
         assert_eq!(
-            name(&t, "Import Subscription (Subscribe to an Event)"),
+            name(t, "Import Subscription (Subscribe to an Event)"),
             "Import Subscription (Subscribe to an Event)"
         );
-        assert_eq!(name(&t, "Delete Revision"), "Delete Revision");
+        assert_eq!(name(t, "Delete Revision"), "Delete Revision");
     }
 
     #[test]
     fn method_and_path_forms() {
         let t = table();
-        assert_eq!(name(&t, "GET /whatsapp/templates"), "List All Templates");
-        assert_eq!(name(&t, "get /whatsapp/templates/"), "List All Templates");
-        assert_eq!(name(&t, "POST /chats/64f0c2a9e1/resolve"), "Resolve Chat");
+        assert_eq!(name(t, "GET /whatsapp/templates"), "List All Templates");
+        assert_eq!(name(t, "get /whatsapp/templates/"), "List All Templates");
+        assert_eq!(name(t, "POST /chats/64f0c2a9e1/resolve"), "Resolve Chat");
         assert_eq!(
             name(
-                &t,
+                t,
                 "POST https://acme.texterchat.com/server/api/v2/whatsapp/templates/send"
             ),
             "Send Template Message"
         );
         assert_eq!(
             name(
-                &t,
+                t,
                 "https://acme.texterchat.com/server/api/v2/chats/search?search=9725"
             ),
             "Search Chats"
         );
-        assert_eq!(name(&t, "PATCH /chats/{id}"), "Update Chat Properties");
+        assert_eq!(name(t, "PATCH /chats/{id}"), "Update Chat Properties");
         assert_eq!(
-            name(&t, "POST /whatsapp/templates/unsubscribe"),
+            name(t, "POST /whatsapp/templates/unsubscribe"),
             "Unsubscribe from Templates"
         );
         assert_eq!(
-            name(&t, "/whatsapp/templates/unsubscribed/{accountId}"),
+            name(t, "/whatsapp/templates/unsubscribed/{accountId}"),
             "Unsubscribed from Specific Account"
         );
     }
@@ -194,15 +194,15 @@ mod tests {
     fn ambiguity_and_unknowns_explain_themselves() {
         let t = table();
         assert_eq!(
-            name(&t, "/labels"),
+            name(t, "/labels"),
             "ambiguous: List All Labels, Create Label"
         );
         assert_eq!(
-            name(&t, "DELETE /labels/{id}"),
+            name(t, "DELETE /labels/{id}"),
             "unknown: no DELETE endpoint has this path; it exists as: Get Label Data (GET /labels/{labelId}), Update Existing Label (PATCH /labels/{labelId})"
         );
-        assert_eq!(name(&t, "Send Tempate Message"), "unknown");
-        assert_eq!(name(&t, "GET /nothing/here"), "unknown");
-        assert_eq!(name(&t, "GET"), "unknown");
+        assert_eq!(name(t, "Send Tempate Message"), "unknown");
+        assert_eq!(name(t, "GET /nothing/here"), "unknown");
+        assert_eq!(name(t, "GET"), "unknown");
     }
 }

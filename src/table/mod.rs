@@ -13,6 +13,13 @@ pub use model::{
 /// The Texter API v2 table, compiled in so the binary works with no files beside it.
 pub const EMBEDDED_TABLE: &str = include_str!("../../scope-table.yaml");
 
+/// The embedded table, loaded once for the unit tests.
+#[cfg(test)]
+pub(crate) fn texter() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| Table::embedded().unwrap_or_else(|e| panic!("embedded table: {e:?}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
