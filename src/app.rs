@@ -2,7 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::audit::AuditOptions;
 use crate::cli::{Cli, ColorChoice, Command, TableAction, TableFormat};
 use crate::commands::{self, Exit, Output};
 use crate::error::InputError;
@@ -40,17 +39,7 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
         }
     };
     match &cli.command {
-        Command::Audit(args) => {
-            let options = AuditOptions {
-                no_ignores: args.no_ignores,
-            };
-            let run = commands::audit::run_audit(&table, &args.paths, options);
-            let exit = run.exit(args.fail_on);
-            (
-                commands::audit::render(&run, &table, args.format, color, cli.global.quiet),
-                exit,
-            )
-        }
+        Command::Audit(args) => commands::audit::run(&table, args, color, cli.global.quiet),
         Command::Suggest(args) => commands::suggest::run(&table, args, color),
         Command::Explain(args) => match commands::explain::explain(&table, &args.topic.join(" ")) {
             Ok(text) => {

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::config::FailOn;
+use crate::config::{RuleSelector, parse_rule_selector};
+
 /// Audit API token scopes: missing and excess scopes, unknown names, minimal sets.
 #[derive(Debug, Parser)]
 #[command(
@@ -59,15 +62,53 @@ pub struct AuditArgs {
     /// Manifests, or directories to search for `tokenscope.yaml` and `*.tokenscope.yaml`.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// What a CI gate needs: output format, severity control, suppressions and baselines.
+#[derive(Debug, Args)]
+pub struct GateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// The lowest severity that makes the run fail (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// The lowest severity that fails the run (exit 1) [default: error, or the config's `fail-on`].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Report RULE as an error (repeatable; `all` for every rule).
+    #[arg(long, value_name = "RULE", value_parser = parse_rule_selector)]
+    pub deny: Vec<RuleSelector>,
+    /// Report RULE as a warning (repeatable; `all` for every rule).
+    #[arg(long, value_name = "RULE", value_parser = parse_rule_selector)]
+    pub warn: Vec<RuleSelector>,
+    /// Do not report RULE (repeatable; `all` for every rule).
+    #[arg(long, value_name = "RULE", value_parser = parse_rule_selector)]
+    pub allow: Vec<RuleSelector>,
     /// Report findings that `ignore:` entries and inline comments silence.
     #[arg(long)]
     pub no_ignores: bool,
+    /// Hide the findings recorded in this baseline file; only new ones are reported.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0 unless input is invalid).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Annotated code frames for people.
+    Human,
+    /// A versioned JSON document for machines.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// JUnit XML, for CI test reports (GitLab, Jenkins, ...).
+    Junit,
+    /// A Markdown summary for pull request comments.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -92,24 +133,15 @@ pub struct SuggestArgs {
     #[arg(long, requires = "manifest")]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
 
+/// Formats of commands that report something other than findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Annotated code frames for people.
+pub enum OutputFormat {
     Human,
-    /// A versioned JSON document for machines.
     Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Note,
-    Never,
 }
 
 #[derive(Debug, Args)]

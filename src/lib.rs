@@ -1,14 +1,18 @@
 //! tokenscope: audit API token scopes against what an integration really calls.
 
 pub mod app;
+pub mod atomic;
 pub mod audit;
+pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod discover;
 pub mod error;
 pub mod finding;
 pub mod manifest;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod table;

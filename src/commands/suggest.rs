@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::audit::{TokenAnalysis, plural, rule};
-use crate::cli::{ReportFormat, SuggestArgs};
+use crate::cli::{OutputFormat, SuggestArgs};
 use crate::error::{InputError, did_you_mean};
 use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, Resolution, resolve_endpoint};
@@ -141,7 +141,7 @@ fn for_manifest(
     }
 
     match args.format {
-        ReportFormat::Json => {
+        OutputFormat::Json => {
             let doc = SuggestJson {
                 schema_version: json::SCHEMA_VERSION,
                 manifests: vec![ManifestJson {
@@ -153,7 +153,7 @@ fn for_manifest(
             };
             out.stdout = json::to_string(&doc);
         }
-        ReportFormat::Human => {
+        OutputFormat::Human => {
             for f in &findings {
                 renderer.finding(&mut out.stdout, f, &manifest.file);
             }
@@ -277,7 +277,7 @@ fn ad_hoc(
             .collect(),
     };
     match args.format {
-        ReportFormat::Json => {
+        OutputFormat::Json => {
             let doc = SuggestJson {
                 schema_version: json::SCHEMA_VERSION,
                 manifests: vec![ManifestJson {
@@ -289,7 +289,7 @@ fn ad_hoc(
             };
             out.stdout = json::to_string(&doc);
         }
-        ReportFormat::Human => {
+        OutputFormat::Human => {
             let s = &view.suggestion;
             if s.minimal.is_empty() {
                 out.stdout.push_str(

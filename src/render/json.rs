@@ -20,6 +20,35 @@ pub struct Document<'a> {
     /// Files that could not be read or parsed (they make the run exit 2).
     pub errors: Vec<ErrorJson>,
     pub summary: Summary,
+    /// Present with `--baseline`: how many findings it hid, and its entries that no longer match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct BaselineJson<'a> {
+    pub hidden: usize,
+    pub stale: &'a [crate::baseline::BaselineEntry],
+}
+
+/// The `audit --format json` document.
+pub fn audit_document(run: &crate::report::Run, table: &Table) -> String {
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::current(),
+        table: TableInfo {
+            api: &table.api,
+            retrieved: table.retrieved.as_deref(),
+        },
+        manifests: run.reports().map(|r| manifest_json(table, r)).collect(),
+        errors: run.errors().map(ErrorJson::from_error).collect(),
+        summary: run.summary,
+        baseline: run.baseline.as_ref().map(|b| BaselineJson {
+            hidden: b.hidden,
+            stale: &b.stale,
+        }),
+    };
+    to_string(&doc)
 }
 
 #[derive(Serialize)]

@@ -1,4 +1,8 @@
-//! Renderers: the same findings, shaped for people or for machines.
+//! Renderers: the same findings, shaped for people, machines, CI systems and reviews.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;

@@ -2,7 +2,6 @@
 //! tokens being split), so comments, key order, quoting and blank lines elsewhere stay as they
 //! were; the result is re-read and checked before anything touches the disk.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use miette::Diagnostic;
@@ -562,39 +561,12 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// Replaces a file's contents atomically: a temporary file in the same directory, flushed to
-/// disk, then renamed over the original (keeping its permissions). On any error the original
-/// is untouched. A symlink is followed, so the link stays a link.
+/// Writes the rewritten manifest atomically (see [`crate::atomic::write_atomically`]).
 pub fn write_atomically(path: &Path, contents: &str) -> Result<(), WriteError> {
-    let shown = crate::source::display_path(path);
-    let io = |cause: std::io::Error| WriteError::Io {
-        path: shown.clone(),
+    crate::atomic::write_atomically(path, contents).map_err(|cause| WriteError::Io {
+        path: crate::source::display_path(path),
         cause,
-    };
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tokenscope-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io)?;
-    tmp.write_all(contents.as_bytes()).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        tmp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(io)?;
-    }
-    tmp.persist(&target).map_err(|e| io(e.error))?;
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(&dir) {
-        // Make the rename itself durable; failure here does not undo it.
-        let _ = d.sync_all();
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -706,18 +678,5 @@ mod tests {
             out,
             "integration: x\ntokens:\n  bot-chats:\n    scopes:\n      - List all chats\n    endpoints:\n      - endpoint: GET /chats/search\n        reason: find the chat\n  bot-labels:\n    scopes:\n      - Manage labels\n    endpoints:\n      - Create Label\n    ignore:\n      - rule: excess-scope\n        scope: Manage labels\n        reason: kept\n  other:\n    endpoints: [List All Labels]\n"
         );
-    }
-
-    #[test]
-    fn atomic_write_replaces_contents_and_keeps_permissions() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let path = dir.path().join("m.yaml");
-        std::fs::write(&path, "old").unwrap_or_else(|e| panic!("{e}"));
-        write_atomically(&path, "new").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), "new");
-        let leftovers = std::fs::read_dir(dir.path())
-            .map(|d| d.count())
-            .unwrap_or(0);
-        assert_eq!(leftovers, 1, "no temporary file is left behind");
     }
 }
