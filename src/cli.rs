@@ -51,6 +51,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Suggest the minimal scopes per token (and per-area tokens), or write them back.
     Suggest(SuggestArgs),
+    /// Show scope changes between two versions of a manifest (for pull request review).
+    Diff(DiffArgs),
     /// Explain a scope, an endpoint, an area or a rule.
     Explain(ExplainArgs),
     /// Print the scope table in use, or check a custom one.
@@ -142,6 +144,30 @@ pub struct SuggestArgs {
 pub enum OutputFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW manifests; with `--git REF`, one manifest compared with its version at REF.
+    #[arg(value_name = "MANIFEST", required = true, num_args = 1..=2)]
+    pub files: Vec<PathBuf>,
+    /// Compare the working-tree MANIFEST with its version at this git ref (branch, tag, commit).
+    #[arg(long, value_name = "REF")]
+    pub git: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Exit 1 when a token newly holds a high-risk scope.
+    #[arg(long)]
+    pub fail_on_escalation: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    /// A table for a pull request comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One module per command; `app` wires them to the command line.
 
 pub mod audit;
+pub mod diff;
 pub mod explain;
 pub mod suggest;
 pub mod table;
