@@ -2,6 +2,8 @@
 
 use std::io::{IsTerminal, Write};
 
+use clap::CommandFactory;
+
 use crate::cli::{Cli, ColorChoice, Command, TableAction, TableFormat};
 use crate::commands::{self, Exit, Output};
 use crate::error::InputError;
@@ -40,6 +42,29 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
     };
     match &cli.command {
         Command::Audit(args) => commands::audit::run(&table, args, color, cli.global.quiet),
+        Command::Schema => {
+            out.stdout = crate::manifest::schema::manifest_schema();
+            (out, Exit::Success)
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "tokenscope", &mut buf);
+            out.stdout = String::from_utf8_lossy(&buf).into_owned();
+            (out, Exit::Success)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => {
+                    out.stdout = String::from_utf8_lossy(&buf).into_owned();
+                    (out, Exit::Success)
+                }
+                Err(e) => {
+                    out.stderr = format!("error: cannot render the man page: {e}\n");
+                    (out, Exit::InvalidInput)
+                }
+            }
+        }
         Command::Diff(args) => commands::diff::run(&table, args, color),
         Command::Suggest(args) => commands::suggest::run(&table, args, color),
         Command::Explain(args) => match commands::explain::explain(&table, &args.topic.join(" ")) {

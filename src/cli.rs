@@ -53,6 +53,15 @@ pub enum Command {
     Suggest(SuggestArgs),
     /// Show scope changes between two versions of a manifest (for pull request review).
     Diff(DiffArgs),
+    /// Print the manifest's JSON Schema (for editor completion and validation).
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Explain a scope, an endpoint, an area or a rule.
     Explain(ExplainArgs),
     /// Print the scope table in use, or check a custom one.

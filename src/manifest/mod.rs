@@ -3,6 +3,7 @@
 mod model;
 mod parse;
 mod reference;
+pub mod schema;
 
 pub use model::{Entry, EntryList, Ignore, ListStyle, Manifest, Token};
 pub use parse::parse_rule;

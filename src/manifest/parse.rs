@@ -10,11 +10,11 @@ use crate::yaml::{self, Limits, Node, NodeKind, Reader, Text, closest};
 
 use super::model::{Entry, EntryList, Ignore, ListStyle, Manifest, Token};
 
-const TOP_KEYS: &[&str] = &["integration", "api", "owner", "tokens"];
-const TOKEN_KEYS: &[&str] = &["scopes", "endpoints", "ignore"];
-const SCOPE_ENTRY_KEYS: &[&str] = &["scope", "reason"];
-const ENDPOINT_ENTRY_KEYS: &[&str] = &["endpoint", "reason"];
-const IGNORE_KEYS: &[&str] = &["rule", "scope", "endpoint", "reason"];
+pub(super) const TOP_KEYS: &[&str] = &["integration", "api", "owner", "tokens"];
+pub(super) const TOKEN_KEYS: &[&str] = &["scopes", "endpoints", "ignore"];
+pub(super) const SCOPE_ENTRY_KEYS: &[&str] = &["scope", "reason"];
+pub(super) const ENDPOINT_ENTRY_KEYS: &[&str] = &["endpoint", "reason"];
+pub(super) const IGNORE_KEYS: &[&str] = &["rule", "scope", "endpoint", "reason"];
 
 impl Manifest {
     /// Reads and parses a manifest file; `api` is the loaded table's id, which `api:` must equal.
@@ -48,7 +48,8 @@ fn read_manifest(r: &mut Reader<'_>, root: &Node, table_api: &str) -> Option<Man
     let integration = top
         .require(r, "integration", "the manifest")
         .and_then(|n| r.required_text(n, "`integration`"));
-    let api = top.get("api").and_then(|n| r.required_text(n, "`api`"));
+    // As in the JSON Schema, an empty optional value counts as absent.
+    let api = top.get("api").and_then(|n| r.optional_text(n, "`api`"));
     if let Some(api) = &api
         && api.value != table_api
     {

@@ -1,0 +1,113 @@
+//! The manifest JSON Schema: committed, current, and in agreement with the parser.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use tokenscope::source::SourceFile;
+use tokenscope::yaml::{self, Limits, Node, NodeKind};
+
+fn tokenscope(args: &[&str]) -> (String, i32) {
+    let output = Command::cargo_bin("tokenscope")
+        .expect("binary builds")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let (generated, code) = tokenscope(&["schema"]);
+    assert_eq!(code, 0);
+    let committed = std::fs::read_to_string("schema/manifest.schema.json")
+        .expect("schema/manifest.schema.json exists");
+    assert!(
+        committed == generated,
+        "schema/manifest.schema.json is stale: run `cargo run -- schema > schema/manifest.schema.json`"
+    );
+}
+
+/// YAML (as tokenscope reads it) to JSON, for validating manifests against the schema.
+fn to_json(node: &Node) -> serde_json::Value {
+    match &node.kind {
+        NodeKind::Null => serde_json::Value::Null,
+        NodeKind::Str(s) => serde_json::Value::String(s.clone()),
+        NodeKind::Typed { raw, .. } => {
+            serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()))
+        }
+        NodeKind::Seq(items) => items.iter().map(to_json).collect(),
+        NodeKind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                let key = match &k.kind {
+                    NodeKind::Str(s) => s.clone(),
+                    NodeKind::Typed { raw, .. } => raw.clone(),
+                    _ => String::new(),
+                };
+                (key, to_json(v))
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}
+
+fn manifest_json(path: &str) -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("fixture");
+    let node = yaml::parse(&SourceFile::new(path, text), Limits::MANIFEST).expect("YAML parses");
+    to_json(&node)
+}
+
+#[test]
+fn schema_accepts_what_the_tool_accepts_and_rejects_what_it_rejects() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&tokenscope(&["schema"]).0).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for valid in [
+        "examples/crm-sync.tokenscope.yaml",
+        "examples/support-bot.tokenscope.yaml",
+        "examples/marketing/tokenscope.yaml",
+        "tests/fixtures/clean/tokenscope.yaml",
+        "tests/fixtures/mistakes/every-mistake.tokenscope.yaml",
+        "tests/fixtures/suggest/styles.tokenscope.yaml",
+        "tests/fixtures/suggest/split.tokenscope.yaml",
+    ] {
+        let errors: Vec<String> = validator
+            .iter_errors(&manifest_json(valid))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{valid}: {errors:?}");
+    }
+    for invalid in [
+        "tests/fixtures/malformed/unknown-keys.tokenscope.yaml",
+        "tests/fixtures/malformed/wrong-types.tokenscope.yaml",
+        "tests/fixtures/malformed/missing-keys.tokenscope.yaml",
+    ] {
+        assert!(
+            !validator.is_valid(&manifest_json(invalid)),
+            "{invalid} must be rejected"
+        );
+    }
+    let bad_rule = serde_json::json!({"integration": "x", "tokens": {"t": {"ignore": [{"rule": "excess-scop"}]}}});
+    assert!(!validator.is_valid(&bad_rule));
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (script, code) = tokenscope(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}");
+        assert!(
+            script.contains("tokenscope") && script.contains("suggest"),
+            "{shell}"
+        );
+    }
+    let (man, code) = tokenscope(&["man"]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH tokenscope 1"), "{man}");
+    assert_eq!(tokenscope(&["completions", "tcsh"]).1, 2);
+}
