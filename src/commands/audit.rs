@@ -31,7 +31,7 @@ pub fn run(table: &Table, args: &AuditArgs, color: bool, quiet: bool) -> (Output
     {
         let entries: Vec<BaselineEntry> = run
             .findings()
-            .map(|(r, f)| BaselineEntry::of(f, &r.manifest.integration.value))
+            .map(|l| BaselineEntry::of(l.finding, l.integration))
             .collect();
         let count = entries.len();
         match crate::atomic::write_atomically(path, &baseline::render(entries)) {
@@ -143,6 +143,11 @@ pub fn render(run: &Run, table: &Table, format: ReportFormat, color: bool, quiet
                     Outcome::Report { report, .. } => {
                         for f in &report.findings {
                             renderer.finding(&mut out.stdout, f, &report.manifest.file);
+                        }
+                    }
+                    Outcome::Code { file, findings, .. } => {
+                        for f in findings {
+                            renderer.finding(&mut out.stdout, f, file);
                         }
                     }
                     Outcome::Failed(errors) => {

@@ -25,8 +25,8 @@ fn command(severity: Severity) -> &'static str {
 
 pub fn render(run: &Run) -> String {
     let mut out = String::new();
-    for (report, f) in run.findings() {
-        let file = &report.manifest.file;
+    for located in run.findings() {
+        let (file, f) = (located.file, located.finding);
         let end = file.span(f.span.end(), 0);
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
@@ -66,7 +66,7 @@ pub fn render(run: &Run) -> String {
     }
     out.push_str(&super::human::summary_line(
         &run.summary,
-        run.reports().count(),
+        run.units().count(),
         run.unreadable(),
     ));
     out.push('\n');

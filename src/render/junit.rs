@@ -78,6 +78,38 @@ pub fn render(run: &Run) -> String {
         report.add_test_suite(suite);
     }
     for outcome in &run.outcomes {
+        if let crate::report::Outcome::Code {
+            file,
+            integration,
+            findings,
+            ..
+        } = outcome
+        {
+            // Findings in code (from `scan`): one test case per finding.
+            let mut suite = TestSuite::new(file.path.as_str());
+            for f in findings {
+                let status = if f.severity == Severity::Error {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status
+                        .set_message(f.message.as_str())
+                        .set_type(f.rule.as_str())
+                        .set_description(line(f));
+                    status
+                } else {
+                    TestCaseStatus::success()
+                };
+                let mut case = TestCase::new(
+                    format!("{}:{} {}", f.span.line, f.span.column, f.rule),
+                    status,
+                );
+                case.set_classname(integration.as_str());
+                if f.severity != Severity::Error {
+                    case.set_system_out(line(f));
+                }
+                suite.add_test_case(case);
+            }
+            report.add_test_suite(suite);
+        }
         if let crate::report::Outcome::Failed(errors) = outcome {
             let name = errors.first().and_then(|e| e.path()).unwrap_or("input");
             let mut suite = TestSuite::new(name);

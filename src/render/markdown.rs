@@ -27,7 +27,7 @@ pub fn render(run: &Run) -> String {
         crate::audit::plural(s.errors, "error"),
         crate::audit::plural(s.warnings, "warning"),
         crate::audit::plural(s.notes, "note"),
-        crate::audit::plural(run.reports().count(), "manifest")
+        crate::audit::plural(run.units().count(), "file")
     );
     for report in run.reports() {
         let _ = writeln!(

@@ -347,7 +347,7 @@ pub fn render(run: &Run) -> String {
             }],
             results: run
                 .findings()
-                .map(|(r, f)| result(&r.manifest.file, &r.manifest.integration.value, f))
+                .map(|l| result(l.file, l.integration, l.finding))
                 .collect(),
             column_kind: "unicodeCodePoints",
         }],
