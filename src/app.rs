@@ -65,6 +65,7 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
                 }
             }
         }
+        Command::Scan(args) => commands::scan::run(&table, args, color, cli.global.quiet),
         Command::Diff(args) => commands::diff::run(&table, args, color),
         Command::Suggest(args) => commands::suggest::run(&table, args, color),
         Command::Explain(args) => match commands::explain::explain(&table, &args.topic.join(" ")) {

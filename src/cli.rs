@@ -51,6 +51,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Suggest the minimal scopes per token (and per-area tokens), or write them back.
     Suggest(SuggestArgs),
+    /// Find the endpoints a codebase calls; check them against a manifest or write a new one.
+    Scan(ScanArgs),
     /// Show scope changes between two versions of a manifest (for pull request review).
     Diff(DiffArgs),
     /// Print the manifest's JSON Schema (for editor completion and validation).
@@ -153,6 +155,42 @@ pub struct SuggestArgs {
 pub enum OutputFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan (directories recursively, honouring `.gitignore`).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Check the calls found against this manifest (`undeclared-endpoint`, `unused-endpoint`).
+    #[arg(long, value_name = "MANIFEST")]
+    pub manifest: Option<PathBuf>,
+    /// Write a new manifest with one token listing every endpoint found and its minimal scopes.
+    #[arg(long, value_name = "FILE")]
+    pub write_manifest: Option<PathBuf>,
+    /// Let `--write-manifest` overwrite an existing file.
+    #[arg(long, requires = "write_manifest")]
+    pub force: bool,
+    /// The integration (and token) name `--write-manifest` uses [default: the directory's name].
+    #[arg(long, value_name = "NAME", requires = "write_manifest")]
+    pub integration: Option<String>,
+    /// The API's base URL when it is not on a `*.texterchat.com` host (its host then counts as Texter).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Scan hidden files and directories too.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not honour `.gitignore`, `.ignore` and similar files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_filesize: u64,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod manifest;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod source;
 pub mod suggest;
 pub mod table;

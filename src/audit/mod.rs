@@ -98,6 +98,22 @@ pub fn audit(
     })
 }
 
+/// Whether a suppression in the manifest (an `ignore:` entry of the token, or an inline comment
+/// on the finding's line or the line above) silences a finding located in the manifest.
+pub fn suppressed(
+    table: &Table,
+    manifest: &Manifest,
+    token: &crate::manifest::Token,
+    finding: &Finding,
+) -> bool {
+    let inline = suppress::inline_ignores(&manifest.file).unwrap_or_default();
+    token
+        .ignores
+        .iter()
+        .any(|ig| suppress::ignore_covers(table, ig, finding))
+        || inline.iter().any(|ig| ig.covers(finding))
+}
+
 /// Per token (in manifest order), the held scopes whose `excess-scope` finding a suppression
 /// silences: scopes kept on purpose, which `suggest --write` must not drop.
 pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<ScopeSet> {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod diff;
 pub mod explain;
+pub mod scan;
 pub mod suggest;
 pub mod table;
 

@@ -101,7 +101,7 @@ pub struct Area {
 }
 
 /// One segment of a path template.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
     Literal(String),
     Param(String),

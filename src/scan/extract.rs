@@ -1,0 +1,505 @@
+//! Finding endpoint paths in source text: absolute URLs, relative paths built from a base,
+//! interpolations and concatenations read as parameters.
+
+use crate::table::{API_PREFIX, Segment, request_segments};
+
+use super::method::method_near;
+
+/// What kind of string a candidate is, which decides how far it can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An absolute URL on a Texter host, or a path carrying `/server/api/v2`.
+    Texter,
+    /// A relative path whose first segment starts some table path (`/chats/...`).
+    Relative,
+    /// A quoted path with an unknown first segment; it may complete a base that ends inside a
+    /// path (`.../server/api/v2/whatsapp` + `"/templates/send"`).
+    Suffix,
+}
+
+/// A path found in a file, before it is matched against the table.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    pub length: usize,
+    /// The text as written.
+    pub text: String,
+    /// API-relative segments (host, `/server/api/v2`, query and fragment removed).
+    pub segments: Vec<Segment>,
+    pub kind: Kind,
+    pub method: Option<String>,
+    /// In prose (Markdown, plain text) or a comment: a mention, not a call.
+    pub prose: bool,
+}
+
+/// What the extractor needs to know about the API.
+pub struct Vocabulary {
+    /// First literal segments of the table's paths (`chats`, `whatsapp`, ...).
+    pub first_segments: Vec<String>,
+    /// Extra Texter host (from `--base-url`), lowercase.
+    pub extra_host: Option<String>,
+}
+
+/// Whether the text marks the file as talking to Texter: a Texter URL, the API prefix, the
+/// `--base-url` host, or a `texter`-named identifier (`TEXTER_BASE`, `texterBase`). The bare
+/// word "Texter" in a comment is not enough.
+pub fn has_marker(text: &str, vocab: &Vocabulary) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains(API_PREFIX)
+        || vocab
+            .extra_host
+            .as_ref()
+            .is_some_and(|h| lower.contains(h.as_str()))
+    {
+        return true;
+    }
+    let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let bytes = lower.as_bytes();
+    lower
+        .match_indices("texter")
+        .any(|(i, _)| ident(i.checked_sub(1).and_then(|j| bytes.get(j))) || ident(bytes.get(i + 6)))
+}
+
+fn is_prose_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".md", ".markdown", ".txt", ".rst", ".adoc", ".mdx"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+fn is_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    ["//", "#", "*", "/*", "--", "<!--", ";", "%"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        && !t.starts_with("#!")
+}
+
+/// Reads a path expression starting at byte `start` of `line`: literal text, with
+/// interpolations (`${x}`, `{x}`, `{{x}}`, `#{x}`, `%s`, `%name%`, `$VAR`) and string
+/// concatenations (`" + id + "`) turned into `{p}` parameters. Returns the end of the raw text
+/// and the normalised path.
+fn read_expr(line: &str, start: usize) -> (usize, String) {
+    let bytes = line.as_bytes();
+    let mut out = String::new();
+    let mut i = start;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'$' | b'#' if bytes.get(i + 1) == Some(&b'{') => {
+                i = skip_braces(bytes, i + 1);
+                out.push_str("{p}");
+            }
+            b'{' => {
+                i = skip_braces(bytes, i);
+                out.push_str("{p}");
+            }
+            b'$' if bytes
+                .get(i + 1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') =>
+            {
+                i += 1;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                out.push_str("{p}");
+            }
+            b'%' => {
+                // %name% placeholders, then printf verbs (%s, %d, %v)
+                if let Some(len) = percent_placeholder(&bytes[i + 1..]) {
+                    i += len + 2;
+                    out.push_str("{p}");
+                } else if bytes.get(i + 1).is_some_and(|b| b"sdvfiuq".contains(b)) {
+                    i += 2;
+                    out.push_str("{p}");
+                } else {
+                    out.push('%');
+                    i += 1;
+                }
+            }
+            b'"' | b'\'' | b'`' => {
+                // `"/chats/" + id + "/resolve"`: an expression between literals is a parameter.
+                match concatenation(bytes, i) {
+                    Some((next, ended)) => {
+                        out.push_str("{p}");
+                        if ended {
+                            return (next, out);
+                        }
+                        i = next;
+                    }
+                    None => return (i, out),
+                }
+            }
+            b' ' | b'\t' | b')' | b']' | b'>' | b'<' | b',' | b';' | b'\\' | b'|' | b'^' | b'*'
+            | b'\r' => {
+                return (i, out);
+            }
+            _ => {
+                let ch_len = utf8_len(c);
+                out.push_str(&line[i..(i + ch_len).min(line.len())]);
+                i += ch_len;
+            }
+        }
+    }
+    (i, out)
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// `%chat:_id%`: the length of the name between the two `%`.
+fn percent_placeholder(rest: &[u8]) -> Option<usize> {
+    let len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(b))
+        .count();
+    (len > 0 && rest.get(len) == Some(&b'%')).then_some(len)
+}
+
+/// Skips a balanced `{...}` (or `{{...}}`) starting at `open`; returns the index after it.
+fn skip_braces(bytes: &[u8], open: usize) -> usize {
+    let mut depth = 0;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// At a closing quote: when `+ expr` follows, where the path continues. `Some((i, false))`
+/// resumes inside the next literal at `i`; `Some((i, true))` means the path ends with the
+/// expression; `None` means the literal simply ends.
+fn concatenation(bytes: &[u8], quote: usize) -> Option<(usize, bool)> {
+    let mut i = quote + 1;
+    while i < bytes.len() && bytes[i] == b' ' {
+        i += 1;
+    }
+    if !matches!(bytes.get(i), Some(b'+') | Some(b'.')) || bytes.get(i + 1) == Some(&b'=') {
+        return None;
+    }
+    i += 1;
+    while i < bytes.len() && bytes[i] == b' ' {
+        i += 1;
+    }
+    // The expression: up to the next `+`/`.` followed by a quote, or the end of the argument.
+    let expr_start = i;
+    let mut depth = 0i32;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' if depth == 0 => return (i > expr_start).then_some((i, true)),
+            b')' | b']' => depth -= 1,
+            b',' | b';' if depth == 0 => return (i > expr_start).then_some((i, true)),
+            b'"' | b'\'' | b'`' if depth == 0 => return None,
+            b'+' | b'.' if depth == 0 => {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] == b' ' {
+                    j += 1;
+                }
+                if matches!(bytes.get(j), Some(b'"') | Some(b'\'') | Some(b'`')) && i > expr_start {
+                    return Some((j + 1, false));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (i > expr_start).then_some((i, true))
+}
+
+/// Lowercase host of a URL expression (`https://{p}.texterchat.com/...` → `{p}.texterchat.com`).
+fn host_of(expr: &str) -> Option<String> {
+    let rest = &expr[expr.find("://")? + 3..];
+    let end = rest.find('/').unwrap_or(rest.len());
+    let host = &rest[..end];
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    Some(host.to_ascii_lowercase())
+}
+
+fn is_texter_host(host: &str, vocab: &Vocabulary) -> bool {
+    host == "texterchat.com"
+        || host.ends_with(".texterchat.com")
+        || vocab.extra_host.as_deref() == Some(host)
+}
+
+/// Every path candidate of a text file.
+pub fn extract(path: &str, text: &str, vocab: &Vocabulary) -> Vec<Candidate> {
+    let prose_file = is_prose_file(path);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut found: Vec<Candidate> = Vec::new();
+    let mut offset = 0;
+    for (index, line) in lines.iter().enumerate() {
+        let line_start = offset;
+        offset += line.len() + 1;
+        if !line.contains('/') {
+            continue;
+        }
+        let prose = prose_file || is_comment(line);
+        let mut consumed: Vec<(usize, usize)> = Vec::new();
+        let lower = line.to_ascii_lowercase();
+
+        // Absolute URLs: Texter hosts count, other hosts never do.
+        let mut search = 0;
+        while let Some(pos) = lower[search..].find("http").map(|p| p + search) {
+            search = pos + 4;
+            let rest = &lower[pos..];
+            if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+                continue;
+            }
+            let (end, expr) = read_expr(line, pos);
+            consumed.push((pos, end));
+            search = end.max(search);
+            let Some(host) = host_of(&expr) else { continue };
+            let texter = is_texter_host(&host, vocab) || expr.contains(API_PREFIX);
+            if !texter {
+                continue;
+            }
+            if let Some(segments) = request_segments(&expr) {
+                found.push(candidate(
+                    line,
+                    index,
+                    line_start,
+                    pos,
+                    end,
+                    segments,
+                    Kind::Texter,
+                    prose,
+                ));
+            }
+        }
+
+        // Relative paths: `/` + a known first segment, not inside a URL already read, and not
+        // the tail of a longer path on some other base (`/api/chats/1`).
+        let mut search = 0;
+        while let Some(pos) = line[search..].find('/').map(|p| p + search) {
+            search = pos + 1;
+            if consumed.iter().any(|(s, e)| pos >= *s && pos < *e) {
+                continue;
+            }
+            let before = line[..pos].chars().next_back();
+            let base_var =
+                before.is_some_and(|c| c == '}' || c == '$') || preceded_by_variable(&line[..pos]);
+            let quoted = before.is_none_or(|c| {
+                matches!(
+                    c,
+                    '"' | '\'' | '`' | ' ' | '\t' | '(' | '=' | ':' | '[' | ','
+                )
+            });
+            if !(base_var || quoted) {
+                continue;
+            }
+            let first: String = line[pos + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if first.is_empty() {
+                continue;
+            }
+            let (end, expr) = read_expr(line, pos);
+            if end <= pos + 1 {
+                continue;
+            }
+            let Some(segments) = request_segments(&expr) else {
+                continue;
+            };
+            let api_path = expr.starts_with(API_PREFIX);
+            let kind = if api_path {
+                Kind::Texter
+            } else if vocab.first_segments.contains(&first) {
+                Kind::Relative
+            } else if matches!(before, Some('"' | '\'' | '`')) {
+                Kind::Suffix
+            } else {
+                continue;
+            };
+            consumed.push((pos, end));
+            search = end.max(search);
+            found.push(candidate(
+                line, index, line_start, pos, end, segments, kind, prose,
+            ));
+        }
+    }
+    // Methods, now that every candidate line is known (a search stops at another call).
+    let candidate_lines: std::collections::HashSet<usize> =
+        found.iter().map(|c| c.line - 1).collect();
+    for c in &mut found {
+        let index = c.line - 1;
+        c.method = method_near(&lines, index, &|i| {
+            i != index && candidate_lines.contains(&i)
+        });
+    }
+    found
+}
+
+/// `$BASE/...` or `BASE_URL + "/..."`-style: the text right before the path is a variable.
+fn preceded_by_variable(before: &str) -> bool {
+    let ident: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let rest = &before[..before.len() - ident.len()];
+    !ident.is_empty() && rest.ends_with('$')
+}
+
+#[allow(clippy::too_many_arguments)]
+fn candidate(
+    line: &str,
+    index: usize,
+    line_start: usize,
+    start: usize,
+    end: usize,
+    segments: Vec<Segment>,
+    kind: Kind,
+    prose: bool,
+) -> Candidate {
+    Candidate {
+        line: index + 1,
+        column: line[..start].chars().count() + 1,
+        offset: line_start + start,
+        length: end - start,
+        text: line[start..end].to_owned(),
+        segments,
+        kind,
+        method: None,
+        prose,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_urls_and_texter_identifiers_not_the_word() {
+        let v = vocab();
+        assert!(has_marker("const TEXTER_BASE = process.env.X", &v));
+        assert!(has_marker("let url = 'https://a.texterchat.com'", &v));
+        assert!(has_marker("base = '/server/api/v2'", &v));
+        assert!(!has_marker("// never talks to Texter", &v));
+    }
+
+    fn vocab() -> Vocabulary {
+        Vocabulary {
+            first_segments: [
+                "chats",
+                "labels",
+                "whatsapp",
+                "messages",
+                "files",
+                "quick-replies",
+                "scenarios",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+            extra_host: None,
+        }
+    }
+
+    fn paths(path: &str, text: &str) -> Vec<(String, Kind, Option<String>, bool)> {
+        extract(path, text, &vocab())
+            .into_iter()
+            .map(|c| {
+                let p: Vec<String> = c
+                    .segments
+                    .iter()
+                    .map(|s| match s {
+                        Segment::Literal(l) => l.clone(),
+                        Segment::Param(_) => "{}".into(),
+                    })
+                    .collect();
+                (format!("/{}", p.join("/")), c.kind, c.method, c.prose)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn urls_on_texter_hosts_only() {
+        let found = paths(
+            "a.js",
+            "fetch('https://acme.texterchat.com/server/api/v2/chats/search?q=1')\nfetch('https://example.com/api/chats/1')\nfetch('https://example.com/chats/1')\n",
+        );
+        assert_eq!(found, [("/chats/search".into(), Kind::Texter, None, false)]);
+    }
+
+    #[test]
+    fn interpolations_and_concatenations_are_parameters() {
+        let text = [
+            "axios.post(`${BASE}/whatsapp/templates/send`, body)",
+            "requests.patch(f\"{BASE}/chats/{chat_id}\", json=d)",
+            "http.NewRequest(http.MethodPost, base+\"/chats/\"+id+\"/resolve\", nil)",
+            "get(\"/labels/\" + encodeURIComponent(labelId))",
+            "curl -X POST \"$TEXTER_BASE/chats/assign\"",
+            "url = \"/messages/chat/%s\" % chat_id",
+            "path: /files/share/%file:id%",
+        ]
+        .join("\n");
+        let found = paths("a.txt.js", &text);
+        let got: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|(p, _, m, _)| (p.as_str(), m.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/whatsapp/templates/send", Some("POST")),
+                ("/chats/{}", Some("PATCH")),
+                ("/chats/{}/resolve", Some("POST")),
+                ("/labels/{}", Some("GET")),
+                ("/chats/assign", Some("POST")),
+                ("/messages/chat/{}", None),
+                ("/files/share/{}", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn lookalikes_prose_and_suffixes() {
+        let found = paths(
+            "a.py",
+            "x = '/api/chats/1'\n# see /chats/search for details\ny = '/templates/send'\n",
+        );
+        // `/api/chats/1` is not a Texter path: at most a suffix, which counts only if it completes
+        // a Texter base into a table path.
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].1, Kind::Suffix);
+        assert_eq!(
+            found[1],
+            ("/chats/search".into(), Kind::Relative, None, true)
+        );
+        assert_eq!(found[2].1, Kind::Suffix);
+        let md = paths(
+            "README.md",
+            "Call `POST https://{projectID}.texterchat.com/server/api/v2/files/share/{fileId}`\n",
+        );
+        assert_eq!(
+            md,
+            [(
+                "/files/share/{}".into(),
+                Kind::Texter,
+                Some("POST".into()),
+                true
+            )]
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! `scan`: the Texter endpoints a codebase really calls.
+//!
+//! Phase one walks the tree in parallel (respecting `.gitignore`, skipping binary and oversized
+//! files), prefilters each file with a literal search and extracts path candidates from the few
+//! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
+//! only in a project that references Texter, suffixes only where a base ends inside a path.
+
+pub mod extract;
+mod method;
+mod structured;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aho_corasick::AhoCorasick;
+use serde::Serialize;
+
+use crate::error::InputError;
+use crate::source::{SourceFile, display_path};
+use crate::table::{EndpointId, PathMatch, Segment, Table};
+
+use extract::{Candidate, Kind, Vocabulary};
+
+/// How sure scan is that an occurrence is a call of its endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Prose, a comment, or a path completed from a base found elsewhere.
+    Low,
+    /// The path alone identifies the endpoint; no method was found.
+    Medium,
+    /// A Texter path and the call's method were both found.
+    High,
+}
+
+/// One place an endpoint is named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub file: usize,
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    pub length: usize,
+    pub text: String,
+    pub confidence: Confidence,
+    /// A mention in prose or a comment rather than a call.
+    pub prose: bool,
+}
+
+/// A path that names several endpoints and no method says which.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    pub file: usize,
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+    pub candidates: Vec<EndpointId>,
+}
+
+/// What to scan and how.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    pub hidden: bool,
+    pub no_ignore: bool,
+    pub max_filesize: u64,
+    /// Host of `--base-url`, which counts as a Texter host.
+    pub extra_host: Option<String>,
+    pub threads: usize,
+}
+
+/// The result of a scan.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    /// Files that hold occurrences or unresolved paths (indexed by `Occurrence::file`).
+    pub files: Vec<SourceFile>,
+    /// Occurrences per endpoint, in table order; each list sorted by file and position.
+    pub endpoints: BTreeMap<EndpointId, Vec<Occurrence>>,
+    pub unresolved: Vec<Unresolved>,
+    pub files_scanned: usize,
+    pub errors: Vec<InputError>,
+}
+
+struct FileScan {
+    path: String,
+    text: String,
+    has_marker: bool,
+    candidates: Vec<Candidate>,
+}
+
+fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
+    let mut first: BTreeSet<String> = BTreeSet::new();
+    for ep in &table.endpoints {
+        if let Some(Segment::Literal(l)) = ep.segments.first() {
+            first.insert(l.clone());
+        }
+    }
+    Vocabulary {
+        first_segments: first.into_iter().collect(),
+        extra_host,
+    }
+}
+
+/// Literals at least one of which a file must contain to be worth reading closely: Texter
+/// markers, every table path's first segment, and every literal tail of a table path (a call
+/// may append `"/templates/send"` to a base that ends inside the path).
+fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<AhoCorasick> {
+    let mut patterns: BTreeSet<String> =
+        ["texter".to_owned(), crate::table::API_PREFIX.to_owned()].into();
+    patterns.extend(vocab.first_segments.iter().map(|s| format!("/{s}")));
+    for ep in &table.endpoints {
+        for (i, segment) in ep.segments.iter().enumerate().skip(1) {
+            if let Segment::Literal(_) = segment {
+                let tail: Vec<&str> = ep.segments[i..]
+                    .iter()
+                    .map_while(|s| match s {
+                        Segment::Literal(l) => Some(l.as_str()),
+                        Segment::Param(_) => None,
+                    })
+                    .collect();
+                patterns.insert(format!("/{}", tail.join("/")));
+            }
+        }
+    }
+    patterns.extend(vocab.extra_host.iter().cloned());
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .ok()
+}
+
+/// Scans files and directories for the endpoints they call.
+pub fn scan(
+    table: &Table,
+    paths: &[PathBuf],
+    options: &ScanOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> ScanResult {
+    let vocab = vocabulary(table, options.extra_host.clone());
+    let Some(filter) = prefilter(table, &vocab) else {
+        return ScanResult::default();
+    };
+    let scanned = AtomicUsize::new(0);
+    let found: Mutex<Vec<FileScan>> = Mutex::new(Vec::new());
+    let errors: Mutex<Vec<InputError>> = Mutex::new(Vec::new());
+
+    let mut builder = None::<ignore::WalkBuilder>;
+    for path in paths {
+        if let Err(cause) = std::fs::metadata(path) {
+            if let Ok(mut e) = errors.lock() {
+                e.push(InputError::Io {
+                    path: display_path(path),
+                    cause,
+                });
+            }
+            continue;
+        }
+        match builder.as_mut() {
+            None => builder = Some(ignore::WalkBuilder::new(path)),
+            Some(b) => {
+                b.add(path);
+            }
+        }
+    }
+    if let Some(mut builder) = builder {
+        builder
+            .hidden(!options.hidden)
+            .ignore(!options.no_ignore)
+            .git_ignore(!options.no_ignore)
+            .git_global(!options.no_ignore)
+            .git_exclude(!options.no_ignore)
+            .parents(!options.no_ignore)
+            .max_filesize(Some(options.max_filesize))
+            .threads(options.threads.max(1))
+            .filter_entry(|e| e.file_name() != ".git");
+        builder.build_parallel().run(|| {
+            let mut buf: Vec<u8> = Vec::new();
+            let (filter, vocab, found, errors, scanned) =
+                (&filter, &vocab, &found, &errors, &scanned);
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        if let Ok(mut e) = errors.lock() {
+                            e.push(InputError::Io {
+                                path: err.to_string(),
+                                cause: std::io::Error::other("cannot be read"),
+                            });
+                        }
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return ignore::WalkState::Continue;
+                }
+                // Manifests and the config declare endpoints; they do not call them.
+                let name = entry.file_name().to_string_lossy();
+                if crate::discover::is_manifest_name(&name) || name == crate::discover::CONFIG_FILE
+                {
+                    return ignore::WalkState::Continue;
+                }
+                let n = scanned.fetch_add(1, Ordering::Relaxed) + 1;
+                if n % 256 == 0 {
+                    progress(n);
+                }
+                buf.clear();
+                if let Err(cause) = std::fs::File::open(entry.path())
+                    .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf))
+                {
+                    if let Ok(mut e) = errors.lock() {
+                        e.push(InputError::Io {
+                            path: display_path(entry.path()),
+                            cause,
+                        });
+                    }
+                    return ignore::WalkState::Continue;
+                }
+                // Binary files (a NUL in the first 8 KiB, as ripgrep decides) are skipped.
+                if buf[..buf.len().min(8192)].contains(&0) || !filter.is_match(&buf) {
+                    return ignore::WalkState::Continue;
+                }
+                let text = String::from_utf8_lossy(&buf).into_owned();
+                let path = display_path(entry.path());
+                let candidates = structured::extract(&path, &text)
+                    .unwrap_or_else(|| extract::extract(&path, &text, vocab));
+                let has_marker = extract::has_marker(&text, vocab);
+                if (!candidates.is_empty() || has_marker)
+                    && let Ok(mut f) = found.lock()
+                {
+                    f.push(FileScan {
+                        path,
+                        text,
+                        has_marker,
+                        candidates,
+                    });
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    let mut files = found.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut errors = errors.into_inner().unwrap_or_default();
+    errors.sort_by_key(|e| e.to_string());
+    let mut result = resolve(table, files);
+    result.files_scanned = scanned.into_inner();
+    result.errors = errors;
+    result
+}
+
+/// Phase two: decide what counts and match it against the table.
+fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
+    let project_marker = files.iter().any(|f| f.has_marker);
+    // Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths.
+    let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
+    for f in &files {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+            if !c.segments.is_empty()
+                && table.match_path(None, &c.segments) == PathMatch::None
+                && is_prefix_of_table_path(table, &c.segments)
+            {
+                bases.insert(c.segments.clone());
+            }
+        }
+    }
+    let mut result = ScanResult::default();
+    for f in files {
+        let mut file_used = false;
+        let index = result.files.len();
+        for c in &f.candidates {
+            let counts = match c.kind {
+                Kind::Texter => true,
+                Kind::Relative => project_marker,
+                Kind::Suffix => project_marker && !bases.is_empty(),
+            };
+            if !counts {
+                continue;
+            }
+            let attempts: Vec<(Vec<Segment>, bool)> = match c.kind {
+                Kind::Suffix => bases
+                    .iter()
+                    .map(|b| (b.iter().chain(&c.segments).cloned().collect(), true))
+                    .collect(),
+                _ => vec![(c.segments.clone(), false)],
+            };
+            for (segments, inferred) in attempts {
+                let with_method = c
+                    .method
+                    .as_deref()
+                    .map(|m| table.match_path(Some(m), &segments));
+                let resolved = match with_method {
+                    Some(PathMatch::One(id)) => Some((id, true)),
+                    _ => match table.match_path(None, &segments) {
+                        PathMatch::One(id) => Some((id, false)),
+                        PathMatch::Many(ids) if !inferred => {
+                            result.unresolved.push(Unresolved {
+                                file: index,
+                                line: c.line,
+                                column: c.column,
+                                text: c.text.clone(),
+                                candidates: ids,
+                            });
+                            file_used = true;
+                            None
+                        }
+                        _ => None,
+                    },
+                };
+                let Some((id, method_found)) = resolved else {
+                    continue;
+                };
+                let confidence =
+                    if c.prose || inferred || (c.kind == Kind::Relative && !f.has_marker) {
+                        Confidence::Low
+                    } else if method_found {
+                        Confidence::High
+                    } else {
+                        Confidence::Medium
+                    };
+                result.endpoints.entry(id).or_default().push(Occurrence {
+                    file: index,
+                    line: c.line,
+                    column: c.column,
+                    offset: c.offset,
+                    length: c.length,
+                    text: c.text.clone(),
+                    confidence,
+                    prose: c.prose,
+                });
+                file_used = true;
+                break;
+            }
+        }
+        if file_used {
+            result.files.push(SourceFile::new(f.path, f.text));
+        }
+    }
+    for list in result.endpoints.values_mut() {
+        list.sort_by_key(|a| (a.file, a.line, a.column));
+        list.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column);
+    }
+    result
+        .unresolved
+        .sort_by_key(|a| (a.file, a.line, a.column));
+    result
+}
+
+fn is_prefix_of_table_path(table: &Table, prefix: &[Segment]) -> bool {
+    table.endpoints.iter().any(|ep| {
+        ep.segments.len() > prefix.len()
+            && prefix.iter().zip(&ep.segments).all(|(a, b)| match (a, b) {
+                (Segment::Literal(x), Segment::Literal(y)) => x == y,
+                (_, Segment::Param(_)) => true,
+                (Segment::Param(_), Segment::Literal(_)) => false,
+            })
+    })
+}
+
+impl ScanResult {
+    /// Endpoints called in code (not only mentioned in prose), with their first call.
+    pub fn called(&self) -> impl Iterator<Item = (EndpointId, &Occurrence)> {
+        self.endpoints
+            .iter()
+            .filter_map(|(id, occ)| occ.iter().find(|o| !o.prose).map(|o| (*id, o)))
+    }
+}

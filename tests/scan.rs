@@ -1,0 +1,338 @@
+//! End-to-end tests of `tokenscope scan` on fixture trees.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::cargo_bin("tokenscope")
+        .expect("binary builds")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("binary runs");
+    Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+fn tokenscope(args: &[&str]) -> Run {
+    tokenscope_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = tokenscope(&all);
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", run.stdout, run.stderr))
+}
+
+/// `(endpoint, file:line, confidence)` for every occurrence.
+fn occurrences(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for ep in doc["endpoints"].as_array().expect("endpoints") {
+        for o in ep["occurrences"].as_array().expect("occurrences") {
+            let file = o["file"]
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            out.push((
+                ep["name"].as_str().unwrap_or_default().to_owned(),
+                format!("{file}:{}", o["line"]),
+                o["confidence"].as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn owned(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = rows
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn finds_exactly_the_calls_of_a_realistic_repository() {
+    let doc = json(&["tests/fixtures/scan/app"]);
+    assert_eq!(
+        occurrences(&doc),
+        owned(&[
+            ("Assign Chat", "chats.js:11", "high"),
+            ("Create Quick Reply", "README.md:3", "low"),
+            ("Generate Public Media URL", "deploy.sh:3", "high"),
+            ("List All Labels", "bot.yaml:6", "high"),
+            ("Resolve Chat", "main.go:9", "high"),
+            ("Search Chats", "chats.js:6", "high"),
+            ("Send Template Message", "templates.ts:4", "low"),
+            ("Send a Message to Chat", "bot.py:8", "high"),
+            ("Update Chat Properties", "chats.js:15", "high"),
+        ])
+    );
+    // The helper hides the method: reported, never guessed.
+    let unresolved = &doc["unresolved"][0];
+    assert_eq!(unresolved["line"], 23);
+    assert_eq!(
+        unresolved["candidates"],
+        serde_json::json!(["Get Label Data", "Update Existing Label"])
+    );
+    // dist/ is ignored (.ignore), other.js calls another host.
+    let text = doc.to_string();
+    assert!(
+        !text.contains("bundle.js") && !text.contains("other.js"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_language_and_method_spelling() {
+    let doc = json(&["tests/fixtures/scan/langs"]);
+    assert_eq!(
+        occurrences(&doc),
+        owned(&[
+            ("Get Existing Quick Replies", "Client.kt:2", "high"),
+            ("Manage Labels in Chat", "Client.java:4", "high"),
+            ("Unsubscribe from Templates", "Client.cs:2", "high"),
+            ("Unsubscribed from Specific Account", "client.rb:2", "high"),
+            ("Update Existing Quick Reply", "client.php:3", "high"),
+        ])
+    );
+}
+
+#[test]
+fn postman_har_and_openapi_are_read_as_data() {
+    let doc = json(&["tests/fixtures/scan/structured"]);
+    assert_eq!(
+        occurrences(&doc),
+        owned(&[
+            ("Get Existing Quick Replies", "session.har:2", "high"),
+            (
+                "Search Chats",
+                "collection.postman_collection.json:11",
+                "high"
+            ),
+            (
+                "Send Template Message",
+                "collection.postman_collection.json:14",
+                "high"
+            ),
+            ("Update Existing Label", "openapi.yaml:6", "high"),
+        ])
+    );
+}
+
+#[test]
+fn a_project_that_never_references_texter_has_no_calls() {
+    let doc = json(&["tests/fixtures/scan/unrelated"]);
+    assert_eq!(doc["endpoints"], serde_json::json!([]));
+}
+
+#[test]
+fn cross_check_points_at_code_and_at_the_manifest() {
+    let args = [
+        "tests/fixtures/scan/app",
+        "--manifest",
+        "tests/fixtures/scan/app.tokenscope.yaml",
+    ];
+    let run = tokenscope(&[&["scan", "--color", "never"][..], &args].concat());
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    insta::assert_snapshot!("scan_cross_check_human", run.stdout);
+    let doc = json(&args);
+    let findings: Vec<(String, String, u64)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["endpoint"].as_str().unwrap_or_default().to_owned(),
+                f["span"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("undeclared-endpoint".into(), "Resolve Chat".into(), 9),
+            ("unused-endpoint".into(), "Create Label".into(), 12)
+        ],
+        "Send Template Message is called through a base that ends inside the path"
+    );
+    // SARIF and GitHub annotations land on the code line.
+    let sarif = tokenscope(&[&["scan", "--format", "sarif"][..], &args].concat());
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    assert_eq!(
+        doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/fixtures/scan/app/main.go"
+    );
+    let github = tokenscope(&[&["scan", "--format", "github"][..], &args].concat());
+    assert!(
+        github
+            .stdout
+            .contains("::error file=tests/fixtures/scan/app/main.go,line=9"),
+        "{}",
+        github.stdout
+    );
+    // Severity control works as in audit.
+    assert_eq!(
+        tokenscope(&[&["scan", "--allow", "undeclared-endpoint"][..], &args].concat()).code,
+        0
+    );
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    let a = tokenscope(&[
+        "scan",
+        "--format",
+        "json",
+        "--threads",
+        "1",
+        "tests/fixtures/scan",
+    ]);
+    let b = tokenscope(&[
+        "scan",
+        "--format",
+        "json",
+        "--threads",
+        "4",
+        "tests/fixtures/scan",
+    ]);
+    assert_eq!(a.stdout, b.stdout);
+    insta::assert_snapshot!(
+        "scan_json_app",
+        tokenscope(&["scan", "--format", "json", "tests/fixtures/scan/app"]).stdout
+    );
+}
+
+#[test]
+fn write_manifest_bootstraps_a_working_manifest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("tokenscope.yaml");
+    let target_str = target.to_str().expect("utf-8");
+    let run = tokenscope(&[
+        "scan",
+        "tests/fixtures/scan/app",
+        "--integration",
+        "support-app",
+        "--write-manifest",
+        target_str,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("wrote"), "{}", run.stderr);
+    let written = std::fs::read_to_string(&target).expect("written");
+    assert!(
+        written.contains("integration: support-app") && written.contains("- Resolve Chat"),
+        "{written}"
+    );
+    assert!(
+        !written.contains("Create Quick Reply"),
+        "prose mentions are not calls: {written}"
+    );
+    // The new manifest audits without missing or excess scopes, and suggest has nothing to change.
+    let audit = tokenscope(&["audit", "--format", "json", target_str]);
+    let doc: serde_json::Value = serde_json::from_str(&audit.stdout).expect("JSON");
+    assert_eq!(
+        doc["manifests"][0]["tokens"][0]["missing_scopes"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        doc["manifests"][0]["tokens"][0]["excess_scopes"],
+        serde_json::json!([])
+    );
+    let suggest = tokenscope(&["suggest", "--write", target_str]);
+    assert!(
+        suggest.stderr.contains("already minimal"),
+        "{}",
+        suggest.stderr
+    );
+    // Never overwritten without --force.
+    let again = tokenscope(&[
+        "scan",
+        "tests/fixtures/scan/app",
+        "--write-manifest",
+        target_str,
+    ]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("pass --force"), "{}", again.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("still there"),
+        written
+    );
+    assert_eq!(
+        tokenscope(&[
+            "scan",
+            "tests/fixtures/scan/app",
+            "--force",
+            "--write-manifest",
+            target_str
+        ])
+        .code,
+        0
+    );
+}
+
+#[test]
+fn hidden_files_binary_files_and_size_caps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("a.js"),
+        "fetch(`https://x.texterchat.com/server/api/v2/chats/search`)\n",
+    )
+    .expect("write");
+    std::fs::create_dir(p.join(".hidden")).expect("dir");
+    std::fs::write(
+        p.join(".hidden/b.js"),
+        "fetch(`https://x.texterchat.com/server/api/v2/labels`, {method: 'POST'})\n",
+    )
+    .expect("write");
+    let mut binary = b"\0\0https://x.texterchat.com/server/api/v2/quick-replies".to_vec();
+    binary.extend_from_slice(&[0xff; 64]);
+    std::fs::write(p.join("blob.bin"), binary).expect("write");
+    std::fs::write(
+        p.join("big.js"),
+        format!(
+            "{}\nfetch('https://x.texterchat.com/server/api/v2/whatsapp/templates')\n",
+            "x".repeat(4096)
+        ),
+    )
+    .expect("write");
+    let names = |args: &[&str]| -> Vec<String> {
+        let run = tokenscope_in(
+            p,
+            &[&["scan", "--format", "json"][..], args, &["."]].concat(),
+        );
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        doc["endpoints"]
+            .as_array()
+            .expect("endpoints")
+            .iter()
+            .map(|e| e["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // Table order.
+    assert_eq!(names(&[]), ["Search Chats", "List All Templates"]);
+    assert_eq!(
+        names(&["--hidden"]),
+        ["Search Chats", "Create Label", "List All Templates"]
+    );
+    assert_eq!(names(&["--max-filesize", "1000"]), ["Search Chats"]);
+    assert_eq!(tokenscope(&["scan", "does/not/exist"]).code, 2);
+}
