@@ -241,15 +241,30 @@ fn is_texter_host(host: &str, vocab: &Vocabulary) -> bool {
         || vocab.extra_host.as_deref() == Some(host)
 }
 
-/// Every path candidate of a text file.
-pub fn extract(path: &str, text: &str, vocab: &Vocabulary) -> Vec<Candidate> {
+/// Every path candidate of a text file. `hits` (sorted byte offsets where the prefilter
+/// matched) limits the work to the lines that can hold a candidate; `None` reads every line.
+pub fn extract(
+    path: &str,
+    text: &str,
+    vocab: &Vocabulary,
+    hits: Option<&[usize]>,
+) -> Vec<Candidate> {
     let prose_file = is_prose_file(path);
     let lines: Vec<&str> = text.split('\n').collect();
     let mut found: Vec<Candidate> = Vec::new();
     let mut offset = 0;
+    let mut next_hit = 0;
     for (index, line) in lines.iter().enumerate() {
         let line_start = offset;
         offset += line.len() + 1;
+        if let Some(hits) = hits {
+            while next_hit < hits.len() && hits[next_hit] < line_start {
+                next_hit += 1;
+            }
+            if next_hit >= hits.len() || hits[next_hit] >= offset {
+                continue;
+            }
+        }
         if !line.contains('/') {
             continue;
         }
@@ -417,7 +432,7 @@ mod tests {
     }
 
     fn paths(path: &str, text: &str) -> Vec<(String, Kind, Option<String>, bool)> {
-        extract(path, text, &vocab())
+        extract(path, text, &vocab(), None)
             .into_iter()
             .map(|c| {
                 let p: Vec<String> = c

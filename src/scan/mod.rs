@@ -105,9 +105,12 @@ fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
 /// Literals at least one of which a file must contain to be worth reading closely: Texter
 /// markers, every table path's first segment, and every literal tail of a table path (a call
 /// may append `"/templates/send"` to a base that ends inside the path).
-fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<AhoCorasick> {
-    let mut patterns: BTreeSet<String> =
-        ["texter".to_owned(), crate::table::API_PREFIX.to_owned()].into();
+fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<Prefilter> {
+    // Case matters for paths; "texter" is matched in the spellings identifiers use.
+    let mut patterns: BTreeSet<String> = ["texter", "Texter", "TEXTER", crate::table::API_PREFIX]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     patterns.extend(vocab.first_segments.iter().map(|s| format!("/{s}")));
     for ep in &table.endpoints {
         for (i, segment) in ep.segments.iter().enumerate().skip(1) {
@@ -124,10 +127,37 @@ fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<AhoCorasick> {
         }
     }
     patterns.extend(vocab.extra_host.iter().cloned());
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(patterns)
-        .ok()
+    Prefilter::new(patterns.into_iter().collect())
+}
+
+/// A multi-literal search: SIMD (Teddy) where the CPU has it, Aho-Corasick otherwise.
+enum Prefilter {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Prefilter {
+    fn new(patterns: Vec<String>) -> Option<Prefilter> {
+        if let Some(searcher) = aho_corasick::packed::Config::new()
+            .builder()
+            .extend(&patterns)
+            .build()
+        {
+            return Some(Prefilter::Packed(searcher));
+        }
+        AhoCorasick::builder()
+            .build(&patterns)
+            .ok()
+            .map(Prefilter::Automaton)
+    }
+
+    /// Start offsets of every match.
+    fn hits(&self, haystack: &[u8]) -> Vec<usize> {
+        match self {
+            Prefilter::Packed(s) => s.find_iter(haystack).map(|m| m.start()).collect(),
+            Prefilter::Automaton(a) => a.find_iter(haystack).map(|m| m.start()).collect(),
+        }
+    }
 }
 
 /// Scans files and directories for the endpoints they call.
@@ -217,13 +247,17 @@ pub fn scan(
                     return ignore::WalkState::Continue;
                 }
                 // Binary files (a NUL in the first 8 KiB, as ripgrep decides) are skipped.
-                if buf[..buf.len().min(8192)].contains(&0) || !filter.is_match(&buf) {
+                if buf[..buf.len().min(8192)].contains(&0) {
+                    return ignore::WalkState::Continue;
+                }
+                let hits = filter.hits(&buf);
+                if hits.is_empty() {
                     return ignore::WalkState::Continue;
                 }
                 let text = String::from_utf8_lossy(&buf).into_owned();
                 let path = display_path(entry.path());
                 let candidates = structured::extract(&path, &text)
-                    .unwrap_or_else(|| extract::extract(&path, &text, vocab));
+                    .unwrap_or_else(|| extract::extract(&path, &text, vocab, Some(&hits)));
                 let has_marker = extract::has_marker(&text, vocab);
                 if (!candidates.is_empty() || has_marker)
                     && let Ok(mut f) = found.lock()
