@@ -53,12 +53,17 @@ impl Table {
         }
     }
 
-    /// The table compiled into the binary.
+    /// The table compiled into the binary, read from the JSON form the build made of it (fast);
+    /// should that ever fail, from the YAML, whose errors have positions.
     pub fn embedded() -> Result<Table, Vec<InputError>> {
-        Table::load(SourceFile::new(
-            "scope-table.yaml (embedded)",
-            super::EMBEDDED_TABLE,
-        ))
+        let file = SourceFile::new("scope-table.yaml (embedded)", super::EMBEDDED_TABLE);
+        match serde_json::from_str::<embedded::TableDoc>(super::EMBEDDED_TABLE_JSON) {
+            Ok(doc) => match doc.into_table(file.clone()) {
+                Some(table) => Ok(table),
+                None => Table::load(file),
+            },
+            Err(_) => Table::load(file),
+        }
     }
 }
 
@@ -505,4 +510,162 @@ fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The start-up path for the embedded table: its JSON form deserialised straight into typed
+/// records. Anything unexpected (an unknown name, a bad path) returns `None`, and the caller
+/// falls back to the validating YAML loader, which reports the problem with its location. The
+/// `the_json_form_of_the_embedded_table_reads_like_the_yaml` test keeps both paths equal.
+mod embedded {
+    use std::collections::HashMap;
+
+    use serde::Deserialize;
+
+    use super::super::matching::parse_template;
+    use super::super::model::{
+        Area, AreaId, Endpoint, EndpointId, Evidence, Risk, Scope, ScopeId, ScopeSet, Table,
+    };
+    use crate::source::{SourceFile, Span};
+    use crate::yaml::normalize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TableDoc {
+        api: String,
+        title: String,
+        base_url: Option<String>,
+        source: Option<String>,
+        retrieved: Option<String>,
+        scopes: Vec<ScopeDoc>,
+        areas: Vec<AreaDoc>,
+        endpoints: Vec<EndpointDoc>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ScopeDoc {
+        name: String,
+        id: String,
+        area: String,
+        risk: String,
+        summary: String,
+        risk_reason: Option<String>,
+        #[serde(default)]
+        aliases: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct AreaDoc {
+        id: String,
+        title: String,
+        #[serde(default)]
+        bundle: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct EndpointDoc {
+        name: String,
+        method: Option<String>,
+        path: Option<String>,
+        area: String,
+        scopes: Vec<String>,
+        evidence: String,
+        source: Option<String>,
+    }
+
+    impl TableDoc {
+        pub fn into_table(self, file: SourceFile) -> Option<Table> {
+            let area_ids: HashMap<&str, AreaId> = self
+                .areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), AreaId(i)))
+                .collect();
+            let mut scope_names: HashMap<String, ScopeId> = HashMap::new();
+            for (i, s) in self.scopes.iter().enumerate() {
+                scope_names.insert(normalize(&s.name), ScopeId(i));
+                scope_names.insert(s.id.clone(), ScopeId(i));
+            }
+            let set = |names: &[String]| -> Option<ScopeSet> {
+                names
+                    .iter()
+                    .map(|n| scope_names.get(&normalize(n)).copied())
+                    .collect()
+            };
+            let areas = self
+                .areas
+                .iter()
+                .map(|a| {
+                    Some(Area {
+                        id: a.id.clone(),
+                        title: a.title.clone(),
+                        bundle: set(&a.bundle)?,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            let mut endpoint_names = HashMap::new();
+            let mut endpoints = Vec::with_capacity(self.endpoints.len());
+            for (i, e) in self.endpoints.into_iter().enumerate() {
+                endpoint_names.insert(normalize(&e.name), EndpointId(i));
+                let segments = match &e.path {
+                    Some(p) => parse_template(p).ok()?,
+                    None => Vec::new(),
+                };
+                endpoints.push(Endpoint {
+                    scopes: set(&e.scopes)?,
+                    area: *area_ids.get(e.area.as_str())?,
+                    evidence: Evidence::parse(&e.evidence)?,
+                    name: e.name,
+                    method: e.method,
+                    path: e.path,
+                    segments,
+                    source: e.source,
+                    span: Span::default(),
+                });
+            }
+            let scopes = self
+                .scopes
+                .into_iter()
+                .map(|s| {
+                    Some(Scope {
+                        area: *area_ids.get(s.area.as_str())?,
+                        risk: Risk::parse(&s.risk)?,
+                        name: s.name,
+                        id: s.id,
+                        summary: s.summary,
+                        risk_reason: s.risk_reason,
+                        aliases: s.aliases,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(Table {
+                api: self.api,
+                title: self.title,
+                base_url: self.base_url,
+                source: self.source,
+                retrieved: self.retrieved,
+                scopes,
+                areas,
+                endpoints,
+                file,
+                endpoint_names,
+                scope_names,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_table_takes_the_fast_path() {
+        let doc: embedded::TableDoc = serde_json::from_str(super::super::EMBEDDED_TABLE_JSON)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let table = doc.into_table(SourceFile::new("t", super::super::EMBEDDED_TABLE));
+        assert!(table.is_some_and(|t| t.endpoints.len() == 41));
+    }
 }

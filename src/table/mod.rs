@@ -13,6 +13,10 @@ pub use model::{
 /// The Texter API v2 table, compiled in so the binary works with no files beside it.
 pub const EMBEDDED_TABLE: &str = include_str!("../../scope-table.yaml");
 
+/// The same table as JSON, converted by the build script (see `build.rs`).
+pub(crate) const EMBEDDED_TABLE_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/scope-table.json"));
+
 /// The embedded table, loaded once for the unit tests.
 #[cfg(test)]
 pub(crate) fn texter() -> &'static Table {
@@ -36,6 +40,35 @@ mod tests {
         assert_eq!(
             t.endpoints.iter().filter(|e| e.method.is_none()).count(),
             10
+        );
+    }
+
+    #[test]
+    fn the_json_form_of_the_embedded_table_reads_like_the_yaml() {
+        let fast = Table::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        let slow = Table::load(SourceFile::new("scope-table.yaml", EMBEDDED_TABLE))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            !EMBEDDED_TABLE_JSON.is_empty(),
+            "the build converted the table"
+        );
+        assert_eq!(format!("{:?}", fast.scopes), format!("{:?}", slow.scopes));
+        assert_eq!(format!("{:?}", fast.areas), format!("{:?}", slow.areas));
+        let strip = |t: &Table| -> Vec<String> {
+            t.endpoints
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {:?} {:?} {:?} {:?} {:?} {:?}",
+                        e.name, e.method, e.path, e.area, e.scopes, e.evidence, e.source
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(strip(&fast), strip(&slow));
+        assert_eq!(
+            (fast.api, fast.title, fast.retrieved),
+            (slow.api, slow.title, slow.retrieved)
         );
     }
 
