@@ -15,15 +15,34 @@ use crate::yaml::Limits;
 /// Runs the command and writes its output; returns the exit status.
 pub fn run(cli: Cli) -> Exit {
     let color = use_color(cli.global.color);
-    let (output, exit) = execute(&cli, color);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut stderr = std::io::stderr().lock();
-    // Errors first, so the summary line ends the run. A closed pipe (`tokenscope audit | head`)
-    // is not an error worth reporting.
-    let _ = stderr.write_all(output.stderr.as_bytes());
-    let _ = stderr.flush();
-    let _ = stdout.write_all(output.stdout.as_bytes());
+    let exit = execute_to(&cli, color, &mut stdout, &mut stderr);
+    // A closed pipe (`tokenscope audit | head`) is not an error worth reporting.
     let _ = stdout.flush();
+    exit
+}
+
+/// Runs the command, writing to `out` and `err` as it goes (audit streams its report).
+pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    if let Command::Audit(args) = &cli.command {
+        return match load_table(cli) {
+            Ok(table) => commands::audit::run(&table, args, color, cli.global.quiet, out, err),
+            Err(errors) => {
+                let mut text = String::new();
+                for e in &errors {
+                    HumanRenderer::new(color).diagnostic(&mut text, e);
+                }
+                let _ = err.write_all(text.as_bytes());
+                Exit::InvalidInput
+            }
+        };
+    }
+    let (output, exit) = execute(cli, color);
+    // Errors first, so the summary line ends the run.
+    let _ = err.write_all(output.stderr.as_bytes());
+    let _ = err.flush();
+    let _ = out.write_all(output.stdout.as_bytes());
     exit
 }
 
@@ -41,7 +60,20 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
         }
     };
     match &cli.command {
-        Command::Audit(args) => commands::audit::run(&table, args, color, cli.global.quiet),
+        Command::Audit(args) => {
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            let exit = commands::audit::run(
+                &table,
+                args,
+                color,
+                cli.global.quiet,
+                &mut stdout,
+                &mut stderr,
+            );
+            out.stdout = String::from_utf8_lossy(&stdout).into_owned();
+            out.stderr = String::from_utf8_lossy(&stderr).into_owned();
+            (out, exit)
+        }
         Command::Schema => {
             out.stdout = crate::manifest::schema::manifest_schema();
             (out, Exit::Success)

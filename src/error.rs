@@ -19,6 +19,10 @@ pub enum InputError {
     #[diagnostic(code(input::directory))]
     IsDirectory { path: String },
 
+    #[error("{path} is not a regular file (a pipe, socket or device)")]
+    #[diagnostic(code(input::not_a_file), help("pass a regular file"))]
+    NotAFile { path: String },
+
     #[error("{path} is {size} bytes, over the {limit}-byte limit for this kind of file")]
     #[diagnostic(
         code(input::too_large),
@@ -91,6 +95,7 @@ impl InputError {
         match self {
             InputError::Io { path, .. }
             | InputError::IsDirectory { path }
+            | InputError::NotAFile { path }
             | InputError::TooLarge { path, .. }
             | InputError::Binary { path, .. }
             | InputError::NotUtf8 { path, .. }

@@ -52,11 +52,15 @@ impl SourceFile {
             path: display.clone(),
             cause,
         };
-        let file = std::fs::File::open(path).map_err(io_err)?;
-        let meta = file.metadata().map_err(io_err)?;
+        // Look before opening: opening a FIFO or a device could block or never end.
+        let meta = std::fs::metadata(path).map_err(io_err)?;
         if meta.is_dir() {
             return Err(InputError::IsDirectory { path: display });
         }
+        if !meta.is_file() {
+            return Err(InputError::NotAFile { path: display });
+        }
+        let file = std::fs::File::open(path).map_err(io_err)?;
         if meta.len() > max_bytes {
             return Err(InputError::TooLarge {
                 path: display,

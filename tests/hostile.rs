@@ -182,3 +182,30 @@ fn unreadable_inputs_and_broken_symlinks_in_a_tree() {
     assert!(stdout.contains("1 manifest checked"), "{stdout}");
     assert!(stderr.contains("dangling.tokenscope.yaml"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_instead_of_blocking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe.tokenscope.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (code, _, stderr) = audit(dir.path(), "pipe.tokenscope.yaml");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}
+
+#[test]
+fn a_directory_with_100000_files_is_walked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..100_000 {
+        std::fs::File::create(dir.path().join(format!("f{i}.txt"))).expect("create");
+    }
+    write(dir.path(), "one.tokenscope.yaml", VALID.as_bytes());
+    let (code, stdout, stderr) = audit(dir.path(), ".");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("1 manifest checked"), "{stdout}");
+}

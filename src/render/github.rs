@@ -1,7 +1,9 @@
 //! GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
 
-use crate::finding::Severity;
+use crate::error::InputError;
+use crate::finding::{Finding, Severity};
 use crate::report::Run;
+use crate::source::SourceFile;
 
 /// Escapes a command's message (data) as GitHub requires.
 fn data(s: &str) -> String {
@@ -23,10 +25,10 @@ fn command(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(run: &Run) -> String {
+/// One workflow command per finding of a file.
+pub fn findings(file: &SourceFile, findings: &[Finding]) -> String {
     let mut out = String::new();
-    for located in run.findings() {
-        let (file, f) = (located.file, located.finding);
+    for f in findings {
         let end = file.span(f.span.end(), 0);
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
@@ -45,7 +47,13 @@ pub fn render(run: &Run) -> String {
             data(&message)
         ));
     }
-    for e in run.errors() {
+    out
+}
+
+/// One `::error` command per input error.
+pub fn errors<'a>(errors: impl Iterator<Item = &'a InputError>) -> String {
+    let mut out = String::new();
+    for e in errors {
         let mut props = Vec::new();
         if let Some(path) = e.path() {
             props.push(format!("file={}", property(path)));
@@ -64,6 +72,15 @@ pub fn render(run: &Run) -> String {
             data(&message)
         ));
     }
+    out
+}
+
+pub fn render(run: &Run) -> String {
+    let mut out = String::new();
+    for (file, _, found) in run.units() {
+        out.push_str(&findings(file, found));
+    }
+    out.push_str(&errors(run.errors()));
     out.push_str(&super::human::summary_line(
         &run.summary,
         run.units().count(),
