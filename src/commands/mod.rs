@@ -2,9 +2,11 @@
 
 pub mod audit;
 pub mod diff;
+pub mod drift;
 pub mod explain;
 pub mod suggest;
 pub mod table;
+pub mod verify;
 
 /// The process exit status, as the SPEC defines it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,0 +1,139 @@
+//! The API token: read from the environment or standard input, never from argv, and never
+//! printable by accident.
+
+use std::fmt;
+use std::io::Read;
+
+use super::error::LiveError;
+
+/// A secret string. `Debug` and `Display` print `[redacted]`; only [`Secret::expose`] gives the
+/// value, and the one caller is the code that sets the `Authorization` header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a token, after stripping surrounding blanks and a leading `Bearer `; refuses what
+    /// cannot be sent in a header. `from` says where the token came from, for errors.
+    pub fn new(raw: &str, from: &str) -> Result<Secret, LiveError> {
+        let mut token = raw.trim();
+        if token.len() > 7 && token[..7].eq_ignore_ascii_case("bearer ") {
+            token = token[7..].trim_start();
+        }
+        if token.is_empty() {
+            return Err(LiveError::TokenUnusable {
+                from: from.to_owned(),
+            });
+        }
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(LiveError::TokenUnusable {
+                from: from.to_owned(),
+            });
+        }
+        Ok(Secret(token.to_owned()))
+    }
+
+    /// The token from the environment variable `var`.
+    pub fn from_env(var: &str) -> Result<Secret, LiveError> {
+        let from = format!("`{var}`");
+        match std::env::var_os(var) {
+            None => Err(LiveError::TokenMissing {
+                var: var.to_owned(),
+            }),
+            Some(value) => match value.into_string() {
+                Ok(s) if s.trim().is_empty() => Err(LiveError::TokenMissing {
+                    var: var.to_owned(),
+                }),
+                Ok(s) => Secret::new(&s, &from),
+                Err(_) => Err(LiveError::TokenUnusable { from }),
+            },
+        }
+    }
+
+    /// The token from the first line of `input` (standard input), read with a size cap.
+    pub fn from_reader(input: impl Read) -> Result<Secret, LiveError> {
+        const MAX: u64 = 64 * 1024;
+        let from = "standard input";
+        let mut bytes = Vec::new();
+        input
+            .take(MAX)
+            .read_to_end(&mut bytes)
+            .map_err(|e| LiveError::TokenUnreadable {
+                from: from.to_owned(),
+                why: e.kind().to_string(),
+            })?;
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Err(LiveError::TokenUnusable {
+                from: from.to_owned(),
+            });
+        };
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        if first.trim().is_empty() {
+            return Err(LiveError::TokenStdinEmpty);
+        }
+        Secret::new(first, from)
+    }
+
+    /// The value, for the `Authorization` header and nothing else.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_never_show_the_value() {
+        let s = Secret::new("tok_supersecret", "test").expect("valid");
+        assert_eq!(format!("{s}"), "[redacted]");
+        assert_eq!(format!("{s:?}"), "[redacted]");
+        assert_eq!(format!("{:?}", Some(&s)), "Some([redacted])");
+        assert_eq!(s.expose(), "tok_supersecret");
+    }
+
+    #[test]
+    fn blanks_and_a_bearer_prefix_are_stripped() {
+        assert_eq!(
+            Secret::new("  Bearer abc.def \n", "t")
+                .expect("valid")
+                .expose(),
+            "abc.def"
+        );
+        assert_eq!(Secret::new("abc\n", "t").expect("valid").expose(), "abc");
+    }
+
+    #[test]
+    fn unusable_tokens_are_refused_without_echoing_them() {
+        for bad in ["a b", "tøken", "line\nbreak", ""] {
+            let err = Secret::new(bad, "`X`").expect_err(bad);
+            let text = format!("{err} {err:?}");
+            assert!(
+                bad.trim().is_empty() || !text.contains(bad.trim()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn stdin_takes_the_first_non_blank_line() {
+        let s = Secret::from_reader("\n  tok123  \nignored\n".as_bytes()).expect("valid");
+        assert_eq!(s.expose(), "tok123");
+        assert!(matches!(
+            Secret::from_reader("\n\n".as_bytes()),
+            Err(LiveError::TokenStdinEmpty)
+        ));
+    }
+}
