@@ -198,7 +198,7 @@ fn agreeing_site() -> Site {
     site.add(
         "Authentication",
         "/api-reference/authentication",
-        "# Authentication\n\nSend `Authorization: Bearer <token>`.\n\nRequired token scopes: see each endpoint's page.\n\n| Scope | Allows |\n|---|---|\n| Manage labels | create / update / delete labels |\n",
+        "# Authentication\n\nAll requests require a Bearer token:\n\n```bash\ncurl https://YOUR_PROJECT.texterchat.com/server/api/v2/labels \\\n  -H \"Authorization: Bearer YOUR_API_TOKEN\"\n```\n\nRequired token scopes: see each endpoint's page.\n\n| Scope | Allows |\n|---|---|\n| Manage labels | create / update / delete labels |\n",
     );
     site.add(
         "Chat object",

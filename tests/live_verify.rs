@@ -579,6 +579,18 @@ fn bad_input_exits_2_before_any_connection() {
                 "verify",
                 MANIFEST,
                 "--base-url",
+                &base,
+                "--token-env",
+                "tsk_pasted_by_mistake",
+            ],
+            vec![("TEXTER_TOKEN", TOKEN)],
+            "the environment variable named by `--token-env` is not set",
+        ),
+        (
+            vec![
+                "verify",
+                MANIFEST,
+                "--base-url",
                 "http://acme.texterchat.com/server/api/v2",
             ],
             vec![("TEXTER_TOKEN", TOKEN)],
@@ -693,4 +705,29 @@ fn the_named_token_is_compared() {
         BTreeSet::from(["View template messages: confirmed".to_owned()])
     );
     assert_eq!(calls.load(Ordering::SeqCst), 7);
+}
+
+#[test]
+fn https_is_spoken_with_rustls() {
+    // A plain-HTTP server answering a TLS handshake: the handshake fails cleanly (exit 3),
+    // which shows https:// goes through rustls rather than around it.
+    let server = texter(403);
+    let base = format!("{}{API}", server.url().replace("http://", "https://"));
+    let args = with_fast(
+        vec!["verify", MANIFEST, "--base-url", &base],
+        &["--retries", "0"],
+    );
+    let run = tokenscope(&args, &[("TEXTER_TOKEN", TOKEN)], None);
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert!(
+        run.flat_stderr().contains("cannot reach https://"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.all().contains(TOKEN));
+    assert!(
+        server.requests().iter().all(|r| r.method != "GET"),
+        "nothing readable was sent in clear: {:?}",
+        server.requests()
+    );
 }

@@ -49,7 +49,8 @@ pub struct DriftArgs {
 struct DriftJson<'a> {
     schema_version: u32,
     docs: String,
-    table: &'a str,
+    /// The table file, or `null` for the built-in table.
+    table: Option<String>,
     pages: Pages,
     changes: Vec<ChangeJson<'a>>,
     /// With `--write`: whether the table file was updated.
@@ -146,7 +147,7 @@ pub fn run(
             let doc = DriftJson {
                 schema_version: SCHEMA_VERSION,
                 docs: shown_docs,
-                table: &table_name,
+                table: path.map(display_path),
                 pages: Pages {
                     read: docs.read,
                     endpoints: docs.pages.len(),

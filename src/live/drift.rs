@@ -287,7 +287,20 @@ pub fn compare(table: &Table, docs: &Docs) -> Vec<Change> {
                     .scopes
                     .as_ref()
                     .is_some_and(|raw| resolve_scopes(table, raw).1.is_empty());
+                // A second page showing a known endpoint's method and path (the Authentication
+                // page's sample request, say) is not a new endpoint either.
+                let known_signature = match (&page.method, &page.path) {
+                    (Some(method), Some(path)) => {
+                        let wanted = shape(path);
+                        table.endpoints.iter().any(|ep| {
+                            ep.method.as_deref() == Some(method.as_str())
+                                && ep.path.as_deref().and_then(shape) == wanted
+                        })
+                    }
+                    _ => false,
+                };
                 if table.endpoint_by_name(&page.title).is_some()
+                    || known_signature
                     || (page.method.is_none() && !known_scopes)
                     || !added_names.insert(normalize(&page.title))
                 {
@@ -718,6 +731,27 @@ mod tests {
         };
         assert_eq!(t.area(new.area).id, "labels");
         assert_eq!(changes[5].docs, json!(["List all chats", "View all chats"]));
+    }
+
+    #[test]
+    fn guides_quoting_known_endpoints_or_prose_are_not_new_endpoints() {
+        let t = table();
+        let mut docs = agreeing_docs(t);
+        docs.pages.push(Page {
+            source: "https://help.texterchat.com/api-reference/authentication".into(),
+            title: "Authentication".into(),
+            method: Some("GET".into()),
+            path: Some("/labels".into()),
+            scopes: Some(vec!["see each endpoint's page".into()]),
+        });
+        docs.pages.push(Page {
+            source: "https://help.texterchat.com/api-reference/scopes-guide".into(),
+            title: "Scopes guide".into(),
+            method: None,
+            path: None,
+            scopes: Some(vec!["listed on each page".into()]),
+        });
+        assert_eq!(summary(&compare(t, &docs)), Vec::<String>::new());
     }
 
     #[test]

@@ -10,13 +10,15 @@ use crate::commands::Exit;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum LiveError {
-    #[error("the environment variable `{var}` is not set or is empty")]
+    /// `var` is the variable's name in backticks, or a description when the name does not
+    /// look like one (a token passed to `--token-env` by mistake is not echoed).
+    #[error("the environment variable {var} is not set or is empty")]
     #[diagnostic(
         code(live::token_missing),
         help(
-            "put the API token in `{var}` (in CI, from a secret), name another variable with \
-             `--token-env VAR`, or pipe it in with `--token-stdin`; tokens are never accepted as \
-             arguments"
+            "set it to the API token (in CI, from a secret), name another variable with \
+             `--token-env VAR` (its name, not the token), or pipe the token in with \
+             `--token-stdin`; tokens are never accepted as arguments"
         )
     )]
     TokenMissing { var: String },

@@ -340,7 +340,15 @@ impl Http {
             .user_agent(USER_AGENT)
             .connect_timeout(policy.timeout)
             .redirect(if follow_redirects {
-                redirect::Policy::limited(5)
+                redirect::Policy::custom(|attempt| {
+                    if attempt.previous().len() >= 5 {
+                        attempt.error("more than 5 redirects")
+                    } else if attempt.url().scheme() == "https" || is_loopback(attempt.url()) {
+                        attempt.follow()
+                    } else {
+                        attempt.error("refusing a redirect to plain http://")
+                    }
+                })
             } else {
                 redirect::Policy::none()
             });

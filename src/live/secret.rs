@@ -16,8 +16,12 @@ impl Secret {
     /// cannot be sent in a header. `from` says where the token came from, for errors.
     pub fn new(raw: &str, from: &str) -> Result<Secret, LiveError> {
         let mut token = raw.trim();
-        if token.len() > 7 && token[..7].eq_ignore_ascii_case("bearer ") {
-            token = token[7..].trim_start();
+        if let Some(rest) = token
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("bearer "))
+            .and_then(|_| token.get(7..))
+        {
+            token = rest.trim_start();
         }
         if token.is_empty() {
             return Err(LiveError::TokenUnusable {
@@ -34,17 +38,30 @@ impl Secret {
 
     /// The token from the environment variable `var`.
     pub fn from_env(var: &str) -> Result<Secret, LiveError> {
-        let from = format!("`{var}`");
+        // Conventional names (`TEXTER_TOKEN`) are shown; anything else may be a token given to
+        // `--token-env` by mistake, and is not.
+        let conventional = !var.is_empty()
+            && var.len() <= 64
+            && var
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        let from = if conventional {
+            format!("`{var}`")
+        } else {
+            "named by `--token-env`".to_owned()
+        };
+        let missing = || LiveError::TokenMissing { var: from.clone() };
+        if var.is_empty() || var.contains(['=', '\0']) {
+            return Err(missing());
+        }
         match std::env::var_os(var) {
-            None => Err(LiveError::TokenMissing {
-                var: var.to_owned(),
-            }),
+            None => Err(missing()),
             Some(value) => match value.into_string() {
-                Ok(s) if s.trim().is_empty() => Err(LiveError::TokenMissing {
-                    var: var.to_owned(),
+                Ok(s) if s.trim().is_empty() => Err(missing()),
+                Ok(s) => Secret::new(&s, &format!("the variable {from}")),
+                Err(_) => Err(LiveError::TokenUnusable {
+                    from: format!("the variable {from}"),
                 }),
-                Ok(s) => Secret::new(&s, &from),
-                Err(_) => Err(LiveError::TokenUnusable { from }),
             },
         }
     }
@@ -117,7 +134,7 @@ mod tests {
 
     #[test]
     fn unusable_tokens_are_refused_without_echoing_them() {
-        for bad in ["a b", "tøken", "line\nbreak", ""] {
+        for bad in ["a b", "tøken", "abcdefé", "line\nbreak", ""] {
             let err = Secret::new(bad, "`X`").expect_err(bad);
             let text = format!("{err} {err:?}");
             assert!(
