@@ -506,7 +506,7 @@ fn malformed_and_missing_pages_are_skipped() {
 #[test]
 fn page_fetches_are_concurrent_within_the_bound() {
     let site = agreeing_site();
-    let server = Server::start(move |req| answer(&site, req).delay(Duration::from_millis(10)));
+    let server = Server::start(move |req| answer(&site, req).delay(Duration::from_millis(40)));
     let run = drift(&server.url(), &["--concurrency", "3"]);
     assert_eq!(run.code, 0, "{}", run.all());
     let max = server.max_in_flight();

@@ -260,7 +260,7 @@ fn probes_run_concurrently_within_the_bound() {
         if req.path().ends_with("/labels") {
             reply
         } else {
-            reply.delay(Duration::from_millis(150))
+            reply.delay(Duration::from_millis(250))
         }
     });
     let run = verify(&slow, &["--concurrency", "3", "--format", "json"]);

@@ -2,7 +2,7 @@
 //! printable by accident.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 use super::error::LiveError;
 
@@ -66,28 +66,32 @@ impl Secret {
         }
     }
 
-    /// The token from the first line of `input` (standard input), read with a size cap.
+    /// The token from the first non-blank line of `input` (standard input), read with a size
+    /// cap; reading stops at that line, so a terminal need not send end-of-file.
     pub fn from_reader(input: impl Read) -> Result<Secret, LiveError> {
         const MAX: u64 = 64 * 1024;
         let from = "standard input";
-        let mut bytes = Vec::new();
-        input
-            .take(MAX)
-            .read_to_end(&mut bytes)
-            .map_err(|e| LiveError::TokenUnreadable {
-                from: from.to_owned(),
-                why: e.kind().to_string(),
-            })?;
-        let Ok(text) = String::from_utf8(bytes) else {
-            return Err(LiveError::TokenUnusable {
-                from: from.to_owned(),
-            });
-        };
-        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        if first.trim().is_empty() {
-            return Err(LiveError::TokenStdinEmpty);
+        let mut reader = BufReader::new(input.take(MAX));
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) => return Err(LiveError::TokenStdinEmpty),
+                Ok(_) if line.trim().is_empty() => {}
+                Ok(_) => return Secret::new(&line, from),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(LiveError::TokenUnusable {
+                        from: from.to_owned(),
+                    });
+                }
+                Err(e) => {
+                    return Err(LiveError::TokenUnreadable {
+                        from: from.to_owned(),
+                        why: e.kind().to_string(),
+                    });
+                }
+            }
         }
-        Secret::new(first, from)
     }
 
     /// The value, for the `Authorization` header and nothing else.
