@@ -99,6 +99,7 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
         }
         Command::Scan(args) => commands::scan::run(&table, args, color, cli.global.quiet),
         Command::Diff(args) => commands::diff::run(&table, args, color),
+        Command::Verify(args) => commands::verify::run(&table, args, color, cli.global.quiet),
         Command::Suggest(args) => commands::suggest::run(&table, args, color),
         Command::Explain(args) => match commands::explain::explain(&table, &args.topic.join(" ")) {
             Ok(text) => {
@@ -137,6 +138,13 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
                     }
                 }
             }
+            Some(TableAction::Drift(drift)) => commands::drift::run(
+                &table,
+                cli.global.table.as_deref(),
+                drift,
+                color,
+                cli.global.quiet,
+            ),
             None => {
                 out.stdout = match args.format {
                     TableFormat::Yaml => table.file.text.to_string(),

@@ -68,6 +68,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print the scope table in use, or check a custom one.
     Table(TableArgs),
+    /// Check a real token's scopes read-only against the live API (token from the environment).
+    Verify(crate::commands::verify::VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +243,8 @@ pub enum TableAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Compare the table with the published API docs; `--write` updates the `--table` file.
+    Drift(crate::commands::drift::DriftArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -76,6 +76,8 @@ rule_ids! {
     UnexplainedIgnore => "unexplained-ignore",
     UndeclaredEndpoint => "undeclared-endpoint",
     UnusedEndpoint => "unused-endpoint",
+    LiveScopeDenied => "live-scope-denied",
+    LiveScopeUndeclared => "live-scope-undeclared",
 }
 
 impl fmt::Display for RuleId {
@@ -238,6 +240,8 @@ mod tests {
                 "unexplained-ignore",
                 "undeclared-endpoint",
                 "unused-endpoint",
+                "live-scope-denied",
+                "live-scope-undeclared",
             ]
         );
         for id in RuleId::ALL {

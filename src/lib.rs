@@ -11,6 +11,7 @@ pub mod diff;
 pub mod discover;
 pub mod error;
 pub mod finding;
+pub mod live;
 pub mod manifest;
 pub mod render;
 pub mod report;

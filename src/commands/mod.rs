@@ -2,10 +2,12 @@
 
 pub mod audit;
 pub mod diff;
+pub mod drift;
 pub mod explain;
 pub mod scan;
 pub mod suggest;
 pub mod table;
+pub mod verify;
 
 /// The process exit status, as the SPEC defines it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

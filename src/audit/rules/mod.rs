@@ -12,6 +12,8 @@ mod duplicate_scope;
 mod excess_scope;
 mod high_risk_scope;
 mod inferred_requirement;
+mod live_scope_denied;
+mod live_scope_undeclared;
 mod missing_scope;
 mod scope_free_endpoint;
 mod undeclared_endpoint;
@@ -62,6 +64,8 @@ pub static REGISTRY: &[&Rule] = &[
     &unexplained_ignore::RULE,
     &undeclared_endpoint::RULE,
     &unused_endpoint::RULE,
+    &live_scope_denied::RULE,
+    &live_scope_undeclared::RULE,
 ];
 
 /// The registry entry of a rule id.
@@ -111,6 +115,7 @@ mod tests {
             AmbiguousEndpoint,
             UnknownScope,
             UndeclaredEndpoint,
+            LiveScopeDenied,
         ];
         let notes = [
             ScopeFreeEndpoint,

@@ -1,0 +1,18 @@
+//! `live-scope-denied`: the manifest declares a scope the real token lacks
+//! (reported by `verify`, not by `audit`).
+
+use crate::finding::{RuleId, Severity};
+
+use super::Rule;
+
+pub static RULE: Rule = Rule {
+    id: RuleId::LiveScopeDenied,
+    default_severity: Severity::Error,
+    summary: "(`verify`) the manifest declares a scope the live token lacks",
+    explanation: "`tokenscope verify` called a side-effect-free GET endpoint needing the scope with \
+the real token, and the API refused it (401 or 403), while the endpoint any valid token may call \
+worked. The integration's calls that need the scope will fail in production. Fix: add the scope \
+to the token in Texter (gear icon → Developers → API Tokens), or drop it from the manifest if the \
+integration no longer needs it.",
+    check: None,
+};

@@ -1,0 +1,326 @@
+//! `tokenscope table drift`: compare the scope table with the published API reference, and
+//! optionally write the docs' version into the table file.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use clap::Args;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::OutputFormat;
+use crate::live::date::{parse_date, today};
+use crate::live::drift::{Change, Kind, compare, fetch, index_url};
+use crate::live::http::{Policy, display_url, verbosity};
+use crate::live::write::rewrite;
+use crate::live::{LiveError, NetArgs};
+use crate::render::human::HumanRenderer;
+use crate::render::json::{SCHEMA_VERSION, to_string};
+use crate::source::{SourceFile, display_path};
+use crate::table::Table;
+
+use super::{Exit, Output};
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The docs site; its `llms.txt` lists the API reference pages.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://help.texterchat.com"
+    )]
+    pub docs_url: String,
+    /// Write the docs' version into the table file given with `--table`, in place (atomically,
+    /// keeping comments and order) and set its `retrieved:` date.
+    #[arg(long)]
+    pub write: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// The date `--write` records in `retrieved:` [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD", env = "TOKENSCOPE_TODAY", value_parser = parse_date, hide = true)]
+    pub today: Option<String>,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Serialize)]
+struct DriftJson<'a> {
+    schema_version: u32,
+    docs: String,
+    /// The table file, or `null` for the built-in table.
+    table: Option<String>,
+    pages: Pages,
+    changes: Vec<ChangeJson<'a>>,
+    /// With `--write`: whether the table file was updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    written: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct Pages {
+    read: usize,
+    endpoints: usize,
+    skipped: usize,
+}
+
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    kind: Kind,
+    name: &'a str,
+    field: Option<&'static str>,
+    table: &'a Value,
+    docs: &'a Value,
+}
+
+pub fn run(
+    table: &Table,
+    table_path: Option<&Path>,
+    args: &DriftArgs,
+    color: bool,
+    quiet: bool,
+) -> (Output, Exit) {
+    let mut out = Output::default();
+    let renderer = HumanRenderer::new(color);
+    let fail = |mut out: Output, e: &LiveError| {
+        renderer.diagnostic(&mut out.stderr, e);
+        let exit = e.exit();
+        (out, exit)
+    };
+    let path = match (args.write, table_path) {
+        (true, None) => return fail(out, &LiveError::WriteNeedsTable),
+        (_, path) => path,
+    };
+    let index = match index_url(&args.docs_url) {
+        Ok(url) => url,
+        Err(e) => return fail(out, &e),
+    };
+    let fetched = match fetch(&index, Policy::from_args(&args.net), verbosity(&args.net)) {
+        Ok(f) => f,
+        Err(e) => return fail(out, &e),
+    };
+    for line in &fetched.log {
+        let _ = writeln!(out.stderr, "tokenscope: {line}");
+    }
+    for w in &fetched.warnings {
+        let _ = writeln!(out.stderr, "warning: {w}");
+    }
+    if !fetched.failures.is_empty() {
+        for f in &fetched.failures {
+            let _ = writeln!(out.stderr, "error: {f}");
+        }
+        let total = fetched.docs.read + fetched.docs.skipped + fetched.failures.len();
+        let e = LiveError::DocsIncomplete {
+            count: fetched.failures.len(),
+            total,
+        };
+        return fail(out, &e);
+    }
+    let docs = &fetched.docs;
+    let changes = compare(table, docs);
+    let shown_docs = display_url(&index);
+    let table_name = path.map_or_else(|| "the built-in table".to_owned(), display_path);
+
+    let mut written = None;
+    if args.write
+        && let Some(path) = path
+        && !changes.is_empty()
+    {
+        let date = args.today.clone().unwrap_or_else(today);
+        match write_table(table, path, &changes, &date, docs) {
+            Ok(report) => {
+                out.stderr.push_str(&report);
+                written = Some(true);
+            }
+            Err(e) => {
+                renderer.diagnostic(&mut out.stderr, &e);
+                written = Some(false);
+            }
+        }
+    } else if args.write {
+        written = Some(false);
+    }
+
+    match args.format {
+        OutputFormat::Json => {
+            let doc = DriftJson {
+                schema_version: SCHEMA_VERSION,
+                docs: shown_docs,
+                table: path.map(display_path),
+                pages: Pages {
+                    read: docs.read,
+                    endpoints: docs.pages.len(),
+                    skipped: docs.skipped,
+                },
+                changes: changes
+                    .iter()
+                    .map(|c| ChangeJson {
+                        kind: c.kind,
+                        name: &c.name,
+                        field: c.field.map(|f| f.as_str()),
+                        table: &c.table,
+                        docs: &c.docs,
+                    })
+                    .collect(),
+                written,
+            };
+            out.stdout = to_string(&doc);
+        }
+        OutputFormat::Human => {
+            for c in &changes {
+                let _ = writeln!(out.stdout, "{}", change_line(c));
+            }
+            if !quiet {
+                let what = if changes.is_empty() {
+                    "no drift".to_owned()
+                } else {
+                    crate::audit::plural(changes.len(), "change")
+                };
+                let _ = writeln!(
+                    out.stdout,
+                    "tokenscope: {what} between {table_name} and {shown_docs} ({} read, {} describing an endpoint)",
+                    crate::audit::plural(docs.read, "page"),
+                    docs.pages.len()
+                );
+            }
+        }
+    }
+    if written == Some(false) && !changes.is_empty() {
+        // The write was refused: the diagnostic above says why.
+        return (out, Exit::InvalidInput);
+    }
+    let exit = if changes.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Findings
+    };
+    (out, exit)
+}
+
+/// Rewrites the table, checks that the docs then show no drift but what needs a person,
+/// writes it atomically, and says what was done.
+fn write_table(
+    table: &Table,
+    path: &Path,
+    changes: &[Change],
+    date: &str,
+    docs: &crate::live::drift::Docs,
+) -> Result<String, LiveError> {
+    let result = rewrite(table, changes, date)?;
+    let key = |c: &Change| (c.kind, c.name.clone(), c.field);
+    let expected: BTreeSet<_> = result
+        .manual
+        .iter()
+        .map(|(i, _)| key(&changes[*i]))
+        .collect();
+    let reread = Table::load(SourceFile::new(
+        table.file.path.clone(),
+        result.text.clone(),
+    ))
+    .map_err(|_| LiveError::TableRewrite {
+        why: "the result does not load".into(),
+    })?;
+    let left: BTreeSet<_> = compare(&reread, docs).iter().map(key).collect();
+    if left != expected {
+        let extra: Vec<String> = left
+            .difference(&expected)
+            .map(|(kind, name, field)| {
+                format!(
+                    "{} {name}{}",
+                    kind.as_str(),
+                    field
+                        .map(|f| format!(" ({})", f.as_str()))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        return Err(LiveError::TableRewrite {
+            why: format!(
+                "after the update the docs would still differ: {}",
+                extra.join(", ")
+            ),
+        });
+    }
+    let mut report = String::new();
+    for (i, why) in &result.manual {
+        let c = &changes[*i];
+        let _ = writeln!(
+            report,
+            "warning: not written: {} {}{}: {why}",
+            c.kind.as_str(),
+            c.name,
+            c.field
+                .map(|f| format!(" ({})", f.as_str()))
+                .unwrap_or_default()
+        );
+    }
+    if result.applied.is_empty() {
+        let _ = writeln!(
+            report,
+            "tokenscope: nothing could be written to {}",
+            display_path(path)
+        );
+        return Ok(report);
+    }
+    crate::atomic::write_atomically(path, &result.text).map_err(|cause| LiveError::WriteIo {
+        path: display_path(path),
+        cause,
+    })?;
+    let bundles = if result.bundles.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; area bundles brought along: {}",
+            result.bundles.join(", ")
+        )
+    };
+    let _ = writeln!(
+        report,
+        "tokenscope: wrote {} to {} (retrieved: {date}){bundles}",
+        crate::audit::plural(result.applied.len(), "change"),
+        display_path(path)
+    );
+    Ok(report)
+}
+
+/// `changed  Search Chats: scopes: List all chats → List all chats, View all chats`.
+fn change_line(c: &Change) -> String {
+    let detail = match (c.kind, c.field) {
+        (Kind::Changed, Some(field)) => format!(
+            "{}: {} → {}",
+            field.as_str(),
+            value_text(&c.table),
+            value_text(&c.docs)
+        ),
+        (Kind::Added, _) => format!("in the docs, not in the table: {}", endpoint_text(&c.docs)),
+        (Kind::Removed, _) => format!(
+            "in the table, no page in the docs: {}",
+            endpoint_text(&c.table)
+        ),
+        (Kind::Changed, None) => String::new(),
+    };
+    format!("{:<8} {}: {detail}", c.kind.as_str(), c.name)
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "(none)".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "(no scopes)".into(),
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+fn endpoint_text(v: &Value) -> String {
+    let sig = match (v["method"].as_str(), v["path"].as_str()) {
+        (Some(m), Some(p)) => format!("{m} {p}"),
+        _ => "method and path not published".into(),
+    };
+    let scopes = match &v["scopes"] {
+        Value::Null => "scopes not listed".to_owned(),
+        s => format!("needs {}", value_text(s)),
+    };
+    format!("{sig}; {scopes}")
+}

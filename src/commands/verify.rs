@@ -1,0 +1,249 @@
+//! `tokenscope verify`: which scopes a real token holds, checked read-only against the live
+//! API, compared with what the manifest declares.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args};
+use serde::Serialize;
+
+use crate::cli::{FailOn, OutputFormat};
+use crate::finding::Summary;
+use crate::live::http::{Policy, checked_url, display_url, project_url, verbosity};
+use crate::live::verify::{Plan, Status, Verdict, findings, run as run_live, select_token};
+use crate::live::{LiveError, NetArgs, Secret};
+use crate::manifest::Manifest;
+use crate::render::human::HumanRenderer;
+use crate::render::json::{FindingJson, SCHEMA_VERSION, finding_json, to_string};
+use crate::table::Table;
+
+use super::{Exit, Output};
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("api").required(true).args(["project", "base_url"])))]
+pub struct VerifyArgs {
+    /// The manifest declaring the token.
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// The manifest's token the live token stands for (needed when it declares several).
+    #[arg(long, value_name = "NAME")]
+    pub token: Option<String>,
+    /// The Texter project id: the API is https://ID.texterchat.com/server/api/v2.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// The API base URL instead (https; plain http only to loopback, for local stand-ins).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The environment variable holding the token (never pass a token as an argument).
+    #[arg(long, value_name = "VAR", default_value = "TEXTER_TOKEN")]
+    pub token_env: String,
+    /// Read the token from the first line of standard input instead.
+    #[arg(long, conflicts_with = "token_env")]
+    pub token_stdin: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// The lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Serialize)]
+struct VerifyJson<'a> {
+    schema_version: u32,
+    manifest: &'a str,
+    token: &'a str,
+    base_url: String,
+    /// `null` when the API could not be reached to tell.
+    token_valid: Option<bool>,
+    scopes: Vec<ScopeJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct ScopeJson<'a> {
+    scope: &'a str,
+    status: Status,
+    /// `METHOD /path` of the endpoint whose answer decided it.
+    probe: Option<String>,
+    endpoint: Option<&'a str>,
+    http_status: Option<u16>,
+    reason: &'a str,
+}
+
+fn diagnostic(out: &mut Output, renderer: &HumanRenderer, e: &LiveError) -> Exit {
+    renderer.diagnostic(&mut out.stderr, e);
+    e.exit()
+}
+
+pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Output, Exit) {
+    let mut out = Output::default();
+    let renderer = HumanRenderer::new(color);
+    // Everything that can be checked offline is checked before any connection is made.
+    let manifest = match Manifest::load(&args.manifest, &table.api) {
+        Ok(m) => m,
+        Err(errors) => {
+            for e in &errors {
+                renderer.diagnostic(&mut out.stderr, e);
+            }
+            return (out, Exit::InvalidInput);
+        }
+    };
+    let prepared = select_token(&manifest, args.token.as_deref()).and_then(|index| {
+        let base = match (&args.project, &args.base_url) {
+            (Some(project), _) => project_url(project)?,
+            (None, Some(url)) => checked_url(url, "base URL")?,
+            (None, None) => {
+                return Err(LiveError::BadUrl {
+                    url: String::new(),
+                    what: "base URL",
+                    why: "none was given".into(),
+                    help: Some("pass `--project ID` or `--base-url URL`".into()),
+                });
+            }
+        };
+        let plan = Plan::new(table)?;
+        let token = if args.token_stdin {
+            Secret::from_reader(std::io::stdin().lock())?
+        } else {
+            Secret::from_env(&args.token_env)?
+        };
+        Ok((index, base, plan, token))
+    });
+    let (index, base, plan, token) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            let exit = diagnostic(&mut out, &renderer, &e);
+            return (out, exit);
+        }
+    };
+    let policy = Policy::from_args(&args.net);
+    let outcome = match run_live(table, &plan, &base, token, policy, verbosity(&args.net)) {
+        Ok(o) => o,
+        Err(e) => {
+            let exit = diagnostic(&mut out, &renderer, &e);
+            return (out, exit);
+        }
+    };
+    for line in &outcome.log {
+        let _ = writeln!(out.stderr, "tokenscope: {line}");
+    }
+    let token_entry = &manifest.tokens[index];
+    let found = findings(table, token_entry, &outcome.verdicts);
+    let mut summary = Summary::default();
+    for f in &found {
+        summary.add(f.severity);
+    }
+    match args.format {
+        OutputFormat::Json => {
+            let doc = VerifyJson {
+                schema_version: SCHEMA_VERSION,
+                manifest: &manifest.file.path,
+                token: &token_entry.name.value,
+                base_url: display_url(&base),
+                token_valid: outcome.token_valid,
+                scopes: outcome
+                    .verdicts
+                    .iter()
+                    .map(|v| scope_json(table, v))
+                    .collect(),
+                findings: found.iter().map(finding_json).collect(),
+                summary,
+            };
+            out.stdout = to_string(&doc);
+        }
+        OutputFormat::Human => {
+            if outcome.error.is_none() {
+                if !quiet {
+                    let _ = writeln!(
+                        out.stdout,
+                        "{}: token `{}` checked against {}",
+                        manifest.file.path,
+                        token_entry.name.value,
+                        display_url(&base)
+                    );
+                    out.stdout.push_str(&scope_lines(table, &outcome.verdicts));
+                    if !found.is_empty() {
+                        out.stdout.push('\n');
+                    }
+                }
+                for f in &found {
+                    renderer.finding(&mut out.stdout, f, &manifest.file);
+                }
+                if !quiet {
+                    let _ = writeln!(out.stdout, "{}", summary_line(&outcome.verdicts, &summary));
+                }
+            }
+        }
+    }
+    if let Some(e) = &outcome.error {
+        let exit = diagnostic(&mut out, &renderer, e);
+        return (out, exit);
+    }
+    if outcome.incomplete {
+        let failed = outcome
+            .verdicts
+            .iter()
+            .filter(|v| v.status == Status::Inconclusive && v.http_status.is_none())
+            .count();
+        let _ = writeln!(
+            out.stderr,
+            "error: {} got no usable answer from the API; the verdicts above are incomplete",
+            crate::audit::plural(failed.max(1), "scope")
+        );
+        return (out, Exit::Unreachable);
+    }
+    let exit = if found.iter().any(|f| args.fail_on.fails(f.severity)) {
+        Exit::Findings
+    } else {
+        Exit::Success
+    };
+    (out, exit)
+}
+
+fn scope_json<'a>(table: &'a Table, v: &'a Verdict) -> ScopeJson<'a> {
+    ScopeJson {
+        scope: &table.scope(v.scope).name,
+        status: v.status,
+        probe: v.probe.map(|id| table.endpoint(id).signature()),
+        endpoint: v.probe.map(|id| table.endpoint(id).name.as_str()),
+        http_status: v.http_status,
+        reason: &v.reason,
+    }
+}
+
+/// One line per scope, in table order, in aligned columns.
+fn scope_lines(table: &Table, verdicts: &[Verdict]) -> String {
+    let width = verdicts
+        .iter()
+        .map(|v| table.scope(v.scope).name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for v in verdicts {
+        let _ = writeln!(
+            out,
+            "  {:<12}  {:<width$}  {}",
+            v.status.as_str(),
+            table.scope(v.scope).name,
+            v.reason
+        );
+    }
+    out
+}
+
+fn summary_line(verdicts: &[Verdict], summary: &Summary) -> String {
+    let count = |s: Status| verdicts.iter().filter(|v| v.status == s).count();
+    format!(
+        "tokenscope: {} confirmed, {} denied, {} inconclusive, {} unverifiable; {}, {}",
+        count(Status::Confirmed),
+        count(Status::Denied),
+        count(Status::Inconclusive),
+        count(Status::Unverifiable),
+        crate::audit::plural(summary.errors, "error"),
+        crate::audit::plural(summary.warnings, "warning"),
+    )
+}

@@ -1,0 +1,710 @@
+//! HTTP for the live commands: one rustls client per run, GET only, a per-request timeout,
+//! retries with exponential backoff and jitter (honouring `Retry-After`), and a deadline for
+//! the whole run.
+
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
+
+use clap::Args;
+use reqwest::Url;
+use reqwest::header::{ACCEPT, RETRY_AFTER};
+use reqwest::redirect;
+
+use super::error::LiveError;
+use super::secret::Secret;
+
+/// Sent with every request.
+pub const USER_AGENT: &str = concat!("tokenscope/", env!("CARGO_PKG_VERSION"));
+
+/// Network options shared by `verify` and `table drift`.
+#[derive(Clone, Debug, Args)]
+pub struct NetArgs {
+    /// How many requests may be in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub concurrency: u16,
+    /// Time limit of one request, e.g. `10s` or `500ms`.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Retries of a request answered 429 or 5xx, or that failed to connect or timed out.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+    /// Time limit of the whole run; requests still unanswered then count as failed.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub deadline: Duration,
+    /// First retry delay; it doubles with every retry (with jitter), up to 8s.
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration, hide = true)]
+    pub backoff: Duration,
+    /// Log every request and retry on stderr (`-vv`, or RUST_LOG=debug/trace, for more). The
+    /// token is never logged.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Timeouts and retries, as [`NetArgs`] set them.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    pub concurrency: usize,
+    pub timeout: Duration,
+    pub retries: u32,
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+    pub deadline: Duration,
+}
+
+impl Policy {
+    pub fn from_args(args: &NetArgs) -> Policy {
+        Policy {
+            concurrency: usize::from(args.concurrency.max(1)),
+            timeout: args.timeout,
+            retries: args.retries,
+            backoff: args.backoff,
+            max_backoff: Duration::from_secs(8),
+            deadline: args.deadline,
+        }
+    }
+
+    /// The wait before retry number `retry` (1-based): the exponential delay with "equal
+    /// jitter" (`unit` in [0, 1) picks a point in its upper half), and never less than what
+    /// the server asked for with `Retry-After`.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, unit: f64) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1).min(16));
+        let exp = self.backoff.saturating_mul(factor).min(self.max_backoff);
+        let jittered = exp / 2 + exp.mul_f64(unit.clamp(0.0, 1.0) / 2.0);
+        retry_after.map_or(jittered, |ra| ra.max(jittered))
+    }
+}
+
+/// Whether logging is on: `-v`, or `RUST_LOG` asking for debug or trace output.
+pub fn verbosity(args: &NetArgs) -> u8 {
+    let from_env = std::env::var("RUST_LOG").map_or(0, |v| {
+        let v = v.to_ascii_lowercase();
+        if v.contains("trace") {
+            2
+        } else if v.contains("debug") || v.contains("info") {
+            1
+        } else {
+            0
+        }
+    });
+    args.verbose.max(from_env)
+}
+
+/// Parses `250ms`, `10s`, `2m` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration such as `10s` or `500ms`"))?;
+    let d = match unit.trim() {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => return Err(format!("`{s}`: use `ms`, `s` or `m`")),
+    };
+    if d.is_zero() {
+        return Err("a duration must be more than zero".into());
+    }
+    Ok(d)
+}
+
+/// A URL as it may be shown: no credentials, query string or fragment.
+pub fn display_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
+/// Whether a URL's host is this machine: 127.0.0.0/8, ::1 or `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.');
+            d.eq_ignore_ascii_case("localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Parses a URL the live commands may call: https, or plain http to loopback only; no
+/// credentials, query string or fragment. Nothing has been connected to when this fails.
+pub fn checked_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
+    let raw = raw.trim();
+    let shown: String = raw.chars().take(200).collect();
+    let bad = |url: String, why: &str, help: Option<&str>| LiveError::BadUrl {
+        url,
+        what,
+        why: why.to_owned(),
+        help: help.map(str::to_owned),
+    };
+    let url = Url::parse(raw).map_err(|e| {
+        bad(
+            shown.clone(),
+            &e.to_string(),
+            Some("write the whole URL, starting with https://"),
+        )
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(LiveError::InsecureUrl {
+                host: url.host_str().unwrap_or("").to_owned(),
+            });
+        }
+        _ => {
+            return Err(bad(
+                display_url(&url),
+                "only https:// URLs are called (and http:// to loopback)",
+                None,
+            ));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad(display_url(&url), "it names no host", None));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            display_url(&url),
+            "it holds credentials",
+            Some("the token goes in the Authorization header only: remove `user:password@`"),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad(
+            display_url(&url),
+            "it has a query string or fragment",
+            Some("remove everything from `?` or `#` on"),
+        ));
+    }
+    Ok(url)
+}
+
+/// `https://{project}.texterchat.com/server/api/v2`, for a valid project id (a DNS label).
+pub fn project_url(project: &str) -> Result<Url, LiveError> {
+    let id = project.trim();
+    let valid = (1..=63).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-');
+    if !valid {
+        return Err(LiveError::BadProject {
+            // Shown only when short and plain, so a token pasted here stays out of logs.
+            id: if id.len() <= 63 && id.bytes().all(|b| b.is_ascii_graphic()) {
+                id.to_owned()
+            } else {
+                "(the value given)".to_owned()
+            },
+        });
+    }
+    let url = format!(
+        "https://{}.texterchat.com/server/api/v2",
+        id.to_ascii_lowercase()
+    );
+    Url::parse(&url).map_err(|e| LiveError::BadUrl {
+        url,
+        what: "project URL",
+        why: e.to_string(),
+        help: None,
+    })
+}
+
+/// Appends an API-relative path (`/labels`) to a base URL, keeping the base's own path.
+pub fn join(base: &Url, path: &str) -> Result<Url, String> {
+    let mut text = base.as_str().trim_end_matches('/').to_owned();
+    if !path.starts_with('/') {
+        text.push('/');
+    }
+    text.push_str(path);
+    Url::parse(&text).map_err(|e| format!("`{text}`: {e}"))
+}
+
+/// Log lines of one unit of work (a probe, a page), kept apart so the run can print them in
+/// a stable order whatever order the requests finished in.
+#[derive(Debug, Default)]
+pub struct Trace {
+    level: u8,
+    pub lines: Vec<String>,
+}
+
+impl Trace {
+    pub fn new(level: u8) -> Trace {
+        Trace {
+            level,
+            lines: Vec::new(),
+        }
+    }
+
+    pub fn log(&mut self, level: u8, line: impl FnOnce() -> String) {
+        if level <= self.level {
+            self.lines.push(line());
+        }
+    }
+}
+
+/// Why a request gave no usable answer, after its retries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// No answer within the per-request timeout.
+    Timeout(Duration),
+    /// The connection failed (refused, reset, TLS, DNS, a malformed response).
+    Transport(String),
+    /// The server kept answering 429 or 5xx.
+    Status(u16),
+    /// The run's deadline came first.
+    Deadline,
+    /// The server asked, with `Retry-After`, for a wait past the run's deadline.
+    RetryAfterPastDeadline { status: u16, wait: Duration },
+    /// The answer was longer than the limit for its kind.
+    TooLarge(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub attempts: u32,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            FailureKind::Timeout(t) => write!(f, "no answer within {}", human_duration(*t))?,
+            FailureKind::Transport(why) => f.write_str(why)?,
+            FailureKind::Status(s) => write!(f, "HTTP {s}")?,
+            FailureKind::Deadline => f.write_str("the run's deadline was reached")?,
+            FailureKind::RetryAfterPastDeadline { status, wait } => write!(
+                f,
+                "HTTP {status} asking to retry after {}, past the run's deadline",
+                human_duration(*wait)
+            )?,
+            FailureKind::TooLarge(limit) => write!(f, "the answer is over {limit} bytes")?,
+        }
+        if self.attempts > 1 {
+            write!(f, " ({} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+/// `250ms`, `3s`, `1.5s`.
+pub fn human_duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+/// An answer: its status and (when asked for) its body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// What to do with a response body.
+#[derive(Clone, Copy, Debug)]
+pub enum Body {
+    /// Drop it unread (probes only need the status).
+    Discard,
+    /// Read it, refusing more than this many bytes.
+    Read(usize),
+}
+
+/// The one HTTP client of a run, with its policy and deadline.
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    policy: Policy,
+    deadline: Instant,
+}
+
+impl Http {
+    /// Builds the client. `follow_redirects` is off for the API (a redirect is reported, not
+    /// followed with the token) and on for the docs; `proxy` off keeps loopback traffic local.
+    pub fn new(policy: Policy, follow_redirects: bool, proxy: bool) -> Result<Http, LiveError> {
+        // The process-wide rustls provider; a second install (another run in the same
+        // process) is refused harmlessly.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(policy.timeout)
+            .redirect(if follow_redirects {
+                redirect::Policy::custom(|attempt| {
+                    if attempt.previous().len() >= 5 {
+                        attempt.error("more than 5 redirects")
+                    } else if attempt.url().scheme() == "https" || is_loopback(attempt.url()) {
+                        attempt.follow()
+                    } else {
+                        attempt.error("refusing a redirect to plain http://")
+                    }
+                })
+            } else {
+                redirect::Policy::none()
+            });
+        if !proxy {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| LiveError::Setup {
+            why: root_cause(&e),
+        })?;
+        Ok(Http {
+            client,
+            policy,
+            deadline: Instant::now() + policy.deadline,
+        })
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// GETs `url`, retrying 408, 429, 5xx, timeouts and connection errors. `auth` goes in the
+    /// `Authorization: Bearer` header (marked sensitive) and nowhere else.
+    pub async fn get(
+        &self,
+        url: &Url,
+        accept: &str,
+        auth: Option<&Secret>,
+        body: Body,
+        trace: &mut Trace,
+    ) -> Result<Answer, Failure> {
+        let shown = display_url(url);
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let remaining = self.deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                trace.log(1, || format!("GET {shown}: deadline reached"));
+                return Err(Failure {
+                    kind: FailureKind::Deadline,
+                    attempts: attempt - 1,
+                });
+            }
+            let limit = self.policy.timeout.min(remaining);
+            let outcome = tokio::time::timeout(limit, self.once(url, accept, auth, body)).await;
+            let (kind, retry_after) = match outcome {
+                Err(_) if limit < self.policy.timeout => (FailureKind::Deadline, None),
+                Err(_) => (FailureKind::Timeout(limit), None),
+                Ok(Err(kind)) => (kind, None),
+                Ok(Ok((answer, retry_after))) => {
+                    let status = answer.status;
+                    if !retryable(status) {
+                        trace.log(1, || format!("GET {shown} → {status} (attempt {attempt})"));
+                        return Ok(answer);
+                    }
+                    (FailureKind::Status(status), retry_after)
+                }
+            };
+            let failure = Failure {
+                kind,
+                attempts: attempt,
+            };
+            let fatal = matches!(
+                failure.kind,
+                FailureKind::Deadline | FailureKind::TooLarge(_)
+            );
+            if fatal || attempt > self.policy.retries {
+                trace.log(1, || format!("GET {shown}: {failure}; giving up"));
+                return Err(failure);
+            }
+            let wait_for = retry_after
+                .as_deref()
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let wait = self.policy.delay(attempt, wait_for, fastrand::f64());
+            let remaining = self.deadline.saturating_duration_since(Instant::now());
+            if wait >= remaining {
+                let kind = match (failure.kind, wait_for) {
+                    (FailureKind::Status(status), Some(asked)) if asked >= remaining => {
+                        FailureKind::RetryAfterPastDeadline {
+                            status,
+                            wait: asked,
+                        }
+                    }
+                    (kind, _) => kind,
+                };
+                let failure = Failure {
+                    kind,
+                    attempts: attempt,
+                };
+                trace.log(1, || {
+                    format!("GET {shown}: {failure}; no time left to retry before the deadline")
+                });
+                return Err(failure);
+            }
+            trace.log(1, || {
+                let asked = wait_for
+                    .map(|d| format!(" (Retry-After: {})", human_duration(d)))
+                    .unwrap_or_default();
+                format!(
+                    "GET {shown}: {}{asked}; retry {attempt} of {}",
+                    failure.kind_text(),
+                    self.policy.retries
+                )
+            });
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt: the answer and its `Retry-After` header, or why there is none.
+    async fn once(
+        &self,
+        url: &Url,
+        accept: &str,
+        auth: Option<&Secret>,
+        body: Body,
+    ) -> Result<(Answer, Option<String>), FailureKind> {
+        let mut request = self.client.get(url.clone()).header(ACCEPT, accept);
+        if let Some(token) = auth {
+            request = request.bearer_auth(token.expose());
+        }
+        let mut response = request.send().await.map_err(|e| transport(&e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut bytes = Vec::new();
+        if let Body::Read(max) = body {
+            while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e))? {
+                if bytes.len() + chunk.len() > max {
+                    return Err(FailureKind::TooLarge(max));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        Ok((
+            Answer {
+                status,
+                body: bytes,
+            },
+            retry_after,
+        ))
+    }
+}
+
+impl Failure {
+    fn kind_text(&self) -> String {
+        Failure {
+            kind: self.kind.clone(),
+            attempts: 1,
+        }
+        .to_string()
+    }
+}
+
+fn retryable(status: u16) -> bool {
+    status == 408 || status == 429 || (500..=599).contains(&status)
+}
+
+fn transport(e: &reqwest::Error) -> FailureKind {
+    let cause = root_cause(e);
+    if e.is_connect() {
+        FailureKind::Transport(format!("cannot connect: {cause}"))
+    } else if e.is_timeout() {
+        FailureKind::Transport(format!("timed out: {cause}"))
+    } else {
+        FailureKind::Transport(cause)
+    }
+}
+
+/// The innermost cause of an error (the URL-free part, e.g. "Connection refused").
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut current: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    let text = current.to_string();
+    if std::ptr::addr_eq(current, e) {
+        // No deeper cause: drop the URL reqwest appends.
+        match text.find(" for url (") {
+            Some(i) => text[..i].to_owned(),
+            None => text,
+        }
+    } else {
+        text
+    }
+}
+
+/// `Retry-After` as a wait: delta-seconds or an HTTP date (IMF-fixdate), relative to `now`.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse::<u64>().ok()?.min(86_400)));
+    }
+    let when = parse_http_date(value)?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn parse_http_date(s: &str) -> Option<SystemTime> {
+    let mut parts = s.split_whitespace();
+    let _weekday = parts.next()?.strip_suffix(',')?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':');
+    let h: u64 = hms.next()?.parse().ok()?;
+    let m: u64 = hms.next()?.parse().ok()?;
+    let sec: u64 = hms.next()?.parse().ok()?;
+    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+        return None;
+    }
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let days = super::date::days_from_civil(year, month, day);
+    let secs = days.checked_mul(86_400)? + (h * 3600 + m * 60 + sec) as i64;
+    let secs = u64::try_from(secs).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        Policy {
+            concurrency: 4,
+            timeout: Duration::from_secs(10),
+            retries: 3,
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            deadline: Duration::from_secs(60),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        let p = policy();
+        assert_eq!(p.delay(1, None, 0.0), Duration::from_millis(250));
+        assert_eq!(p.delay(1, None, 0.999_999).as_millis(), 499);
+        assert_eq!(p.delay(2, None, 0.0), Duration::from_millis(500));
+        assert_eq!(p.delay(3, None, 0.0), Duration::from_secs(1));
+        assert_eq!(p.delay(30, None, 0.0), Duration::from_secs(4));
+        assert!(p.delay(30, None, 1.0) <= Duration::from_secs(8));
+    }
+
+    #[test]
+    fn retry_after_is_a_floor() {
+        let p = policy();
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(7)), 0.5),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            p.delay(3, Some(Duration::ZERO), 0.0),
+            Duration::from_secs(1)
+        );
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_770); // 1994-11-06 08:49:30
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(
+            parse_retry_after("99999999999999999999", now),
+            None,
+            "overflow"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5h").is_err());
+    }
+
+    #[test]
+    fn only_https_or_loopback_http() {
+        for ok in [
+            "https://acme.texterchat.com/server/api/v2",
+            "http://127.0.0.1:8080/server/api/v2",
+            "http://127.8.9.10/",
+            "http://[::1]:9/x",
+            "http://localhost:3000",
+        ] {
+            assert!(checked_url(ok, "base URL").is_ok(), "{ok}");
+        }
+        assert!(matches!(
+            checked_url("http://acme.texterchat.com/server/api/v2", "base URL"),
+            Err(LiveError::InsecureUrl { .. })
+        ));
+        assert!(matches!(
+            checked_url("http://10.0.0.1/", "base URL"),
+            Err(LiveError::InsecureUrl { .. })
+        ));
+        for bad in [
+            "ftp://x/",
+            "acme.texterchat.com",
+            "https://u:secretpw@x.com/",
+            "https://x.com/?token=secretpw",
+        ] {
+            let err = checked_url(bad, "base URL").expect_err(bad);
+            assert!(!err.to_string().contains("secretpw"), "{err}");
+        }
+    }
+
+    #[test]
+    fn project_ids_are_dns_labels() {
+        assert_eq!(
+            project_url("Acme-2").map(|u| u.to_string()).ok(),
+            Some("https://acme-2.texterchat.com/server/api/v2".to_owned())
+        );
+        for bad in ["", "-acme", "acme-", "ac.me", "a_b", &"a".repeat(64)] {
+            assert!(project_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn joining_keeps_the_base_path() {
+        let base = Url::parse("http://127.0.0.1:9/server/api/v2/").expect("url");
+        assert_eq!(
+            join(&base, "/labels").map(|u| u.to_string()),
+            Ok("http://127.0.0.1:9/server/api/v2/labels".to_owned())
+        );
+    }
+}

@@ -1,0 +1,676 @@
+//! `verify`: which scopes a real token holds, found out with side-effect-free GET requests.
+//!
+//! Texter does not document whether a missing scope answers 401 or 403, so both count as a
+//! refusal; the token itself is checked first with an endpoint any valid token may call. Each
+//! probe that looks something up by id uses an id that cannot exist, so `404` means the
+//! request passed authorisation and no data comes back.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use reqwest::Url;
+use serde::Serialize;
+
+use crate::audit::{quoted_list, rule};
+use crate::error::did_you_mean;
+use crate::finding::{Finding, RuleId};
+use crate::manifest::{Manifest, Token, resolve_scope};
+use crate::table::{EndpointId, ScopeId, Segment, Table};
+use crate::yaml::closest;
+
+use super::error::LiveError;
+use super::http::{Body, Failure, Http, Policy, Trace, display_url, is_loopback, join};
+use super::secret::Secret;
+
+/// Stands in for every path parameter of a probe: a well-formed id (24 hex digits, all
+/// digits too) that no real object has.
+pub const IMPOSSIBLE_ID: &str = "000000000000000000000000";
+
+const ACCEPT_JSON: &str = "application/json";
+
+/// Which endpoint is called for what.
+#[derive(Debug)]
+pub struct Plan {
+    /// Called first, with any valid token: tells a bad token from a missing scope.
+    pub preflight: EndpointId,
+    /// Per scope, in table order: the endpoint probed for it, when the table has one.
+    pub chosen: Vec<Option<EndpointId>>,
+}
+
+impl Plan {
+    /// Picks the preflight and, for every scope, one side-effect-free GET endpoint needing it:
+    /// one needing that scope alone when there is one, a lookup by id before a listing (the
+    /// lookup of an id that cannot exist returns no data), then table order.
+    pub fn new(table: &Table) -> Result<Plan, LiveError> {
+        let gets: Vec<EndpointId> = table
+            .endpoint_ids()
+            .filter(|&id| {
+                let ep = table.endpoint(id);
+                ep.method.as_deref() == Some("GET") && ep.path.is_some()
+            })
+            .collect();
+        let preflight = gets
+            .iter()
+            .copied()
+            .filter(|&id| table.endpoint(id).scopes.is_empty())
+            .min_by_key(|&id| {
+                let ep = table.endpoint(id);
+                (ep.path.as_deref() != Some("/labels"), params(table, id), id)
+            })
+            .ok_or(LiveError::NoPreflight)?;
+        let chosen = table
+            .scope_ids()
+            .map(|scope| {
+                gets.iter()
+                    .copied()
+                    .filter(|&id| table.endpoint(id).scopes.contains(&scope))
+                    .min_by_key(|&id| {
+                        (
+                            table.endpoint(id).scopes.len(),
+                            std::cmp::Reverse(params(table, id)),
+                            id,
+                        )
+                    })
+            })
+            .collect();
+        Ok(Plan { preflight, chosen })
+    }
+
+    /// The distinct endpoints to probe, in table order.
+    pub fn probes(&self) -> Vec<EndpointId> {
+        let set: BTreeSet<EndpointId> = self.chosen.iter().flatten().copied().collect();
+        set.into_iter().collect()
+    }
+}
+
+fn params(table: &Table, id: EndpointId) -> usize {
+    table
+        .endpoint(id)
+        .segments
+        .iter()
+        .filter(|s| matches!(s, Segment::Param(_)))
+        .count()
+}
+
+/// The concrete path a probe requests: every parameter replaced by [`IMPOSSIBLE_ID`].
+pub fn probe_path(table: &Table, id: EndpointId) -> String {
+    let mut path = String::new();
+    for segment in &table.endpoint(id).segments {
+        path.push('/');
+        match segment {
+            Segment::Literal(l) => path.push_str(l),
+            Segment::Param(_) => path.push_str(IMPOSSIBLE_ID),
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    path
+}
+
+/// What a probe's answer says about authorisation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// 2xx, or 404 for an id that cannot exist: the request passed authorisation.
+    Allowed(u16),
+    /// 401 or 403, whichever the API uses for a missing scope.
+    Refused(u16),
+    /// Any other status (3xx, 400, 405, ...): says nothing about scopes.
+    Unexpected(u16),
+    /// No usable answer after the retries.
+    Failed(String),
+}
+
+impl Answer {
+    pub fn from_status(status: u16) -> Answer {
+        match status {
+            200..=299 | 404 => Answer::Allowed(status),
+            401 | 403 => Answer::Refused(status),
+            _ => Answer::Unexpected(status),
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        match self {
+            Answer::Allowed(s) | Answer::Refused(s) | Answer::Unexpected(s) => Some(*s),
+            Answer::Failed(_) => None,
+        }
+    }
+}
+
+/// What is known about one scope of the live token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The token holds it.
+    Confirmed,
+    /// The token lacks it.
+    Denied,
+    /// A probe ran but its answer does not settle it.
+    Inconclusive,
+    /// No side-effect-free endpoint needs it: only a write could tell.
+    Unverifiable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Confirmed => "confirmed",
+            Status::Denied => "denied",
+            Status::Inconclusive => "inconclusive",
+            Status::Unverifiable => "unverifiable",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub scope: ScopeId,
+    pub status: Status,
+    /// The endpoint whose answer decided it.
+    pub probe: Option<EndpointId>,
+    pub http_status: Option<u16>,
+    /// One line: why.
+    pub reason: String,
+}
+
+/// Turns the probes' answers into one verdict per scope, in table order.
+pub fn verdicts(
+    table: &Table,
+    plan: &Plan,
+    answers: &BTreeMap<EndpointId, Answer>,
+) -> Vec<Verdict> {
+    // A scope is held when any endpoint needing it answered as authorised.
+    let mut held: BTreeMap<ScopeId, EndpointId> = BTreeMap::new();
+    for (&id, answer) in answers {
+        if matches!(answer, Answer::Allowed(_)) {
+            for &scope in &table.endpoint(id).scopes {
+                held.entry(scope).or_insert(id);
+            }
+        }
+    }
+    table
+        .scope_ids()
+        .map(|scope| {
+            let Some(chosen) = plan.chosen.get(scope.0).copied().flatten() else {
+                return Verdict {
+                    scope,
+                    status: Status::Unverifiable,
+                    probe: None,
+                    http_status: None,
+                    reason: "no side-effect-free GET endpoint needs it".into(),
+                };
+            };
+            let probe = held.get(&scope).copied().unwrap_or(chosen);
+            let sig = table.endpoint(probe).signature();
+            let answer = answers
+                .get(&probe)
+                .cloned()
+                .unwrap_or_else(|| Answer::Failed("no answer".into()));
+            let (status, reason) = match &answer {
+                Answer::Allowed(404) => (
+                    Status::Confirmed,
+                    format!("{sig} answered 404 for an id that cannot exist: authorised"),
+                ),
+                Answer::Allowed(s) => (Status::Confirmed, format!("{sig} answered {s}")),
+                Answer::Refused(s) => {
+                    let needs = &table.endpoint(probe).scopes;
+                    let open: Vec<ScopeId> = needs
+                        .iter()
+                        .copied()
+                        .filter(|o| *o != scope && !held.contains_key(o))
+                        .collect();
+                    if open.is_empty() {
+                        let others = if needs.len() > 1 {
+                            "; the other scopes it needs are confirmed"
+                        } else {
+                            ""
+                        };
+                        (Status::Denied, format!("{sig} answered {s}{others}"))
+                    } else {
+                        (
+                            Status::Inconclusive,
+                            format!(
+                                "{sig} needs {} together and answered {s}: at least one is missing",
+                                quoted_list(&table.scope_names(needs))
+                            ),
+                        )
+                    }
+                }
+                Answer::Unexpected(s) => (
+                    Status::Inconclusive,
+                    format!("{sig} answered {s}, which says nothing about scopes"),
+                ),
+                Answer::Failed(why) => (Status::Inconclusive, format!("{sig} failed: {why}")),
+            };
+            Verdict {
+                scope,
+                status,
+                probe: Some(probe),
+                http_status: answer.status(),
+                reason,
+            }
+        })
+        .collect()
+}
+
+/// The result of a run that got as far as the network.
+#[derive(Debug)]
+pub struct Outcome {
+    /// `None` when the API could not be reached to tell.
+    pub token_valid: Option<bool>,
+    /// Empty unless the token was valid.
+    pub verdicts: Vec<Verdict>,
+    /// Why the run could not finish (the API unreachable, the token refused).
+    pub error: Option<LiveError>,
+    /// Some probe got no usable answer: the verdicts are incomplete.
+    pub incomplete: bool,
+    /// `-v` lines: the preflight's, then each probe's, in table order.
+    pub log: Vec<String>,
+}
+
+/// Checks the token against the API at `base`: the preflight, then every probe, concurrently.
+pub fn run(
+    table: &Table,
+    plan: &Plan,
+    base: &Url,
+    token: Secret,
+    policy: Policy,
+    verbosity: u8,
+) -> Result<Outcome, LiveError> {
+    let preflight_url =
+        join(base, &probe_path(table, plan.preflight)).map_err(|why| LiveError::BadUrl {
+            url: display_url(base),
+            what: "base URL",
+            why,
+            help: None,
+        })?;
+    let mut probes = Vec::new();
+    for id in plan.probes() {
+        let url = join(base, &probe_path(table, id)).map_err(|why| LiveError::BadUrl {
+            url: display_url(base),
+            what: "base URL",
+            why,
+            help: None,
+        })?;
+        probes.push((id, url));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| LiveError::Setup { why: e.to_string() })?;
+    let proxy = !is_loopback(base);
+    runtime.block_on(async move {
+        let http = Http::new(policy, false, proxy)?;
+        let token = Arc::new(token);
+        let mut log = Vec::new();
+        let mut trace = Trace::new(verbosity);
+        let preflight_sig = table.endpoint(plan.preflight).signature();
+        let first = http
+            .get(
+                &preflight_url,
+                ACCEPT_JSON,
+                Some(&token),
+                Body::Discard,
+                &mut trace,
+            )
+            .await;
+        log.append(&mut trace.lines);
+        let fail = |error: LiveError, valid: Option<bool>, log: Vec<String>| {
+            Ok(Outcome {
+                token_valid: valid,
+                verdicts: Vec::new(),
+                error: Some(error),
+                incomplete: true,
+                log,
+            })
+        };
+        match first {
+            Err(failure) => {
+                return fail(
+                    LiveError::Unreachable {
+                        url: display_url(base),
+                        why: failure.to_string(),
+                    },
+                    None,
+                    log,
+                );
+            }
+            Ok(a) if (200..=299).contains(&a.status) => {}
+            Ok(a) if a.status == 401 || a.status == 403 => {
+                return fail(
+                    LiveError::TokenRefused {
+                        probe: preflight_sig,
+                        status: a.status,
+                    },
+                    Some(false),
+                    log,
+                );
+            }
+            Ok(a) => {
+                return fail(
+                    LiveError::UnexpectedAnswer {
+                        probe: preflight_sig,
+                        status: a.status,
+                    },
+                    None,
+                    log,
+                );
+            }
+        }
+
+        let permits = Arc::new(tokio::sync::Semaphore::new(http.policy().concurrency));
+        let mut set = tokio::task::JoinSet::new();
+        for (id, url) in probes {
+            let http = http.clone();
+            let token = Arc::clone(&token);
+            let permits = Arc::clone(&permits);
+            set.spawn(async move {
+                // The semaphore is never closed; without a permit the probe would still be
+                // bounded by the deadline, so it simply runs.
+                let _permit = permits.acquire_owned().await;
+                let mut trace = Trace::new(verbosity);
+                let result: Result<u16, Failure> = http
+                    .get(&url, ACCEPT_JSON, Some(&token), Body::Discard, &mut trace)
+                    .await
+                    .map(|a| a.status);
+                (id, result, trace.lines)
+            });
+        }
+        let mut answers = BTreeMap::new();
+        let mut probe_logs = BTreeMap::new();
+        let mut incomplete = false;
+        while let Some(joined) = set.join_next().await {
+            // A probe task that panicked leaves its endpoint without an answer: "no answer".
+            let Ok((id, result, lines)) = joined else {
+                incomplete = true;
+                continue;
+            };
+            let answer = match result {
+                Ok(status) => Answer::from_status(status),
+                Err(failure) => {
+                    incomplete = true;
+                    Answer::Failed(failure.to_string())
+                }
+            };
+            answers.insert(id, answer);
+            probe_logs.insert(id, lines);
+        }
+        for lines in probe_logs.into_values() {
+            log.extend(lines);
+        }
+        if answers.len() < plan.probes().len() {
+            incomplete = true;
+        }
+        Ok(Outcome {
+            token_valid: Some(true),
+            verdicts: verdicts(table, plan, &answers),
+            error: None,
+            incomplete,
+            log,
+        })
+    })
+}
+
+/// The manifest token the live token stands for: `--token NAME`, or the only one.
+pub fn select_token(manifest: &Manifest, name: Option<&str>) -> Result<usize, LiveError> {
+    let names: Vec<&str> = manifest
+        .tokens
+        .iter()
+        .map(|t| t.name.value.as_str())
+        .collect();
+    let listed = || {
+        Some(format!(
+            "pass `--token NAME` with one of: {}",
+            quoted_list(&names)
+        ))
+    };
+    match name {
+        Some(wanted) => {
+            names
+                .iter()
+                .position(|n| *n == wanted)
+                .ok_or_else(|| LiveError::UnknownToken {
+                    path: manifest.file.path.clone(),
+                    help: did_you_mean(&closest(wanted, names.iter().copied())).or_else(listed),
+                })
+        }
+        None if names.len() == 1 => Ok(0),
+        None => Err(LiveError::WhichToken {
+            path: manifest.file.path.clone(),
+            count: names.len(),
+            help: listed(),
+        }),
+    }
+}
+
+/// `live-scope-denied` and `live-scope-undeclared` for one manifest token, located at its
+/// `scopes:` entries; the token's `ignore:` entries for these rules apply.
+pub fn findings(table: &Table, token: &Token, verdicts: &[Verdict]) -> Vec<Finding> {
+    let name = &token.name.value;
+    let mut declared: BTreeMap<ScopeId, &crate::manifest::Entry> = BTreeMap::new();
+    for entry in token.scope_entries() {
+        if let Some(id) = resolve_scope(table, &entry.value.value) {
+            declared.entry(id).or_insert(entry);
+        }
+    }
+    let undeclared_at = token
+        .scopes
+        .as_ref()
+        .map_or(token.name.span, |list| list.key.span);
+    let mut out = Vec::new();
+    for v in verdicts {
+        let scope = &table.scope(v.scope).name;
+        let why = v.reason.as_str();
+        match (v.status, declared.get(&v.scope)) {
+            (Status::Denied, Some(entry)) => out.push(
+                rule(RuleId::LiveScopeDenied)
+                    .finding(
+                        entry.value.span,
+                        format!("token `{name}` declares `{scope}`, but the live token lacks it ({why})"),
+                    )
+                    .token(name)
+                    .scope(scope.clone())
+                    .label("refused to the live token")
+                    .help(format!(
+                        "add `{scope}` to the token in Texter (gear icon → Developers → API Tokens), \
+                         or drop it from the manifest if the integration no longer needs it"
+                    )),
+            ),
+            (Status::Confirmed, None) => out.push(
+                rule(RuleId::LiveScopeUndeclared)
+                    .finding(
+                        undeclared_at,
+                        format!("the live token holds `{scope}`, which token `{name}` does not declare ({why})"),
+                    )
+                    .token(name)
+                    .scope(scope.clone())
+                    .label(format!("`{scope}` is not declared here"))
+                    .help(format!(
+                        "the real token is broader than the reviewed manifest: remove `{scope}` from \
+                         the token in Texter, or declare it (and `tokenscope audit` checks it is needed)"
+                    )),
+            ),
+            _ => {}
+        }
+    }
+    out.retain(|f| {
+        !token.ignores.iter().any(|ig| {
+            ig.rule == f.rule
+                && ig.endpoint.is_none()
+                && ig.scope.as_ref().is_none_or(|s| {
+                    resolve_scope(table, &s.value).map(|id| table.scope(id).name.as_str())
+                        == f.scope.as_deref()
+                })
+        })
+    });
+    // By place, then rule, then scope in table order (several findings share `scopes:`).
+    out.sort_by_cached_key(|f| {
+        (
+            f.span.offset,
+            f.rule,
+            f.scope.as_deref().and_then(|s| table.scope_by_name(s)),
+        )
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn table() -> &'static Table {
+        crate::table::texter()
+    }
+
+    fn scope(name: &str) -> ScopeId {
+        table().scope_by_name(name).expect("scope")
+    }
+
+    fn endpoint(name: &str) -> EndpointId {
+        table().endpoint_by_name(name).expect("endpoint")
+    }
+
+    #[test]
+    fn the_plan_probes_reads_only_and_prefers_lookups_of_impossible_ids() {
+        let t = table();
+        let plan = Plan::new(t).expect("plan");
+        assert_eq!(t.endpoint(plan.preflight).name, "List All Labels");
+        let chosen: Vec<(String, String)> = plan
+            .chosen
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                c.map(|id| (t.scopes[i].name.clone(), t.endpoint(id).name.clone()))
+            })
+            .collect();
+        let expected = [
+            ("View template messages", "List All Templates"),
+            ("List all chats", "Unsubscribed from Specific Account"),
+            ("View all chats", "Get Messages of a Chat"),
+            ("Send session message", "Get Chat by Chat ID"),
+            ("View scenarios", "List All Subscriptions"),
+            (
+                "Manage scenarios on behalf of user",
+                "List All Subscriptions",
+            ),
+            ("View quick replies", "Get Existing Quick Replies"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(chosen, expected);
+        for id in plan.probes() {
+            assert_eq!(t.endpoint(id).method.as_deref(), Some("GET"));
+        }
+        assert_eq!(
+            probe_path(t, endpoint("Get Chat by Chat ID")),
+            format!("/chats/{IMPOSSIBLE_ID}")
+        );
+    }
+
+    fn answers(list: &[(&str, Answer)]) -> BTreeMap<EndpointId, Answer> {
+        list.iter().map(|(n, a)| (endpoint(n), a.clone())).collect()
+    }
+
+    fn status_of(v: &[Verdict], name: &str) -> Status {
+        v[scope(name).0].status
+    }
+
+    #[test]
+    fn either_refusal_status_denies_and_404_confirms() {
+        let t = table();
+        let plan = Plan::new(t).expect("plan");
+        for refusal in [401, 403] {
+            let v = verdicts(
+                t,
+                &plan,
+                &answers(&[
+                    ("List All Templates", Answer::from_status(200)),
+                    ("Get Chat by Chat ID", Answer::from_status(404)),
+                    ("Get Messages of a Chat", Answer::from_status(refusal)),
+                    (
+                        "Unsubscribed from Specific Account",
+                        Answer::from_status(400),
+                    ),
+                    ("List All Subscriptions", Answer::from_status(refusal)),
+                    (
+                        "Get Existing Quick Replies",
+                        Answer::Failed("no answer within 1s".into()),
+                    ),
+                ]),
+            );
+            assert_eq!(status_of(&v, "View template messages"), Status::Confirmed);
+            assert_eq!(status_of(&v, "Send session message"), Status::Confirmed);
+            assert_eq!(status_of(&v, "View all chats"), Status::Denied);
+            assert_eq!(status_of(&v, "List all chats"), Status::Inconclusive);
+            // Two scopes needed together and refused: which one is missing is unknown.
+            assert_eq!(status_of(&v, "View scenarios"), Status::Inconclusive);
+            assert_eq!(status_of(&v, "View quick replies"), Status::Inconclusive);
+            assert_eq!(status_of(&v, "Manage labels"), Status::Unverifiable);
+            assert_eq!(v.len(), t.scopes.len());
+        }
+    }
+
+    #[test]
+    fn findings_point_at_the_manifest() {
+        let t = table();
+        let text = "integration: x\ntokens:\n  bot:\n    scopes:\n      - View all chats\n      - View template messages\n    endpoints: [Get Messages of a Chat]\n";
+        let m = Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest");
+        let plan = Plan::new(t).expect("plan");
+        let v = verdicts(
+            t,
+            &plan,
+            &answers(&[
+                ("List All Templates", Answer::from_status(200)),
+                ("Get Messages of a Chat", Answer::from_status(403)),
+                ("Get Chat by Chat ID", Answer::from_status(404)),
+            ]),
+        );
+        let f = findings(t, &m.tokens[0], &v);
+        let got: Vec<(RuleId, usize, Option<&str>)> = f
+            .iter()
+            .map(|f| (f.rule, f.span.line, f.scope.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (RuleId::LiveScopeUndeclared, 4, Some("Send session message")),
+                (RuleId::LiveScopeDenied, 5, Some("View all chats")),
+            ]
+        );
+    }
+
+    #[test]
+    fn ignore_entries_silence_live_rules() {
+        let t = table();
+        let text = "integration: x\ntokens:\n  bot:\n    scopes: []\n    endpoints: [List All Labels]\n    ignore:\n      - rule: live-scope-undeclared\n        scope: Send session message\n        reason: shared token\n";
+        let m = Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest");
+        let plan = Plan::new(t).expect("plan");
+        let v = verdicts(
+            t,
+            &plan,
+            &answers(&[("Get Chat by Chat ID", Answer::from_status(200))]),
+        );
+        assert!(findings(t, &m.tokens[0], &v).is_empty());
+    }
+
+    #[test]
+    fn token_selection_never_echoes_the_given_name() {
+        let text = "integration: x\ntokens:\n  a:\n    scopes: []\n  b:\n    scopes: []\n";
+        let m = Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest");
+        assert_eq!(select_token(&m, Some("b")).ok(), Some(1));
+        assert!(matches!(
+            select_token(&m, None),
+            Err(LiveError::WhichToken { count: 2, .. })
+        ));
+        let err = select_token(&m, Some("tok_live_secret")).expect_err("unknown");
+        let text = format!(
+            "{err} {:?}",
+            miette::Diagnostic::help(&err).map(|h| h.to_string())
+        );
+        assert!(!text.contains("tok_live_secret"), "{text}");
+    }
+}
