@@ -29,6 +29,9 @@ use super::{Exit, Output};
 /// How many manifests are audited (and held) at a time.
 const CHUNK: usize = 512;
 
+/// Below this many manifests, threads cost more than they save.
+const PARALLEL_FROM: usize = 16;
+
 /// Runs `audit`, writing the report to `out` and diagnostics about unreadable input to `err`.
 pub fn run(
     table: &Table,
@@ -205,7 +208,11 @@ pub fn run_audit(table: &Table, paths: &[PathBuf], gate: &GateArgs) -> Run {
         .map(|e| Outcome::Failed(vec![e]))
         .collect();
     let shared = Shared::new(table, gate, &mut outcomes);
-    let audited: Vec<(Outcome, usize)> = files.par_iter().map(|p| shared.audit_one(p)).collect();
+    let audited: Vec<(Outcome, usize)> = if files.len() < PARALLEL_FROM {
+        files.iter().map(|p| shared.audit_one(p)).collect()
+    } else {
+        files.par_iter().map(|p| shared.audit_one(p)).collect()
+    };
     let hidden = audited.iter().map(|(_, h)| h).sum();
     outcomes.extend(audited.into_iter().map(|(o, _)| o));
     Run::new(outcomes, shared.baseline_status(hidden))
@@ -366,13 +373,16 @@ fn stream(
         emit(render_piece(outcome, 0), out, err);
     }
     for chunk in files.chunks(CHUNK) {
-        let pieces: Vec<Piece> = chunk
-            .par_iter()
-            .map(|path| {
-                let (outcome, hidden) = shared.audit_one(path);
-                render_piece(outcome, hidden)
-            })
-            .collect();
+        let work = |path: &PathBuf| {
+            let (outcome, hidden) = shared.audit_one(path);
+            render_piece(outcome, hidden)
+        };
+        // A few manifests are done before a thread pool would have started.
+        let pieces: Vec<Piece> = if chunk.len() < PARALLEL_FROM {
+            chunk.iter().map(work).collect()
+        } else {
+            chunk.par_iter().map(work).collect()
+        };
         for piece in pieces {
             emit(piece, out, err);
         }

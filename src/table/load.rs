@@ -243,6 +243,7 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         file: r.file.clone(),
         endpoint_names,
         scope_names,
+        suggestions: Default::default(),
     })
 }
 
@@ -652,6 +653,7 @@ mod embedded {
                 file,
                 endpoint_names,
                 scope_names,
+                suggestions: Default::default(),
             })
         }
     }

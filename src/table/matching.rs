@@ -150,6 +150,22 @@ impl Table {
 
     /// Endpoints whose name or `METHOD /path` is close to what was written, as `Name (METHOD /path)`.
     pub fn suggest_endpoints(&self, reference: &str) -> Vec<String> {
+        if let Some(found) = self
+            .suggestions
+            .lock()
+            .ok()
+            .and_then(|c| c.get(reference).cloned())
+        {
+            return found;
+        }
+        let found = self.compute_endpoint_suggestions(reference);
+        if let Ok(mut cache) = self.suggestions.lock() {
+            cache.insert(reference.to_owned(), found.clone());
+        }
+        found
+    }
+
+    fn compute_endpoint_suggestions(&self, reference: &str) -> Vec<String> {
         let mut keys: Vec<(String, EndpointId)> = Vec::new();
         for id in self.endpoint_ids() {
             let ep = self.endpoint(id);

@@ -156,6 +156,9 @@ pub struct Table {
     pub file: SourceFile,
     pub(crate) endpoint_names: HashMap<String, EndpointId>,
     pub(crate) scope_names: HashMap<String, ScopeId>,
+    /// Did-you-mean answers already computed: the same typo in thousands of manifests (a
+    /// copied template) costs one fuzzy search.
+    pub(crate) suggestions: std::sync::Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl Table {
