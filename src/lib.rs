@@ -19,4 +19,5 @@ pub mod scan;
 pub mod source;
 pub mod suggest;
 pub mod table;
+pub mod textedit;
 pub mod yaml;

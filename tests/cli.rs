@@ -1,33 +1,8 @@
 //! End-to-end tests of the `tokenscope` binary: exit codes, outputs (snapshots), determinism.
 
-use std::path::Path;
+mod common;
 
-use assert_cmd::Command;
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn tokenscope(args: &[&str]) -> Run {
-    tokenscope_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("tokenscope")
-        .expect("binary builds")
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
-}
+use common::{tokenscope, tokenscope_in};
 
 // ---- exit codes ----------------------------------------------------------------------------
 

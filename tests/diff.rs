@@ -1,32 +1,10 @@
 //! End-to-end tests of `tokenscope diff`.
 
+mod common;
+
+use common::{tokenscope, tokenscope_in};
+
 use std::path::Path;
-
-use assert_cmd::Command;
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("tokenscope")
-        .expect("binary builds")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
-}
-
-fn tokenscope(args: &[&str]) -> Run {
-    tokenscope_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
 
 const OLD: &str = "tests/fixtures/diff/old.tokenscope.yaml";
 const NEW: &str = "tests/fixtures/diff/new.tokenscope.yaml";

@@ -1,30 +1,13 @@
 //! End-to-end tests of `tokenscope suggest`: outputs, ad hoc mode, and `--write` round trips.
 
+mod common;
+
+use common::tokenscope;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use tokenscope::manifest::Manifest;
 use tokenscope::source::SourceFile;
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn tokenscope(args: &[&str]) -> Run {
-    let output = Command::cargo_bin("tokenscope")
-        .expect("binary builds")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
-}
 
 /// Copies a fixture into a fresh temporary directory.
 fn scratch(fixture: &str) -> (tempfile::TempDir, PathBuf) {

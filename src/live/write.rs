@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::source::SourceFile;
 use crate::suggest::write::yaml_scalar;
 use crate::table::{AreaId, EndpointId, ScopeSet, Table};
+use crate::textedit::{Edit as Splice, apply, line_start, next_line};
 use crate::yaml::{self, Limits, Node, NodeKind};
 
 use super::drift::{Change, Edit, NewEndpoint};
@@ -27,36 +28,6 @@ pub struct Written {
 }
 
 /// A replacement of `text[start..end]`.
-#[derive(Debug)]
-struct Splice {
-    start: usize,
-    end: usize,
-    text: String,
-}
-
-fn apply(text: &str, mut splices: Vec<Splice>) -> String {
-    // Stable: insertions at one place keep the order they were planned in.
-    splices.sort_by_key(|s| (s.start, s.end));
-    let mut out = String::with_capacity(text.len() + 256);
-    let mut at = 0;
-    for s in splices {
-        let start = s.start.max(at);
-        out.push_str(&text[at..start]);
-        out.push_str(&s.text);
-        at = s.end.max(start);
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
-fn line_start(text: &str, pos: usize) -> usize {
-    text[..pos].rfind('\n').map_or(0, |i| i + 1)
-}
-
-fn next_line(text: &str, pos: usize) -> usize {
-    text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1)
-}
-
 fn unsupported(why: impl Into<String>) -> LiveError {
     LiveError::TableRewrite { why: why.into() }
 }

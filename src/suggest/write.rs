@@ -10,6 +10,7 @@ use thiserror::Error;
 use crate::manifest::{Entry, ListStyle, Manifest, Token, resolve_scope};
 use crate::source::SourceFile;
 use crate::table::{EndpointId, ScopeId, ScopeSet, Table};
+use crate::textedit::{Edit, apply, line_end, line_start, newline, next_line};
 
 use super::AreaToken;
 
@@ -45,52 +46,6 @@ pub enum WriteError {
     #[error("cannot write {path}: {cause}")]
     #[diagnostic(code(write::io), help("the original file is unchanged"))]
     Io { path: String, cause: std::io::Error },
-}
-
-/// A replacement of `text[start..end]`.
-#[derive(Debug)]
-struct Edit {
-    start: usize,
-    end: usize,
-    text: String,
-}
-
-fn apply(text: &str, mut edits: Vec<Edit>) -> String {
-    edits.sort_by_key(|e| (e.start, e.end));
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for e in edits {
-        // Edits never overlap by construction; clamp defensively rather than panic.
-        let start = e.start.max(at);
-        out.push_str(&text[at..start]);
-        out.push_str(&e.text);
-        at = e.end.max(start);
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
-fn line_start(text: &str, pos: usize) -> usize {
-    text[..pos].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// The start of the line after the one holding `pos` (or the end of the text).
-fn next_line(text: &str, pos: usize) -> usize {
-    text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1)
-}
-
-/// The end of the line holding `pos`, before its line break.
-fn line_end(text: &str, pos: usize) -> usize {
-    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    if end > pos && text[..end].ends_with('\r') {
-        end - 1
-    } else {
-        end
-    }
-}
-
-fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
 /// A scalar as YAML text: plain when that reads back as the same string, double-quoted otherwise.

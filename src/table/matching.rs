@@ -7,6 +7,9 @@ use crate::yaml::{closest, normalize};
 
 use super::model::{EndpointId, ScopeId, Segment, Table};
 
+/// How many did-you-mean answers a table remembers (bounded, so hostile input cannot grow it).
+const SUGGESTION_CACHE_LIMIT: usize = 4096;
+
 /// The prefix every Texter API path carries in a full URL; references may include or omit it.
 pub const API_PREFIX: &str = "/server/api/v2";
 
@@ -159,7 +162,9 @@ impl Table {
             return found;
         }
         let found = self.compute_endpoint_suggestions(reference);
-        if let Ok(mut cache) = self.suggestions.lock() {
+        if let Ok(mut cache) = self.suggestions.lock()
+            && cache.len() < SUGGESTION_CACHE_LIMIT
+        {
             cache.insert(reference.to_owned(), found.clone());
         }
         found
