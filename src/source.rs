@@ -34,8 +34,14 @@ impl fmt::Debug for SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
+        // Lines end at LF, CRLF or a lone CR, as YAML (and miette) count them.
+        let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| match b {
+                b'\n' => Some(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+                _ => None,
+            }))
             .collect();
         Self {
             path: path.into(),
@@ -130,7 +136,7 @@ impl SourceFile {
             return self.text.len();
         };
         let line_text = &self.text[start..];
-        let line_end = line_text.find('\n').unwrap_or(line_text.len());
+        let line_end = line_text.find(['\n', '\r']).unwrap_or(line_text.len());
         line_text[..line_end]
             .char_indices()
             .nth(column.saturating_sub(1))

@@ -122,6 +122,11 @@ fn bom_crlf_and_cr_line_endings_are_read_like_lf() {
             "{name}: the finding is on line 4\n{stdout}"
         );
         assert!(stdout.contains("warning[excess-scope]"), "{name}: {stdout}");
+        // The code frame shows line 4 itself, numbered 4.
+        assert!(
+            stdout.contains(" 4 │     scopes: [Manage labels, View quick replies]"),
+            "{name}: {stdout}"
+        );
     }
 }
 
