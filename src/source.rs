@@ -20,6 +20,9 @@ pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
     line_starts: Arc<[usize]>,
+    /// The text code frames show: the same, with lone CRs as LFs (same length, so every offset
+    /// holds), because miette only breaks lines at LF.
+    frame_text: Arc<str>,
 }
 
 impl fmt::Debug for SourceFile {
@@ -34,18 +37,24 @@ impl fmt::Debug for SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        // Lines end at LF, CRLF or a lone CR, as YAML (and miette) count them.
+        // Lines end at LF, CRLF or a lone CR, as YAML counts them.
         let bytes = text.as_bytes();
-        let line_starts = std::iter::once(0)
+        let line_starts: Arc<[usize]> = std::iter::once(0)
             .chain(bytes.iter().enumerate().filter_map(|(i, &b)| match b {
                 b'\n' => Some(i + 1),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
                 _ => None,
             }))
             .collect();
+        let frame_text = if line_starts.len() > 1 + bytes.iter().filter(|&&b| b == b'\n').count() {
+            lone_cr_as_lf(&text).into()
+        } else {
+            Arc::clone(&text)
+        };
         Self {
             path: path.into(),
             text,
+            frame_text,
             line_starts,
         }
     }
@@ -164,7 +173,7 @@ impl SourceCode for NamedFile {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = &self.0;
-        let text: &str = &file.text;
+        let text: &str = &file.frame_text;
         let offset = span.offset().min(text.len());
         let end = (offset + span.len()).min(text.len());
         let first = file
@@ -222,6 +231,20 @@ pub fn display_path(path: &Path) -> String {
     } else {
         trimmed.to_owned()
     }
+}
+
+/// The text with every CR that is not part of a CRLF turned into LF (same length).
+fn lone_cr_as_lf(text: &str) -> String {
+    let bytes = text.as_bytes();
+    text.char_indices()
+        .map(|(i, c)| {
+            if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                '\n'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
