@@ -5,8 +5,11 @@
 //! an OpenAPI block or a heading), so agreeing docs must show no drift; the tests then plant
 //! differences and check that exactly those are reported and written.
 
+mod common;
 #[path = "fixtures/live/server.rs"]
 mod server;
+
+use common::Run;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -17,26 +20,6 @@ use server::{Reply, Request, Server, closed_port_url};
 use tokenscope::table::{Endpoint, Evidence, Table};
 
 const FAST: &[&str] = &["--retries", "2", "--backoff", "1ms", "--timeout", "2s"];
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-
-    fn flat_stderr(&self) -> String {
-        self.stderr
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
 
 fn tokenscope(args: &[&str]) -> Run {
     let mut cmd = Command::cargo_bin("tokenscope").expect("binary builds");

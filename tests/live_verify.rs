@@ -1,7 +1,10 @@
 //! `tokenscope verify` end to end, against a local stand-in for the Texter API.
 
+mod common;
 #[path = "fixtures/live/server.rs"]
 mod server;
+
+use common::Run;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,27 +29,6 @@ const GRANTED: &[&str] = &[
     "Manage scenarios on behalf of user",
     "Manage labels",
 ];
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-
-    /// stderr with the diagnostics' line wrapping and gutters undone, for `contains` checks.
-    fn flat_stderr(&self) -> String {
-        self.stderr
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
 
 /// Fast retries and timeouts, so no test waits long.
 const FAST: &[&str] = &["--retries", "2", "--backoff", "1ms", "--timeout", "2s"];

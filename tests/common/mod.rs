@@ -12,6 +12,22 @@ pub struct Run {
     pub code: i32,
 }
 
+impl Run {
+    /// stdout and stderr together.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// stderr with the diagnostics' gutters undone and whitespace folded, for `contains` checks.
+    pub fn flat_stderr(&self) -> String {
+        self.stderr
+            .split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// Runs the binary in `dir`, without `NO_COLOR` from the environment.
 pub fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::cargo_bin("tokenscope")
