@@ -177,6 +177,7 @@ impl Config {
 /// Each directory is looked at once per run.
 #[derive(Default)]
 pub struct ConfigFinder {
+    by_given_dir: HashMap<PathBuf, Option<PathBuf>>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
     loaded: HashMap<PathBuf, Result<Config, String>>,
 }
@@ -187,8 +188,17 @@ impl ConfigFinder {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-        let Some(path) = self.find(&dir) else {
+        // Manifests of one directory share the answer: resolve each directory once.
+        let found = match self.by_given_dir.get(&dir) {
+            Some(found) => found.clone(),
+            None => {
+                let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+                let found = self.find(&canonical);
+                self.by_given_dir.insert(dir, found.clone());
+                found
+            }
+        };
+        let Some(path) = found else {
             return Ok(Config::default());
         };
         if let Some(done) = self.loaded.get(&path) {
