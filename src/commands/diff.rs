@@ -6,6 +6,8 @@ use std::process::Command;
 
 use serde::Serialize;
 
+use crate::render::markdown::cell;
+
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::diff::{TokenDiff, TokenStatus, diff};
 use crate::error::InputError;
@@ -189,10 +191,6 @@ fn human(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
         }
     );
     out
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 fn markdown(old: &str, new: &str, tokens: &[TokenDiff]) -> String {

@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::render::markdown::cell;
+
 use crate::table::{Risk, Table};
 
 #[derive(Serialize)]
@@ -93,11 +95,6 @@ pub fn to_json(t: &Table) -> String {
             .collect(),
     };
     crate::render::json::to_string(&doc)
-}
-
-/// Escapes a table cell: pipes would end the cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 pub fn to_markdown(t: &Table) -> String {

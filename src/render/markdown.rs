@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use crate::finding::Severity;
 use crate::report::Run;
 
-/// A table cell: no pipes or line breaks.
-fn cell(s: &str) -> String {
+/// A Markdown table cell: pipes escaped, line breaks folded.
+pub fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 

@@ -1,12 +1,10 @@
 //! `duplicate-scope`: one token lists the same scope twice.
 
-use std::collections::HashMap;
-
 use crate::finding::{Finding, RuleId, Severity};
 use crate::yaml::normalize;
 
 use super::super::analysis::TokenAnalysis;
-use super::Rule;
+use super::{Rule, duplicates};
 
 pub static RULE: Rule = Rule {
     id: RuleId::DuplicateScope,
@@ -17,27 +15,17 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
-    let mut first_seen: HashMap<String, &crate::manifest::Entry> = HashMap::new();
-    for (entry, scope) in &t.scopes {
-        let (key, name) = match scope {
-            Some(id) => (format!("#{}", id.0), t.table.scope(*id).name.clone()),
-            None => (normalize(&entry.value.value), entry.value.value.clone()),
-        };
-        match first_seen.get(&key) {
-            Some(first) => out.push(
-                RULE.finding(
-                    entry.value.span,
-                    format!("token `{}` lists `{name}` twice", t.name()),
-                )
-                .token(t.name())
-                .scope(name)
-                .label("duplicate")
-                .related(first.value.span, "first listed here")
-                .help("remove one of the entries"),
-            ),
-            None => {
-                first_seen.insert(key, entry);
-            }
-        }
-    }
+    let items = t.scopes.iter().map(|(entry, scope)| match scope {
+        Some(id) => (
+            *entry,
+            format!("#{}", id.0),
+            t.table.scope(*id).name.clone(),
+        ),
+        None => (
+            *entry,
+            normalize(&entry.value.value),
+            entry.value.value.clone(),
+        ),
+    });
+    duplicates(&RULE, t, items, Finding::scope, out);
 }

@@ -84,6 +84,37 @@ pub fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// A `duplicate-*` finding for every entry whose key an earlier entry already had. Each item
+/// is `(entry, key, name to report)`; resolved entries key by id, others by normalised text.
+pub(super) fn duplicates<'a>(
+    rule: &Rule,
+    t: &TokenAnalysis<'_>,
+    items: impl Iterator<Item = (&'a crate::manifest::Entry, String, String)>,
+    subject: fn(Finding, String) -> Finding,
+    out: &mut Vec<Finding>,
+) {
+    let mut first_seen: std::collections::HashMap<String, &crate::manifest::Entry> =
+        std::collections::HashMap::new();
+    for (entry, key, name) in items {
+        match first_seen.get(&key) {
+            Some(first) => out.push(subject(
+                rule.finding(
+                    entry.value.span,
+                    format!("token `{}` lists `{name}` twice", t.name()),
+                )
+                .token(t.name())
+                .label("duplicate")
+                .related(first.value.span, "first listed here")
+                .help("remove one of the entries"),
+                name,
+            )),
+            None => {
+                first_seen.insert(key, entry);
+            }
+        }
+    }
+}
+
 /// `1 scope`, `2 scopes`.
 pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
