@@ -15,34 +15,17 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use server::{Reply, Request, Server, closed_port_url};
 use tokenscope::table::{Endpoint, Evidence, Table};
 
 const FAST: &[&str] = &["--retries", "2", "--backoff", "1ms", "--timeout", "2s"];
 
 fn tokenscope(args: &[&str]) -> Run {
-    let mut cmd = Command::cargo_bin("tokenscope").expect("binary builds");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("RUST_LOG")
-        .env_remove("TOKENSCOPE_TODAY")
-        .env("NO_COLOR", "1");
-    for proxy in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(proxy);
-    }
-    let output = cmd.args(args).output().expect("binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    common::isolated_command()
+        .args(args)
+        .output()
+        .expect("binary runs")
+        .into()
 }
 
 /// `table drift --docs-url URL` with fast retries, then `extra`.

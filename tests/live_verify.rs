@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use server::{Reply, Request, Server, closed_port_url};
 use tokenscope::table::{PathMatch, Table, request_segments};
 
@@ -34,32 +33,12 @@ const GRANTED: &[&str] = &[
 const FAST: &[&str] = &["--retries", "2", "--backoff", "1ms", "--timeout", "2s"];
 
 fn tokenscope(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
-    let mut cmd = Command::cargo_bin("tokenscope").expect("binary builds");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("TEXTER_TOKEN")
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1");
-    for proxy in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(proxy);
-    }
+    let mut cmd = common::isolated_command();
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.args(args);
-    cmd.write_stdin(stdin.unwrap_or(""));
-    let output = cmd.output().expect("binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    cmd.args(args).write_stdin(stdin.unwrap_or(""));
+    cmd.output().expect("binary runs").into()
 }
 
 /// `extra` after the [`FAST`] settings it does not set itself.

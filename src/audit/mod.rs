@@ -98,27 +98,35 @@ pub fn audit(
     })
 }
 
-/// Whether a suppression in the manifest (an `ignore:` entry of the token, or an inline comment
-/// on the finding's line or the line above) silences a finding located in the manifest.
-pub fn suppressed(
-    table: &Table,
-    manifest: &Manifest,
-    token: &crate::manifest::Token,
-    finding: &Finding,
-) -> bool {
-    let inline = suppress::inline_ignores(&manifest.file).unwrap_or_default();
-    token
-        .ignores
-        .iter()
-        .any(|ig| suppress::ignore_covers(table, ig, finding))
-        || inline.iter().any(|ig| ig.covers(finding))
+/// A manifest's suppressions (its tokens' `ignore:` entries and its inline comments), read
+/// once, for commands that check findings `audit` did not make.
+pub struct Suppressions {
+    inline: Vec<suppress::InlineIgnore>,
+}
+
+impl Suppressions {
+    /// A malformed inline comment is reported by `audit`; here it simply silences nothing.
+    pub fn of(manifest: &Manifest) -> Self {
+        Suppressions {
+            inline: suppress::inline_ignores(&manifest.file).unwrap_or_default(),
+        }
+    }
+
+    /// Whether an `ignore:` entry of `token`, or an inline comment on the finding's line or the
+    /// line above, silences a finding located in the manifest.
+    pub fn covers(&self, table: &Table, token: &crate::manifest::Token, finding: &Finding) -> bool {
+        token
+            .ignores
+            .iter()
+            .any(|ig| suppress::ignore_covers(table, ig, finding))
+            || self.inline.iter().any(|ig| ig.covers(finding))
+    }
 }
 
 /// Per token (in manifest order), the held scopes whose `excess-scope` finding a suppression
 /// silences: scopes kept on purpose, which `suggest --write` must not drop.
 pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<ScopeSet> {
-    // A malformed inline comment is reported by `audit`; here it simply keeps nothing.
-    let inline = suppress::inline_ignores(&manifest.file).unwrap_or_default();
+    let suppressions = Suppressions::of(manifest);
     manifest
         .tokens
         .iter()
@@ -130,13 +138,7 @@ pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<ScopeSet> {
             }
             excess
                 .iter()
-                .filter(|f| {
-                    token
-                        .ignores
-                        .iter()
-                        .any(|ig| suppress::ignore_covers(table, ig, f))
-                        || inline.iter().any(|ig| ig.covers(f))
-                })
+                .filter(|f| suppressions.covers(table, token, f))
                 .filter_map(|f| f.scope.as_deref().and_then(|s| table.scope_by_name(s)))
                 .collect()
         })

@@ -232,6 +232,7 @@ fn cross_check(
                 )),
         );
     }
+    let suppressions = crate::audit::Suppressions::of(manifest);
     for token in &manifest.tokens {
         let mut seen = BTreeSet::new();
         for entry in token.endpoint_entries() {
@@ -248,7 +249,7 @@ fn cross_check(
                 .endpoint(table.endpoint(id).name.clone())
                 .label("called nowhere")
                 .help("remove it (then `tokenscope suggest --write`), or add an `ignore:` entry if the call is made somewhere scan cannot see");
-            if no_ignores || !crate::audit::suppressed(table, manifest, token, &finding) {
+            if no_ignores || !suppressions.covers(table, token, &finding) {
                 by_file.entry(usize::MAX).or_default().push(finding);
             }
         }

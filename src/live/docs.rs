@@ -3,7 +3,7 @@
 //! Pages are written by people, so every extraction is forgiving: a page that yields neither
 //! scopes nor a method and path is simply not an endpoint page (guides, objects, webhooks).
 
-use crate::table::{API_PREFIX, METHODS, parse_template};
+use crate::table::{API_PREFIX, METHODS, Segment, parse_template, request_segments};
 
 /// One `[Title](URL)` link of `llms.txt`, the URL as written (possibly relative).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -309,36 +309,30 @@ fn shell_words(s: &str) -> Vec<String> {
 /// no query or fragment, `:param` written `{param}`. `None` when it is not a valid template,
 /// or is a full URL outside the API (a webhook receiver's, say).
 pub fn api_path(raw: &str) -> Option<String> {
-    let mut rest = raw
+    let raw = raw
         .trim()
         .trim_matches(|c| c == '"' || c == '\'' || c == '`');
-    if let Some(i) = rest.find("://") {
-        let after = &rest[i + 3..];
-        rest = after.find('/').map_or("/", |j| &after[j..]);
-        if !rest.starts_with(API_PREFIX) {
+    // A full URL counts only inside the API; `request_segments` does the rest of the reduction.
+    if let Some(i) = raw.find("://") {
+        let after = &raw[i + 3..];
+        if !after
+            .find('/')
+            .is_some_and(|j| after[j..].starts_with(API_PREFIX))
+        {
             return None;
         }
     }
-    if let Some(i) = rest.find(['?', '#']) {
-        rest = &rest[..i];
+    let segments = request_segments(raw)?;
+    let mut path = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Literal(l) => path.push_str(&format!("/{l}")),
+            Segment::Param(p) => path.push_str(&format!("/{{{p}}}")),
+        }
     }
-    if !rest.starts_with('/') {
-        return None;
+    if path.is_empty() {
+        path.push('/');
     }
-    if let Some(stripped) = rest.strip_prefix(API_PREFIX)
-        && (stripped.is_empty() || stripped.starts_with('/'))
-    {
-        rest = stripped;
-    }
-    let segments: Vec<String> = rest
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| match s.strip_prefix(':').filter(|p| !p.is_empty()) {
-            Some(p) => format!("{{{p}}}"),
-            None => s.to_owned(),
-        })
-        .collect();
-    let path = format!("/{}", segments.join("/"));
     parse_template(&path).ok().map(|_| path)
 }
 

@@ -28,6 +28,38 @@ impl Run {
     }
 }
 
+/// The binary, run at the repository root, isolated from the environment the live commands read
+/// (proxies, logging, the token, the date override) and without colour.
+pub fn isolated_command() -> Command {
+    let mut cmd = Command::cargo_bin("tokenscope").expect("binary builds");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    for var in [
+        "TEXTER_TOKEN",
+        "RUST_LOG",
+        "TOKENSCOPE_TODAY",
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+impl From<std::process::Output> for Run {
+    fn from(output: std::process::Output) -> Self {
+        Run {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
+
 /// Runs the binary in `dir`, without `NO_COLOR` from the environment.
 pub fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::cargo_bin("tokenscope")
@@ -37,11 +69,7 @@ pub fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    output.into()
 }
 
 /// Runs the binary at the repository root, where the fixtures are.
