@@ -692,3 +692,37 @@ fn https_is_spoken_with_rustls() {
         server.requests()
     );
 }
+
+#[test]
+fn inline_comments_silence_live_findings_as_in_audit() {
+    let server = texter(403);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = dir.path().join("bot.tokenscope.yaml");
+    let text = std::fs::read_to_string(MANIFEST).expect("fixture").replace(
+        "      - View all chats\n",
+        "      - View all chats   # tokenscope: ignore[live-scope-denied] granted after the migration\n",
+    );
+    std::fs::write(&manifest, text).expect("write");
+    let base = format!("{}{API}", server.url());
+    let path = manifest.to_str().expect("utf-8");
+    let args = with_fast(
+        vec!["verify", path, "--base-url", &base, "--format", "json"],
+        &[],
+    );
+    let run = tokenscope(&args, &[("TEXTER_TOKEN", TOKEN)], None);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let denied: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "live-scope-denied")
+        .collect();
+    assert!(denied.is_empty(), "{}", run.all());
+    // Without the comment the same run reports it.
+    let plain = verify(&server, &["--format", "json"]);
+    assert!(
+        plain.stdout.contains("\"live-scope-denied\""),
+        "{}",
+        plain.all()
+    );
+}

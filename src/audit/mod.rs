@@ -6,6 +6,7 @@ mod suppress;
 
 pub use analysis::TokenAnalysis;
 pub use rules::{REGISTRY, Rule, plural, quoted_list, rule};
+pub use suppress::ignore_covers;
 
 use crate::error::InputError;
 use crate::finding::Finding;

@@ -132,7 +132,10 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         let _ = writeln!(out.stderr, "tokenscope: {line}");
     }
     let token_entry = &manifest.tokens[index];
-    let found = findings(table, token_entry, &outcome.verdicts);
+    // Inline `# tokenscope: ignore[...]` comments apply too, as in `audit`.
+    let suppressions = crate::audit::Suppressions::of(&manifest);
+    let mut found = findings(table, token_entry, &outcome.verdicts);
+    found.retain(|f| !suppressions.covers(table, token_entry, f));
     let mut summary = Summary::default();
     for f in &found {
         summary.add(f.severity);

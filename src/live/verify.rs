@@ -495,14 +495,10 @@ pub fn findings(table: &Table, token: &Token, verdicts: &[Verdict]) -> Vec<Findi
         }
     }
     out.retain(|f| {
-        !token.ignores.iter().any(|ig| {
-            ig.rule == f.rule
-                && ig.endpoint.is_none()
-                && ig.scope.as_ref().is_none_or(|s| {
-                    resolve_scope(table, &s.value).map(|id| table.scope(id).name.as_str())
-                        == f.scope.as_deref()
-                })
-        })
+        !token
+            .ignores
+            .iter()
+            .any(|ig| crate::audit::ignore_covers(table, ig, f))
     });
     // By place, then rule, then scope in table order (several findings share `scopes:`).
     out.sort_by_cached_key(|f| {
