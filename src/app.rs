@@ -8,6 +8,7 @@ use crate::cli::{Cli, ColorChoice, Command, TableAction, TableFormat};
 use crate::commands::{self, Exit, Output};
 use crate::error::InputError;
 use crate::render::human::HumanRenderer;
+use crate::sanitize::TerminalWriter;
 use crate::source::SourceFile;
 use crate::table::Table;
 use crate::yaml::Limits;
@@ -15,12 +16,40 @@ use crate::yaml::Limits;
 /// Runs the command and writes its output; returns the exit status.
 pub fn run(cli: Cli) -> Exit {
     let color = use_color(cli.global.color);
-    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let mut stderr = std::io::stderr().lock();
+    let stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    // Human output goes through a terminal filter: nothing a manifest, file name or docs page
+    // holds can drive the terminal. Machine formats are escaped by their own serializers.
+    let mut stdout: Box<dyn Write> = if human_stdout(&cli.command) {
+        Box::new(TerminalWriter::new(stdout, color))
+    } else {
+        Box::new(stdout)
+    };
+    let mut stderr = TerminalWriter::new(std::io::stderr().lock(), color);
     let exit = execute_to(&cli, color, &mut stdout, &mut stderr);
+    let _ = stderr.flush();
     // A closed pipe (`tokenscope audit | head`) is not an error worth reporting.
     let _ = stdout.flush();
     exit
+}
+
+/// Whether a command writes text for people to standard output.
+fn human_stdout(command: &Command) -> bool {
+    use crate::cli::{DiffFormat, OutputFormat, ReportFormat};
+    match command {
+        Command::Audit(a) => a.gate.format == ReportFormat::Human,
+        Command::Scan(a) => a.gate.format == ReportFormat::Human,
+        Command::Suggest(a) => a.format == OutputFormat::Human,
+        Command::Diff(a) => a.format == DiffFormat::Human,
+        Command::Verify(a) => a.format == OutputFormat::Human,
+        Command::Explain(_) => true,
+        Command::Table(t) => match &t.action {
+            Some(TableAction::Drift(d)) => d.format == OutputFormat::Human,
+            Some(TableAction::Check { .. }) => true,
+            // The table as YAML, JSON or Markdown is a document, not terminal text.
+            None => false,
+        },
+        Command::Schema | Command::Completions { .. } | Command::Man => false,
+    }
 }
 
 /// Runs the command, writing to `out` and `err` as it goes (audit streams its report).

@@ -15,6 +15,7 @@ pub mod live;
 pub mod manifest;
 pub mod render;
 pub mod report;
+pub mod sanitize;
 pub mod scan;
 pub mod source;
 pub mod suggest;

@@ -214,3 +214,41 @@ fn a_directory_with_100000_files_is_walked() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("1 manifest checked"), "{stdout}");
 }
+
+#[test]
+fn control_characters_from_a_manifest_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "esc.tokenscope.yaml",
+        b"integration: \"\\e]0;pwned\\a\"\ntokens:\n  t:\n    scopes: [\"\\e[2J\\u202eManage\\x9b\", \"\\e[8mhidden\"]\n    endpoints: [Create Label]\n",
+    );
+    for color in ["never", "always"] {
+        let output = Command::cargo_bin("tokenscope")
+            .expect("binary builds")
+            .current_dir(dir.path())
+            .args(["audit", "--color", color, "esc.tokenscope.yaml"])
+            .output()
+            .expect("binary runs");
+        let all = [output.stdout, output.stderr].concat();
+        let text = String::from_utf8_lossy(&all);
+        assert!(text.contains("\\u{1b}[2J"), "{text}");
+        assert!(text.contains("\\u{202e}"), "{text}");
+        assert!(text.contains("\\u{1b}[8m"), "{text}");
+        // No escape sequence of the manifest's survives: ours are colours only.
+        let raw_escapes: Vec<&str> = text
+            .split('\x1b')
+            .skip(1)
+            .filter(|rest| {
+                let sgr = rest.strip_prefix('[').is_some_and(|r| {
+                    r.find('m').is_some_and(|end| {
+                        r[..end].bytes().all(|b| b.is_ascii_digit() || b == b';')
+                    })
+                });
+                !sgr || rest.starts_with("[8m") || rest.starts_with("[2J")
+            })
+            .collect();
+        assert!(raw_escapes.is_empty(), "{color}: {raw_escapes:?}");
+        assert!(!text.contains('\u{202e}') && !text.contains('\u{9b}'));
+    }
+}

@@ -6,6 +6,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use crate::audit::plural;
 use crate::finding::{Finding, Severity, Summary};
+use crate::sanitize::terminal;
 use crate::source::SourceFile;
 
 /// Renders findings and input errors as annotated code frames.
@@ -78,7 +79,7 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&terminal(&self.finding.message))
     }
 }
 
@@ -105,7 +106,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         self.finding
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(terminal(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -114,14 +115,12 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = LabeledSpan::new_primary_with_span(
-            Some(self.finding.label.clone()).filter(|l| !l.is_empty()),
+            Some(terminal(&self.finding.label).into_owned()).filter(|l| !l.is_empty()),
             self.finding.span.source_span(),
         );
-        let related = self
-            .finding
-            .related
-            .iter()
-            .map(|r| LabeledSpan::new_with_span(Some(r.label.clone()), r.span.source_span()));
+        let related = self.finding.related.iter().map(|r| {
+            LabeledSpan::new_with_span(Some(terminal(&r.label).into_owned()), r.span.source_span())
+        });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }
