@@ -4,10 +4,10 @@
 //! from reading one. They are typed so each carries its own help, and located wherever a
 //! position is known.
 
-use miette::{Diagnostic, SourceSpan};
+use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::source::{NamedFile, SourceFile, Span};
+use crate::source::{SourceFile, Span};
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum InputError {
@@ -81,9 +81,27 @@ impl InputError {
     ) -> Self {
         InputError::Located(Box::new(Located {
             message: message.into(),
-            src: file.named(),
-            at: span.source_span(),
+            file: Some(file.clone()),
             label: label.into(),
+            help,
+            span,
+            path: file.path.clone(),
+        }))
+    }
+
+    /// A located error whose code frame must not show the file's text: the file is not
+    /// recognisably what it was meant to be (a manifest, a table, a config), so it may be
+    /// anything, such as a private key a symlink pointed at. Only the position is printed.
+    pub fn at_unshown(
+        file: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        InputError::Located(Box::new(Located {
+            message: message.into(),
+            file: None,
+            label: String::new(),
             help,
             span,
             path: file.path.clone(),
@@ -149,10 +167,8 @@ pub fn did_you_mean(candidates: &[String]) -> Option<String> {
 #[diagnostic(code(input::invalid))]
 pub struct Located {
     pub message: String,
-    #[source_code]
-    pub src: NamedFile,
-    #[label("{label}")]
-    pub at: SourceSpan,
+    /// The file, when its text may be shown in a code frame.
+    pub file: Option<SourceFile>,
     pub label: String,
     #[help]
     pub help: Option<String>,

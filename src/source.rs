@@ -8,7 +8,6 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use serde::Serialize;
 
 use crate::error::InputError;
@@ -21,7 +20,7 @@ pub struct SourceFile {
     pub text: Arc<str>,
     line_starts: Arc<[usize]>,
     /// The text code frames show: the same, with lone CRs as LFs (same length, so every offset
-    /// holds), because miette only breaks lines at LF.
+    /// holds), so a frame breaks lines where YAML does.
     frame_text: Arc<str>,
 }
 
@@ -115,14 +114,46 @@ impl SourceFile {
         }
     }
 
-    /// The text as a miette source, named after the file.
-    pub fn named(&self) -> NamedFile {
-        NamedFile(self.clone())
+    /// The 0-based index of the line holding byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
     }
 
-    /// The 0-based index of the line holding byte `offset`.
-    fn line_index(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset) - 1
+    /// How many lines a code frame can show: a line break at the very end starts no line.
+    pub fn displayable_lines(&self) -> usize {
+        match self.line_starts.last() {
+            Some(&last) if last >= self.text.len() => self.line_starts.len() - 1,
+            _ => self.line_starts.len(),
+        }
+    }
+
+    /// A line's start, the end of its text, and its end after the line break (byte offsets).
+    pub fn line_bounds(&self, line: usize) -> (usize, usize, usize) {
+        let len = self.text.len();
+        let start = self.line_starts.get(line).copied().unwrap_or(len);
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(len);
+        let bytes = self.text.as_bytes();
+        let mut content_end = end;
+        if content_end > start && bytes[content_end - 1] == b'\n' {
+            content_end -= 1;
+        }
+        if content_end > start && bytes[content_end - 1] == b'\r' {
+            content_end -= 1;
+        }
+        (start, content_end, end)
+    }
+
+    /// The length in bytes of a line's text, without its line break.
+    pub fn line_len(&self, line: usize) -> usize {
+        let (start, content_end, _) = self.line_bounds(line);
+        content_end - start
+    }
+
+    /// The text code frames show (lone CRs as LFs, same offsets).
+    pub fn frame_text(&self) -> &str {
+        &self.frame_text
     }
 
     /// A span from a byte range, with its 1-based line and column (in characters).
@@ -153,52 +184,6 @@ impl SourceFile {
     }
 }
 
-/// A [`SourceFile`] as miette source code. miette's own `str` source scans from the top of the
-/// file for every label; this one hands it only the lines around the span, so rendering many
-/// findings in a large file stays linear.
-#[derive(Clone)]
-pub struct NamedFile(SourceFile);
-
-impl fmt::Debug for NamedFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-}
-
-impl SourceCode for NamedFile {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let file = &self.0;
-        let text: &str = &file.frame_text;
-        let offset = span.offset().min(text.len());
-        let end = (offset + span.len()).min(text.len());
-        let first = file
-            .line_index(offset)
-            .saturating_sub(context_lines_before + 1);
-        let last = file.line_index(end) + context_lines_after + 2;
-        let start = file.line_starts[first];
-        let stop = file.line_starts.get(last).copied().unwrap_or(text.len());
-        let window = &text[start..stop];
-        let inner = window.read_span(
-            &SourceSpan::new((offset - start).into(), end - offset),
-            context_lines_before,
-            context_lines_after,
-        )?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            file.path.clone(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
-            inner.line() + first,
-            inner.column(),
-            inner.line_count(),
-        )))
-    }
-}
-
 /// Where a diagnostic points: byte offset and length in the file, 1-based line and column.
 ///
 /// Columns count characters (Unicode scalar values), as editors and SARIF viewers do.
@@ -211,10 +196,6 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn source_span(&self) -> SourceSpan {
-        SourceSpan::new(self.offset.into(), self.length)
-    }
-
     /// The byte just past the span.
     pub fn end(&self) -> usize {
         self.offset + self.length

@@ -500,11 +500,17 @@ impl<'n> Fields<'n> {
 /// The candidates nearest to `input` (case-insensitive), best first: at most three, and only
 /// those close enough to be a plausible typo or variant spelling.
 pub fn closest<'c>(input: &str, candidates: impl Iterator<Item = &'c str>) -> Vec<String> {
+    // Edit distance costs the product of the lengths in time and memory: a name longer than
+    // any real one is a mistake no suggestion fixes, so it gets none.
+    if input.len() > MAX_SUGGESTION_INPUT {
+        return Vec::new();
+    }
     let needle = normalize(input);
     if needle.is_empty() {
         return Vec::new();
     }
     let mut scored: Vec<(f64, String)> = candidates
+        .filter(|c| c.len() <= MAX_SUGGESTION_INPUT)
         .filter_map(|c| {
             let hay = normalize(c);
             let mut score = strsim::normalized_damerau_levenshtein(&needle, &hay);
@@ -518,6 +524,9 @@ pub fn closest<'c>(input: &str, candidates: impl Iterator<Item = &'c str>) -> Ve
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
+
+/// The longest text (in bytes) that gets a did-you-mean.
+pub const MAX_SUGGESTION_INPUT: usize = 256;
 
 /// Case- and whitespace-insensitive form used to compare names.
 pub fn normalize(s: &str) -> String {

@@ -1,6 +1,7 @@
 //! Auditing a manifest: resolve each token, run every rule, apply suppressions.
 
 mod analysis;
+mod condense;
 mod rules;
 mod suppress;
 
@@ -92,6 +93,7 @@ pub fn audit(
         ));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let findings = condense::condense(findings);
     Ok(ManifestReport {
         manifest,
         tokens,

@@ -1,50 +1,100 @@
-//! Human output: miette code frames with a label under the exact YAML node.
+//! Human output: code frames with a label under the exact YAML node (see [`super::frame`]).
 
-use std::fmt;
-
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use miette::Diagnostic;
 
 use crate::audit::plural;
+use crate::error::InputError;
 use crate::finding::{Finding, Severity, Summary};
-use crate::sanitize::terminal;
+use crate::render::frame::{FrameRenderer, Label, Level, Place, Report};
 use crate::source::SourceFile;
 
 /// Renders findings and input errors as annotated code frames.
 pub struct HumanRenderer {
-    handler: GraphicalReportHandler,
+    frames: FrameRenderer,
 }
 
 impl HumanRenderer {
-    /// `color` picks the themed or the plain renderer. Lines are not wrapped (as rustc does not):
-    /// wrapping broke URLs in help text, cost a third of the rendering time, and made output
-    /// depend on a width.
+    /// `color` picks the coloured or the plain style. Lines are not wrapped (as rustc does not):
+    /// wrapping broke URLs in help text and made output depend on a width.
     pub fn new(color: bool) -> Self {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
         HumanRenderer {
-            handler: GraphicalReportHandler::new_themed(theme)
-                .with_wrap_lines(false)
-                .with_links(false),
+            frames: FrameRenderer::new(color),
         }
     }
 
     pub fn finding(&self, out: &mut String, finding: &Finding, file: &SourceFile) {
-        let diagnostic = FindingDiagnostic {
-            finding,
-            source: file.named(),
-        };
-        self.diagnostic(out, &diagnostic);
+        let code = format!("{}[{}]", finding.severity, finding.rule);
+        let mut labels = Vec::with_capacity(1 + finding.related.len());
+        labels.push(Label {
+            span: finding.span,
+            text: Some(finding.label.clone()).filter(|l| !l.is_empty()),
+            primary: true,
+        });
+        labels.extend(finding.related.iter().map(|r| Label {
+            span: r.span,
+            text: Some(r.label.clone()),
+            primary: false,
+        }));
+        self.frames.render(
+            out,
+            &Report {
+                code: Some(&code),
+                level: level(finding.severity),
+                message: &finding.message,
+                place: Place::Frame { file, labels },
+                help: finding.help.as_deref(),
+            },
+        );
     }
 
-    pub fn diagnostic(&self, out: &mut String, diagnostic: &dyn Diagnostic) {
-        // Writing into a String cannot fail; a rendering error would only lose decoration.
-        if self.handler.render_report(out, diagnostic).is_err() {
-            out.push_str(&diagnostic.to_string());
-            out.push('\n');
-        }
+    /// Renders an error: an input error with its place in the file, any other diagnostic with
+    /// its code, message and help.
+    pub fn diagnostic(&self, out: &mut String, diagnostic: &(dyn Diagnostic + 'static)) {
+        let code = diagnostic.code().map(|c| c.to_string());
+        let message = diagnostic.to_string();
+        let help = diagnostic.help().map(|h| h.to_string());
+        let level = match diagnostic.severity() {
+            Some(miette::Severity::Warning) => Level::Warning,
+            Some(miette::Severity::Advice) => Level::Advice,
+            _ => Level::Error,
+        };
+        let error: &(dyn std::error::Error + 'static) = diagnostic;
+        let place = match error.downcast_ref::<InputError>() {
+            Some(InputError::Located(located)) => match &located.file {
+                Some(file) => Place::Frame {
+                    file,
+                    labels: vec![Label {
+                        span: located.span,
+                        text: Some(located.label.clone()),
+                        primary: true,
+                    }],
+                },
+                None => Place::Location {
+                    path: &located.path,
+                    line: located.span.line,
+                    column: located.span.column,
+                },
+            },
+            _ => Place::Nowhere,
+        };
+        self.frames.render(
+            out,
+            &Report {
+                code: code.as_deref(),
+                level,
+                message: &message,
+                place,
+                help: help.as_deref(),
+            },
+        );
+    }
+}
+
+fn level(severity: Severity) -> Level {
+    match severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Note => Level::Advice,
     }
 }
 
@@ -64,63 +114,4 @@ pub fn summary_line(summary: &Summary, manifests: usize, unreadable: usize) -> S
         ));
     }
     line
-}
-
-struct FindingDiagnostic<'a> {
-    finding: &'a Finding,
-    source: crate::source::NamedFile,
-}
-
-impl fmt::Debug for FindingDiagnostic<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.finding, f)
-    }
-}
-
-impl fmt::Display for FindingDiagnostic<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&terminal(&self.finding.message))
-    }
-}
-
-impl std::error::Error for FindingDiagnostic<'_> {}
-
-impl Diagnostic for FindingDiagnostic<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        // rustc-style `error[missing-scope]`: the severity in words, whatever the theme.
-        Some(Box::new(format!(
-            "{}[{}]",
-            self.finding.severity, self.finding.rule
-        )))
-    }
-
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Note => miette::Severity::Advice,
-        })
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
-            .as_ref()
-            .map(|h| Box::new(terminal(h)) as Box<dyn fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(terminal(&self.finding.label).into_owned()).filter(|l| !l.is_empty()),
-            self.finding.span.source_span(),
-        );
-        let related = self.finding.related.iter().map(|r| {
-            LabeledSpan::new_with_span(Some(terminal(&r.label).into_owned()), r.span.source_span())
-        });
-        Some(Box::new(std::iter::once(primary).chain(related)))
-    }
 }

@@ -1,0 +1,584 @@
+//! Code frames: a diagnostic's message, the lines it points at with a label under each span,
+//! and its help, in the layout rustc and miette made familiar.
+//!
+//! Drawn here rather than by miette's renderer so that what a frame costs and shows is bounded
+//! whatever the file holds: a label points at one line; a long line is shown as a window around
+//! the span (as rustc does), so a frame is a few hundred bytes even on a minified 2 MB line;
+//! a finding shows a bounded number of places; every character a terminal would act on is
+//! written as a visible escape. Frames of ordinary lines come out byte for byte as miette drew
+//! them.
+
+use std::fmt::Write as _;
+
+use unicode_width::UnicodeWidthChar;
+
+use crate::sanitize::{is_unsafe_for_terminal, terminal, terminal_line};
+use crate::source::{SourceFile, Span};
+
+/// How loud a diagnostic is; picks its icon and colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Advice,
+}
+
+/// A span with the short text printed under it.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub span: Span,
+    pub text: Option<String>,
+    pub primary: bool,
+}
+
+/// Where a diagnostic points.
+pub enum Place<'a> {
+    Nowhere,
+    /// A position only, for a file whose text must not be shown (one that is not a manifest).
+    Location {
+        path: &'a str,
+        line: usize,
+        column: usize,
+    },
+    /// Lines of a file with labels under the spans.
+    Frame {
+        file: &'a SourceFile,
+        labels: Vec<Label>,
+    },
+}
+
+/// Everything a rendered diagnostic shows.
+pub struct Report<'a> {
+    /// `error[missing-scope]`, `input::invalid`, ...
+    pub code: Option<&'a str>,
+    pub level: Level,
+    pub message: &'a str,
+    pub place: Place<'a>,
+    pub help: Option<&'a str>,
+}
+
+/// The most places one diagnostic shows; the rest are counted.
+pub const MAX_LABELS: usize = 8;
+/// Lines longer than this many bytes are shown as a window around the span.
+const LONG_LINE: usize = 256;
+/// Bytes of a long line shown before the first span of a frame.
+const WINDOW_LEAD: usize = 48;
+/// Bytes of a long line a window shows.
+const WINDOW: usize = 160;
+/// miette's tab stop.
+const TAB_WIDTH: usize = 4;
+
+const RESET: &str = "\x1b[0m";
+const LINUM: &str = "\x1b[2m";
+const LINK: &str = "\x1b[36;1;4m";
+const HELP: &str = "\x1b[36m";
+const HIGHLIGHTS: [&str; 3] = ["\x1b[35;1m", "\x1b[33;1m", "\x1b[32;1m"];
+
+/// Draws reports, with or without colour.
+#[derive(Clone, Copy, Debug)]
+pub struct FrameRenderer {
+    color: bool,
+}
+
+impl FrameRenderer {
+    pub fn new(color: bool) -> Self {
+        FrameRenderer { color }
+    }
+
+    fn paint(&self, out: &mut String, style: &str, text: impl std::fmt::Display) {
+        if self.color {
+            let _ = write!(out, "{style}{text}{RESET}");
+        } else {
+            let _ = write!(out, "{text}");
+        }
+    }
+
+    /// Appends one rendered report to `out`.
+    pub fn render(&self, out: &mut String, report: &Report<'_>) {
+        let (style, icon) = match report.level {
+            Level::Error => ("\x1b[31m", "×"),
+            Level::Warning => ("\x1b[33m", "⚠"),
+            Level::Advice => ("\x1b[36m", "☞"),
+        };
+        if let Some(code) = report.code {
+            self.paint(out, style, terminal_line(code));
+            out.push_str("\n\n");
+        }
+        let message = terminal(report.message);
+        for (i, line) in message.split_terminator('\n').enumerate() {
+            out.push_str("  ");
+            self.paint(out, style, if i == 0 { icon } else { "│" });
+            if !line.trim().is_empty() {
+                out.push(' ');
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        if message.is_empty() {
+            out.push_str("  ");
+            self.paint(out, style, icon);
+            out.push('\n');
+        }
+        match &report.place {
+            Place::Nowhere => {}
+            Place::Location { path, line, column } => {
+                out.push_str("   ╭─[");
+                self.paint(
+                    out,
+                    LINK,
+                    format_args!("{}:{line}:{column}", terminal_line(path)),
+                );
+                out.push_str("]\n   ╰────\n");
+            }
+            Place::Frame { file, labels } => self.frames(out, file, labels),
+        }
+        if let Some(help) = report.help {
+            let help = terminal(help);
+            for (i, line) in help.split_terminator('\n').enumerate() {
+                if i == 0 {
+                    self.paint(out, HELP, "  help: ");
+                } else if !line.trim().is_empty() {
+                    out.push_str("        ");
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+
+    /// The frames of a file: labels grouped into contexts of nearby lines, one frame each.
+    fn frames(&self, out: &mut String, file: &SourceFile, labels: &[Label]) {
+        let mut labels: Vec<Label> = labels.to_vec();
+        labels.sort_by_key(|l| l.span.offset);
+        let omitted = labels.len().saturating_sub(MAX_LABELS);
+        if omitted > 0 {
+            // Keep the primary label and the first others.
+            let primary = labels.iter().position(|l| l.primary).unwrap_or(0);
+            let mut kept: Vec<Label> = Vec::with_capacity(MAX_LABELS);
+            kept.push(labels[primary].clone());
+            kept.extend(
+                labels
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != primary)
+                    .map(|(_, l)| l.clone())
+                    .take(MAX_LABELS - 1),
+            );
+            kept.sort_by_key(|l| l.span.offset);
+            labels = kept;
+        }
+        let marks: Vec<Mark> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Mark::new(file, l, HIGHLIGHTS[i % HIGHLIGHTS.len()]))
+            .collect();
+        for context in contexts(file, &marks) {
+            self.context(out, file, &marks, &context);
+        }
+        if omitted > 0 {
+            let _ = writeln!(out, "  (and {omitted} more places not shown)");
+        }
+    }
+
+    fn context(&self, out: &mut String, file: &SourceFile, marks: &[Mark], context: &Context) {
+        let shown = file.displayable_lines();
+        let first = context.first_line.saturating_sub(1);
+        let last = (context.last_line + 1).min(shown.saturating_sub(1));
+        let lines: Vec<usize> = if shown == 0 || first > last {
+            Vec::new()
+        } else {
+            (first..=last).collect()
+        };
+        let width = lines.last().map_or(1, |l| digits(l + 1));
+        let in_context: Vec<&Mark> = marks
+            .iter()
+            .filter(|m| m.line >= context.first_line && m.line <= context.last_line)
+            .collect();
+        let primary = in_context
+            .iter()
+            .find(|m| m.primary)
+            .or_else(|| in_context.first())
+            .copied();
+        out.push_str(&" ".repeat(width + 2));
+        out.push_str("╭─[");
+        match primary {
+            Some(m) => self.paint(
+                out,
+                LINK,
+                format_args!(
+                    "{}:{}:{}",
+                    terminal_line(&file.path),
+                    m.span.line,
+                    m.span.column
+                ),
+            ),
+            None => self.paint(out, LINK, terminal_line(&file.path)),
+        }
+        out.push_str("]\n");
+        for line in lines {
+            let view = LineView::new(file, line, context.window);
+            out.push(' ');
+            self.paint(out, LINUM, format_args!("{:width$}", line + 1));
+            out.push_str(" │ ");
+            out.push_str(&view.text);
+            out.push('\n');
+            let on_line: Vec<&Mark> = in_context
+                .iter()
+                .filter(|m| m.line == line)
+                .copied()
+                .collect();
+            if !on_line.is_empty() {
+                self.underlines(out, &view, width, &on_line);
+            }
+        }
+        out.push_str(&" ".repeat(width + 2));
+        out.push_str("╰────\n");
+    }
+
+    /// The underline row and the label rows of one line (miette's single-line highlights).
+    fn underlines(&self, out: &mut String, view: &LineView, width: usize, marks: &[&Mark]) {
+        let mut row = String::new();
+        let mut highest = 0;
+        let mut bars: Vec<(&Mark, usize)> = Vec::with_capacity(marks.len());
+        for m in marks {
+            let start = view.column(m.start).max(highest);
+            let end = if m.len == 0 {
+                start + 1
+            } else {
+                view.column(m.end).max(start + 1)
+            };
+            let bar = (start + end) / 2;
+            let mid = if m.len == 0 {
+                "▲"
+            } else if m.text.is_some() {
+                "┬"
+            } else {
+                "─"
+            };
+            let segment = format!(
+                "{}{}{}{}",
+                " ".repeat(start.saturating_sub(highest)),
+                "─".repeat(bar - start),
+                mid,
+                "─".repeat(end - bar - 1)
+            );
+            self.paint(&mut row, m.style, segment);
+            highest = highest.max(end);
+            bars.push((m, bar));
+        }
+        out.push(' ');
+        out.push_str(&" ".repeat(width));
+        out.push_str(" · ");
+        out.push_str(&row);
+        out.push('\n');
+        for m in marks.iter().rev() {
+            let Some(text) = &m.text else { continue };
+            out.push(' ');
+            out.push_str(&" ".repeat(width));
+            out.push_str(" · ");
+            let mut column = 1usize;
+            for (other, bar) in &bars {
+                while column < bar + 1 {
+                    out.push(' ');
+                    column += 1;
+                }
+                if std::ptr::eq(*other, *m) {
+                    if self.color {
+                        let _ = write!(out, "{0}╰── {0}{text}{RESET}{RESET}", m.style);
+                    } else {
+                        let _ = write!(out, "╰── {text}");
+                    }
+                    out.push('\n');
+                    break;
+                }
+                self.paint(out, other.style, "│");
+                column += 1;
+            }
+        }
+    }
+}
+
+/// A label placed in a file: on one line, clamped to it.
+struct Mark {
+    /// 0-based line index.
+    line: usize,
+    /// Byte offsets in the file, within the line.
+    start: usize,
+    end: usize,
+    len: usize,
+    /// Bytes from the line's start to the label's start.
+    column_bytes: usize,
+    span: Span,
+    text: Option<String>,
+    primary: bool,
+    style: &'static str,
+}
+
+impl Mark {
+    fn new(file: &SourceFile, label: &Label, style: &'static str) -> Mark {
+        let text_len = file.text.len();
+        let start = label.span.offset.min(text_len);
+        let line = file.line_index(start);
+        let (line_start, content_end, line_end) = file.line_bounds(line);
+        // A span that runs past its first line is shown on that line only.
+        let mut end = label.span.end().min(text_len).max(start);
+        if end > line_end {
+            end = content_end.max(start);
+        }
+        Mark {
+            line,
+            start,
+            end,
+            len: end - start,
+            column_bytes: start - line_start,
+            span: label.span,
+            text: label
+                .text
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(|t| terminal_line(t).into_owned()),
+            primary: label.primary,
+            style,
+        }
+    }
+}
+
+/// Labels on nearby lines share a frame, as miette groups them; on long lines only labels close
+/// enough to share a window do.
+struct Context {
+    first_line: usize,
+    last_line: usize,
+    /// For long lines: the bytes from each line's start that the frame shows.
+    window: Option<(usize, usize)>,
+}
+
+fn contexts(file: &SourceFile, marks: &[Mark]) -> Vec<Context> {
+    let mut out: Vec<Context> = Vec::new();
+    for m in marks {
+        let long = file.line_len(m.line) > LONG_LINE;
+        if let Some(last) = out.last_mut() {
+            // miette merges a label into the frame before when their context lines touch.
+            let reach = if last.first_line >= 2 { 4 } else { 3 };
+            let near = m.line <= last.last_line + reach;
+            let fits = match last.window {
+                None => !long,
+                Some((from, to)) => {
+                    m.column_bytes >= from && m.column_bytes + m.len.min(WINDOW / 2) <= to
+                }
+            };
+            if near && fits {
+                last.last_line = last.last_line.max(m.line);
+                continue;
+            }
+        }
+        let window = long.then(|| {
+            let from = m.column_bytes.saturating_sub(WINDOW_LEAD);
+            (from, from + WINDOW)
+        });
+        out.push(Context {
+            first_line: m.line,
+            last_line: m.line,
+            window,
+        });
+    }
+    // Lines between two labels of one frame may be long although neither label's line is.
+    for c in &mut out {
+        if c.window.is_none()
+            && (c.first_line.saturating_sub(1)..=c.last_line + 1)
+                .any(|l| l < file.displayable_lines() && file.line_len(l) > LONG_LINE)
+        {
+            let from = marks
+                .iter()
+                .filter(|m| m.line >= c.first_line && m.line <= c.last_line)
+                .map(|m| m.column_bytes)
+                .min()
+                .unwrap_or(0)
+                .saturating_sub(WINDOW_LEAD);
+            c.window = Some((from, from + WINDOW));
+        }
+    }
+    out
+}
+
+/// One line as shown: escaped, tabs expanded, and cut to the frame's window when long.
+struct LineView {
+    text: String,
+    /// (byte offset in the file, display column before it) for each shown character, and one
+    /// past the last.
+    columns: Vec<(usize, usize)>,
+    /// The line's last content byte, so a span past it shows one column further.
+    content_end: usize,
+    /// Whether the view ends before the line does.
+    cut_end: bool,
+}
+
+impl LineView {
+    fn new(file: &SourceFile, line: usize, window: Option<(usize, usize)>) -> LineView {
+        let (start, content_end, _) = file.line_bounds(line);
+        let content = &file.frame_text()[start..content_end];
+        let (from, to) = match window {
+            Some((from, to)) if content.len() > LONG_LINE => (
+                floor_boundary(content, from.min(content.len())),
+                ceil_boundary(content, to.min(content.len())),
+            ),
+            _ => (0, content.len()),
+        };
+        let mut text = String::with_capacity(to - from + 8);
+        let mut columns = Vec::with_capacity(to - from + 1);
+        let mut column = 0usize;
+        if from > 0 {
+            text.push('…');
+            column += 1;
+        }
+        for (i, c) in content[from..to].char_indices() {
+            columns.push((start + from + i, column));
+            if c == '\t' {
+                let w = TAB_WIDTH - column % TAB_WIDTH;
+                text.push_str(&" ".repeat(w));
+                column += w;
+            } else if is_unsafe_for_terminal(c) {
+                let escaped = terminal(c.encode_utf8(&mut [0; 4])).into_owned();
+                column += escaped.chars().count();
+                text.push_str(&escaped);
+            } else {
+                text.push(c);
+                column += c.width().unwrap_or(0);
+            }
+        }
+        columns.push((start + to, column));
+        let cut_end = to < content.len();
+        if cut_end {
+            text.push('…');
+        }
+        LineView {
+            text,
+            columns,
+            content_end: start + content.len(),
+            cut_end,
+        }
+    }
+
+    /// The display column of a byte offset on this line (clamped to what is shown).
+    fn column(&self, offset: usize) -> usize {
+        let first = self.columns.first().map_or(0, |c| c.1);
+        let (last_offset, last_column) = self.columns.last().copied().unwrap_or((0, 0));
+        if offset > last_offset {
+            // Past the line's text (its line break): one column further, as miette draws it.
+            return if !self.cut_end && offset > self.content_end {
+                last_column + 1
+            } else {
+                last_column
+            };
+        }
+        match self.columns.binary_search_by_key(&offset, |c| c.0) {
+            Ok(i) => self.columns[i].1,
+            Err(0) => first,
+            Err(i) => self.columns[i - 1].1,
+        }
+    }
+}
+
+fn digits(n: usize) -> usize {
+    n.to_string().len()
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str, labels: Vec<Label>) -> String {
+        let file = SourceFile::new("f.yaml", text);
+        let mut out = String::new();
+        FrameRenderer::new(false).render(
+            &mut out,
+            &Report {
+                code: Some("error[x]"),
+                level: Level::Error,
+                message: "msg",
+                place: Place::Frame {
+                    file: &file,
+                    labels,
+                },
+                help: Some("do this"),
+            },
+        );
+        out
+    }
+
+    fn label(file_text: &str, needle: &str, text: &str) -> Label {
+        let file = SourceFile::new("f.yaml", file_text);
+        let offset = file_text.find(needle).unwrap_or(0);
+        Label {
+            span: file.span(offset, needle.len()),
+            text: Some(text.to_owned()),
+            primary: true,
+        }
+    }
+
+    #[test]
+    fn a_frame_looks_like_miettes() {
+        let text = "a: 1\nscopes: [x]\nb: 2\n";
+        assert_eq!(
+            render(text, vec![label(text, "[x]", "here")]),
+            "error[x]\n\n  × msg\n   ╭─[f.yaml:2:9]\n 1 │ a: 1\n 2 │ scopes: [x]\n   ·         ─┬─\n   ·          ╰── here\n 3 │ b: 2\n   ╰────\n  help: do this\n"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_windowed_at_any_column() {
+        for column in [0, 10, 1_000, 65_535, 65_536, 70_000, 1_000_000] {
+            let text = format!("k: {}TARGET{}\n", "x".repeat(column), "y".repeat(5_000));
+            let out = render(&text, vec![label(&text, "TARGET", "here")]);
+            assert!(out.contains("TARGET"), "{column}: {out}");
+            assert!(out.len() < 1_000, "{column}: {} bytes", out.len());
+            assert!(out.contains(&format!("f.yaml:1:{}", column + 4)), "{out}");
+        }
+    }
+
+    #[test]
+    fn spans_over_several_lines_show_their_first_line_only() {
+        let text = "-----BEGIN KEY-----\nsecret1\nsecret2\nsecret3\n-----END KEY-----\n";
+        let out = render(
+            text,
+            vec![Label {
+                span: SourceFile::new("f", text).span(0, text.len()),
+                text: Some("expected a mapping".into()),
+                primary: true,
+            }],
+        );
+        assert!(
+            !out.contains("secret2") && !out.contains("secret3"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn places_are_capped_and_escapes_shown() {
+        let text: String = (0..50).map(|i| format!("- e{i}\n")).collect();
+        let file = SourceFile::new("f", text.as_str());
+        let labels = (0..50)
+            .map(|i| Label {
+                span: file.span(text.find(&format!("e{i}\n")).unwrap_or(0), 2),
+                text: Some("\u{1b}[2Jx".into()),
+                primary: i == 0,
+            })
+            .collect();
+        let out = render(&text, labels);
+        assert!(out.contains("and 42 more places not shown"), "{out}");
+        assert!(!out.contains('\u{1b}'));
+    }
+}
