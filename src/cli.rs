@@ -77,6 +77,10 @@ pub struct AuditArgs {
     /// Manifests, or directories to search for `tokenscope.yaml` and `*.tokenscope.yaml`.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// Follow symbolic links met while searching directories (manifests and configs); without
+    /// it they are skipped with a warning. Files named on the command line are always read.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
     #[command(flatten)]
     pub gate: GateArgs,
 }

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{InputError, did_you_mean};
 use crate::finding::{RuleId, Severity};
@@ -114,7 +115,15 @@ impl Config {
     /// Reads and validates a config file strictly, like a manifest.
     pub fn load(path: &Path) -> Result<Config, Vec<InputError>> {
         let file = SourceFile::read(path, Limits::MANIFEST.max_bytes).map_err(|e| vec![e])?;
-        let root = yaml::parse(&file, Limits::MANIFEST).map_err(|e| vec![e])?;
+        let root = yaml::parse_document(
+            &file,
+            Limits::MANIFEST,
+            yaml::DocumentKind {
+                what: "a tokenscope config",
+                keys: CONFIG_KEYS,
+            },
+        )
+        .map_err(|e| vec![e])?;
         let mut r = Reader::new(&file);
         let mut config = Config {
             path: Some(file.path.clone()),
@@ -172,65 +181,144 @@ impl Config {
     }
 }
 
-/// Finds the config that applies to each manifest: the nearest `.tokenscope.yaml` in its
-/// directory or above, up to the repository root (the first directory holding `.git`).
-/// Each directory is looked at once per run.
-#[derive(Default)]
+/// Finds the config that applies to a manifest: the nearest `.tokenscope.yaml` in its directory
+/// or above, up to the root of the repository the searched path is in (the nearest directory
+/// holding `.git`), or up to the searched path itself when it is in no repository — never
+/// beyond, so a config of an unrelated parent directory never applies. A config that is a
+/// symbolic link is skipped unless links are followed.
 pub struct ConfigFinder {
-    by_given_dir: HashMap<PathBuf, Option<PathBuf>>,
+    follow: bool,
+    ceilings: HashMap<PathBuf, PathBuf>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
-    loaded: HashMap<PathBuf, Result<Config, String>>,
+    /// Config files skipped because they are symbolic links.
+    pub skipped_links: Vec<String>,
 }
 
 impl ConfigFinder {
-    pub fn for_manifest(&mut self, manifest: &Path) -> Result<Config, Vec<InputError>> {
+    pub fn new(follow: bool) -> Self {
+        ConfigFinder {
+            follow,
+            ceilings: HashMap::new(),
+            by_dir: HashMap::new(),
+            skipped_links: Vec::new(),
+        }
+    }
+
+    /// The config file that applies to `manifest`, found under the searched path `root`.
+    pub fn find(&mut self, manifest: &Path, root: &Path) -> Option<PathBuf> {
         let dir = manifest
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        // Manifests of one directory share the answer: resolve each directory once.
-        let found = match self.by_given_dir.get(&dir) {
-            Some(found) => found.clone(),
-            None => {
-                let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-                let found = self.find(&canonical);
-                self.by_given_dir.insert(dir, found.clone());
-                found
+            .unwrap_or(Path::new("."));
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let ceiling = self.ceiling(root);
+        let mut current = dir.as_path();
+        loop {
+            if let Some(found) = self.by_dir.get(current) {
+                return found.clone();
             }
-        };
-        let Some(path) = found else {
-            return Ok(Config::default());
-        };
-        if let Some(done) = self.loaded.get(&path) {
-            // A broken config is reported once, with the first manifest it applies to.
-            return Ok(done.clone().unwrap_or_default());
-        }
-        match Config::load(&path) {
-            Ok(config) => {
-                self.loaded.insert(path, Ok(config.clone()));
-                Ok(config)
+            if let Some(found) = self.config_in(current) {
+                self.by_dir
+                    .insert(current.to_path_buf(), Some(found.clone()));
+                return Some(found);
             }
-            Err(errors) => {
-                self.loaded.insert(path.clone(), Err(display_path(&path)));
-                Err(errors)
+            // Outside the searched tree (a followed link), only the manifest's own directory.
+            let stop = current == ceiling || !current.starts_with(&ceiling);
+            match current.parent() {
+                Some(parent) if !stop => current = parent,
+                _ => {
+                    self.by_dir.insert(current.to_path_buf(), None);
+                    return None;
+                }
             }
         }
     }
 
-    fn find(&mut self, dir: &Path) -> Option<PathBuf> {
-        if let Some(found) = self.by_dir.get(dir) {
-            return found.clone();
+    /// Where the search stops for a searched path: its repository's root, or the path itself.
+    fn ceiling(&mut self, root: &Path) -> PathBuf {
+        if let Some(c) = self.ceilings.get(root) {
+            return c.clone();
         }
+        let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let ceiling = canonical
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .unwrap_or(&canonical)
+            .to_path_buf();
+        self.ceilings.insert(root.to_path_buf(), ceiling.clone());
+        ceiling
+    }
+
+    fn config_in(&mut self, dir: &Path) -> Option<PathBuf> {
         let candidate = dir.join(CONFIG_FILE);
-        let found = if candidate.is_file() {
-            Some(candidate)
-        } else if dir.join(".git").exists() {
-            None
-        } else {
-            dir.parent().and_then(|p| self.find(p))
+        let meta = std::fs::symlink_metadata(&candidate).ok()?;
+        if meta.file_type().is_symlink() && !self.follow {
+            self.skipped_links.push(display_path(&candidate));
+            return None;
+        }
+        Some(candidate)
+    }
+}
+
+/// The config each manifest of a run uses, every config loaded once, before any manifest is
+/// audited: a broken config is one input error, and every manifest under it is not audited.
+pub struct Resolved {
+    /// Per manifest, in order: its config, or the path of the broken config that applies.
+    pub per_file: Vec<Result<Arc<Config>, String>>,
+    /// The errors of each broken config, in the order they were first needed.
+    pub errors: Vec<Vec<InputError>>,
+    pub skipped_links: Vec<String>,
+}
+
+impl Config {
+    /// The config that applies to one manifest named on the command line.
+    pub fn for_manifest(path: &Path, follow: bool) -> Result<Config, Vec<InputError>> {
+        let root = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let found = crate::discover::Found {
+            path: path.to_path_buf(),
+            root,
         };
-        self.by_dir.insert(dir.to_path_buf(), found.clone());
-        found
+        let mut resolved = resolve(&[found], follow);
+        match (resolved.per_file.pop(), resolved.errors.pop()) {
+            (_, Some(errors)) => Err(errors),
+            (Some(Ok(config)), None) => Ok(Arc::unwrap_or_clone(config)),
+            _ => Ok(Config::default()),
+        }
+    }
+}
+
+/// Resolves the config of every manifest found.
+pub fn resolve(files: &[crate::discover::Found], follow: bool) -> Resolved {
+    let mut finder = ConfigFinder::new(follow);
+    let mut loaded: HashMap<PathBuf, Result<Arc<Config>, String>> = HashMap::new();
+    let mut errors = Vec::new();
+    let default = Arc::new(Config::default());
+    let per_file = files
+        .iter()
+        .map(|f| match finder.find(&f.path, &f.root) {
+            None => Ok(Arc::clone(&default)),
+            Some(path) => loaded
+                .entry(path.clone())
+                .or_insert_with(|| match Config::load(&path) {
+                    Ok(config) => Ok(Arc::new(config)),
+                    Err(e) => {
+                        errors.push(e);
+                        Err(display_path(&path))
+                    }
+                })
+                .clone(),
+        })
+        .collect();
+    let mut skipped_links = finder.skipped_links;
+    skipped_links.sort();
+    skipped_links.dedup();
+    Resolved {
+        per_file,
+        errors,
+        skipped_links,
     }
 }
 

@@ -60,6 +60,15 @@ pub enum InputError {
     )]
     NoManifests { path: String },
 
+    #[error("{path} was not audited: the config {config} that applies to it is invalid")]
+    #[diagnostic(
+        code(input::config),
+        help(
+            "fix the config (its errors are reported above); every manifest under it waits on it"
+        )
+    )]
+    NotAudited { path: String, config: String },
+
     #[error("unknown {what} `{name}`")]
     #[diagnostic(code(input::unknown_topic))]
     Unknown {
@@ -108,6 +117,17 @@ impl InputError {
         }))
     }
 
+    /// The same error, with the file's text kept out of its code frame.
+    pub fn without_text(self) -> Self {
+        match self {
+            InputError::Located(mut located) => {
+                located.file = None;
+                InputError::Located(located)
+            }
+            other => other,
+        }
+    }
+
     /// The file this error is about, when it is about one.
     pub fn path(&self) -> Option<&str> {
         match self {
@@ -117,7 +137,8 @@ impl InputError {
             | InputError::TooLarge { path, .. }
             | InputError::Binary { path, .. }
             | InputError::NotUtf8 { path, .. }
-            | InputError::NoManifests { path } => Some(path),
+            | InputError::NoManifests { path }
+            | InputError::NotAudited { path, .. } => Some(path),
             InputError::Located(located) => Some(&located.path),
             InputError::Unknown { .. } => None,
         }

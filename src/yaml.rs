@@ -100,6 +100,76 @@ pub fn parse(file: &SourceFile, limits: Limits) -> Result<Node, InputError> {
     Ok(convert(file, raw))
 }
 
+/// What a document is meant to be, so a file that is something else is told apart and its
+/// text never shown: a manifest found through a symlink may be anyone's private key.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentKind {
+    /// "a tokenscope manifest", "a scope table", ...
+    pub what: &'static str,
+    /// The top-level keys of such a document; it holds at least one of them.
+    pub keys: &'static [&'static str],
+}
+
+/// Parses a document of a known kind. A file that is not recognisably of that kind (its top
+/// level is not a mapping holding one of the kind's keys, or it does not parse and no line of
+/// it starts with one of those keys) is one input error whose text is not shown.
+pub fn parse_document(
+    file: &SourceFile,
+    limits: Limits,
+    kind: DocumentKind,
+) -> Result<Node, InputError> {
+    let root = match parse(file, limits) {
+        Ok(root) => root,
+        Err(error) if looks_like(&file.text, kind.keys) => return Err(error),
+        Err(error) => return Err(error.without_text()),
+    };
+    let recognised = match &root.kind {
+        NodeKind::Null => true,
+        NodeKind::Map(entries) => entries.iter().any(|(k, _)| match &k.kind {
+            NodeKind::Str(s) => kind.keys.contains(&s.as_str()),
+            _ => false,
+        }),
+        _ => false,
+    };
+    if recognised {
+        return Ok(root);
+    }
+    let found = match &root.kind {
+        NodeKind::Map(_) => "a mapping without any of its keys".to_owned(),
+        other => other.type_name().to_owned(),
+    };
+    Err(InputError::at_unshown(
+        file,
+        file.span(root.span.offset, 0),
+        format!(
+            "{} is not {}: its top level is {found}",
+            file.path, kind.what
+        ),
+        Some(format!(
+            "{} is a YAML mapping with {}; the file's text is not shown",
+            kind.what,
+            kind.keys
+                .iter()
+                .map(|k| format!("`{k}:`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    ))
+}
+
+/// Whether a line of the text starts with one of `keys` followed by a colon (possibly quoted or
+/// after a `{`): enough likeness to show a syntax error's line.
+fn looks_like(text: &str, keys: &[&str]) -> bool {
+    text.split(['\n', '\r']).any(|line| {
+        let line = line.trim_start_matches(['{', ' ', '\u{feff}']);
+        let line = line.trim_start_matches(['"', '\'']);
+        keys.iter().any(|k| {
+            line.strip_prefix(k)
+                .is_some_and(|rest| rest.trim_start_matches(['"', '\'']).starts_with(':'))
+        })
+    })
+}
+
 fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error) -> InputError {
     let (message, help) = match err {
         serde_saphyr::Error::MultipleDocuments { .. } => (
@@ -347,10 +417,14 @@ impl<'a> Reader<'a> {
             span: node.span,
             entries: Vec::new(),
         };
+        let mut seen = std::collections::HashSet::new();
         for (key, value) in entries {
             let Some(name) = self.key(key, what) else {
                 continue;
             };
+            if !self.first_time(&mut seen, &name, what) {
+                continue;
+            }
             if keys.contains(&name.value.as_str()) {
                 fields.entries.push((name, value));
             } else {
@@ -380,12 +454,36 @@ impl<'a> Reader<'a> {
             self.wrong_type(node, what, "a mapping");
             return None;
         };
-        Some(
-            entries
-                .iter()
-                .filter_map(|(k, v)| self.key(k, what).map(|name| (name, v)))
-                .collect(),
-        )
+        let mut seen = std::collections::HashSet::new();
+        let mut named = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            if let Some(name) = self.key(k, what)
+                && self.first_time(&mut seen, &name, what)
+            {
+                named.push((name, v));
+            }
+        }
+        Some(named)
+    }
+
+    /// YAML tells `1` from `"1"` as keys; a name does not: a second key with the same text is
+    /// an error, never a second entry of the same name.
+    fn first_time(
+        &mut self,
+        seen: &mut std::collections::HashSet<String>,
+        name: &Text,
+        what: &str,
+    ) -> bool {
+        if seen.insert(name.value.clone()) {
+            return true;
+        }
+        self.error(
+            name.span,
+            format!("`{}` is a key of {what} twice", name.value),
+            "same key as before",
+            Some("a key may appear once per mapping (`1` and `\"1\"` are the same name)".into()),
+        );
+        false
     }
 
     fn key(&mut self, key: &Node, what: &str) -> Option<Text> {

@@ -4,6 +4,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+use common::tokenscope_in;
+
 fn audit(dir: &Path, file: &str) -> (i32, String, String) {
     let output = Command::cargo_bin("tokenscope")
         .expect("binary builds")
@@ -170,7 +173,7 @@ fn very_long_lines_and_many_tokens_are_fine() {
 }
 
 #[test]
-fn unreadable_inputs_and_broken_symlinks_in_a_tree() {
+fn broken_symlinks_in_a_tree_are_skipped_with_a_warning_or_reported_when_followed() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "ok.tokenscope.yaml", VALID.as_bytes());
     #[cfg(unix)]
@@ -180,12 +183,23 @@ fn unreadable_inputs_and_broken_symlinks_in_a_tree() {
     )
     .expect("symlink");
     let (code, stdout, stderr) = audit(dir.path(), ".");
-    assert_eq!(
-        code, 2,
-        "a broken link is reported, not skipped silently: {stderr}"
-    );
+    assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("1 manifest checked"), "{stdout}");
-    assert!(stderr.contains("dangling.tokenscope.yaml"), "{stderr}");
+    assert!(
+        stderr.contains("warning: skipped dangling.tokenscope.yaml: it is a symbolic link"),
+        "{stderr}"
+    );
+    let run = tokenscope_in(dir.path(), &["audit", "--follow", "."]);
+    assert_eq!(
+        run.code, 2,
+        "a followed broken link is reported: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("dangling.tokenscope.yaml"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -251,4 +265,298 @@ fn control_characters_from_a_manifest_never_reach_the_terminal_raw() {
         assert!(raw_escapes.is_empty(), "{color}: {raw_escapes:?}");
         assert!(!text.contains('\u{202e}') && !text.contains('\u{9b}'));
     }
+}
+
+// ---- trust: what a hostile repository can make tokenscope print, spend or read -------------
+
+const SECRET: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n";
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_manifest_never_prints_the_file_it_points_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outside = tempfile::tempdir().expect("tempdir");
+    let secret = outside.path().join("id_ed25519");
+    std::fs::write(&secret, SECRET).expect("write");
+    let json_secret = outside.path().join("creds.json");
+    std::fs::write(
+        &json_secret,
+        "{\"aws_secret_access_key\": \"wJalrXUtnFEMIK7MDENG\"}\n",
+    )
+    .expect("write");
+    let broken = outside.path().join("broken.yaml");
+    std::fs::write(&broken, "password: [hunter2\n").expect("write");
+    let tree = dir.path().join("repo");
+    std::fs::create_dir(&tree).expect("mkdir");
+    write(&tree, "real.tokenscope.yaml", VALID.as_bytes());
+    for (name, target) in [
+        ("x.tokenscope.yaml", &secret),
+        ("y.tokenscope.yaml", &json_secret),
+        ("z.tokenscope.yaml", &broken),
+    ] {
+        std::os::unix::fs::symlink(target, tree.join(name)).expect("symlink");
+    }
+    let leaks = |text: &str| {
+        ["OPENSSH", "b3BlbnNz", "wJalrXUtnFEMIK7MDENG", "hunter2"]
+            .iter()
+            .any(|s| text.contains(s))
+    };
+    // Found by discovery: skipped, and said so.
+    let run = tokenscope_in(dir.path(), &["audit", "repo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!leaks(&run.all()), "{}", run.all());
+    assert_eq!(
+        run.stderr.matches("is a symbolic link").count(),
+        3,
+        "{}",
+        run.stderr
+    );
+    // Followed, or named on the command line: read, refused as not a manifest, never shown.
+    for args in [
+        vec!["audit", "--follow", "repo"],
+        vec![
+            "audit",
+            "repo/x.tokenscope.yaml",
+            "repo/y.tokenscope.yaml",
+            "repo/z.tokenscope.yaml",
+        ],
+    ] {
+        for format in ["human", "json", "sarif", "github", "junit", "markdown"] {
+            let mut args = args.clone();
+            args.extend(["--format", format]);
+            let run = tokenscope_in(dir.path(), &args);
+            assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+            assert!(!leaks(&run.all()), "{args:?}: {}", run.all());
+        }
+    }
+    let run = tokenscope_in(dir.path(), &["audit", "repo/x.tokenscope.yaml"]);
+    assert!(
+        run.stderr
+            .contains("is not a tokenscope manifest: its top level is a string"),
+        "{}",
+        run.stderr
+    );
+    // The same for a scope table.
+    let run = tokenscope_in(
+        dir.path(),
+        &[
+            "--table",
+            "repo/y.tokenscope.yaml",
+            "audit",
+            "repo/real.tokenscope.yaml",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(!leaks(&run.all()), "{}", run.all());
+    assert!(
+        run.stderr.contains("is not a scope table"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn code_frames_of_long_lines_render_at_any_column_in_bounded_space() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for column in [100, 65_535, 65_536, 70_000, 500_000] {
+        let text = format!(
+            "integration: x\ntokens:\n  t:\n    scopes: [{}Mannage labels]\n    endpoints: [Create Label]\n",
+            "Manage labels, ".repeat(column / 15)
+        );
+        write(dir.path(), "long.tokenscope.yaml", text.as_bytes());
+        let (code, stdout, stderr) = audit(dir.path(), "long.tokenscope.yaml");
+        assert_eq!(code, 1, "{column}: {stderr}");
+        assert!(stdout.contains("Mannage labels"), "{column}");
+        assert!(
+            stdout.len() < 8_000,
+            "{column}: {} bytes of output",
+            stdout.len()
+        );
+    }
+}
+
+#[test]
+fn thousands_of_findings_on_one_line_are_grouped_not_amplified() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // ~56 KB of repeated and of distinct unknown names on one line.
+    let repeated = "a, ".repeat(18_000);
+    let distinct: String = (0..8_000).map(|i| format!("s{i}, ")).collect();
+    for (name, list) in [("repeated", repeated), ("distinct", distinct)] {
+        let text = format!(
+            "integration: x\ntokens:\n  t:\n    scopes: [{list}Manage labels]\n    endpoints: [{list}Create Label]\n"
+        );
+        write(dir.path(), "flood.tokenscope.yaml", text.as_bytes());
+        for format in ["human", "json", "sarif", "github", "junit", "markdown"] {
+            let run = tokenscope_in(
+                dir.path(),
+                &["audit", "--format", format, "flood.tokenscope.yaml"],
+            );
+            assert_eq!(run.code, 1, "{name} {format}: {}", run.stderr);
+            // Reports for people are bounded; machine formats list each distinct reference.
+            let bound = if format == "json" {
+                32 * text.len()
+            } else {
+                2 * text.len() + 200_000
+            };
+            assert!(
+                run.stdout.len() < bound,
+                "{name} {format}: {} bytes of output from {} bytes",
+                run.stdout.len(),
+                text.len()
+            );
+        }
+    }
+}
+
+/// Peak memory of one run of the binary, from the kernel's accounting of that child.
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which also reports its peak memory
+fn peak_rss_kib(dir: &Path, args: &[&str]) -> (i32, i64) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("binary runs");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct the kernel fills; `pid` is our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_1_mib_flood_of_findings_stays_within_a_bounded_multiple_of_its_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repeated = vec!["aaaaaaaaaa"; 43_000].join(", ");
+    let distinct = (0..43_000)
+        .map(|i| format!("n{i:08}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (_, baseline) = peak_rss_kib(dir.path(), &["--version"]);
+    for list in [repeated, distinct] {
+        let text = format!(
+            "integration: x\ntokens:\n  t:\n    scopes: [{list}, Manage labels]\n    endpoints: [{list}, Create Label]\n"
+        );
+        write(dir.path(), "flood.tokenscope.yaml", text.as_bytes());
+        for format in ["human", "json", "sarif"] {
+            let (code, peak) = peak_rss_kib(
+                dir.path(),
+                &["audit", "--format", format, "flood.tokenscope.yaml"],
+            );
+            assert_eq!(code, 1, "{format}");
+            // Before findings were grouped and capped as they arrive, this took gigabytes.
+            let used = (peak - baseline) * 1024;
+            assert!(
+                used < 64 * text.len() as i64,
+                "{format}: {used} bytes over start-up for a {}-byte manifest",
+                text.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_broken_config_is_one_error_and_every_manifest_under_it_is_not_audited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+    write(
+        dir.path(),
+        ".tokenscope.yaml",
+        b"rules:\n  excess-scop: off\n",
+    );
+    for i in 0..40 {
+        write(
+            dir.path(),
+            &format!("m{i:02}.tokenscope.yaml"),
+            VALID.as_bytes(),
+        );
+    }
+    let first = tokenscope_in(dir.path(), &["audit", "."]);
+    assert_eq!(first.code, 2);
+    assert_eq!(
+        first.stderr.matches("unknown rule `excess-scop`").count(),
+        1,
+        "{}",
+        first.stderr
+    );
+    assert_eq!(
+        first.stderr.matches("was not audited").count(),
+        40,
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first.stdout.contains("0 manifests checked"),
+        "{}",
+        first.stdout
+    );
+    for _ in 0..3 {
+        let again = tokenscope_in(dir.path(), &["audit", "."]);
+        assert_eq!(
+            (again.stdout, again.stderr),
+            (first.stdout.clone(), first.stderr.clone())
+        );
+    }
+    let json = tokenscope_in(dir.path(), &["audit", "--format", "json", "."]);
+    assert_eq!(json.code, 2);
+    assert_eq!(json.stdout.matches("was not audited").count(), 40);
+}
+
+#[test]
+fn configs_above_the_searched_tree_apply_only_inside_its_repository() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A config four levels up, and no repository anywhere: it must not apply.
+    write(
+        dir.path(),
+        ".tokenscope.yaml",
+        b"rules:\n  excess-scope: error\n",
+    );
+    let tree = dir.path().join("a/b/c/d");
+    std::fs::create_dir_all(&tree).expect("mkdir");
+    let excess = "integration: x\ntokens:\n  t:\n    scopes: [Manage labels, View quick replies]\n    endpoints: [Create Label]\n";
+    write(&tree, "m.tokenscope.yaml", excess.as_bytes());
+    let run = tokenscope_in(&tree, &["audit", "."]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    // Inside a repository, a config at its root applies to the whole tree.
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+    let run = tokenscope_in(&tree, &["audit", "."]);
+    assert_eq!(run.code, 1, "{}", run.all());
+}
+
+#[test]
+fn keys_that_differ_only_in_yaml_type_are_the_same_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "k.tokenscope.yaml",
+        b"integration: x\ntokens:\n  1: {scopes: [Manage labels], endpoints: [Create Label]}\n  \"1\": {scopes: [Manage labels], endpoints: [Create Label]}\n",
+    );
+    let (code, _, stderr) = audit(dir.path(), "k.tokenscope.yaml");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`1` is a key of `tokens` twice"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn did_you_mean_on_a_huge_reference_is_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!(
+        "integration: x\ntokens:\n  t:\n    scopes: [Manage labels{}]\n    endpoints: [Create Label{}]\n",
+        "x".repeat(400_000),
+        "y".repeat(400_000)
+    );
+    write(dir.path(), "huge.tokenscope.yaml", text.as_bytes());
+    let started = std::time::Instant::now();
+    let (code, stdout, _) = audit(dir.path(), "huge.tokenscope.yaml");
+    assert_eq!(code, 1);
+    assert!(!stdout.contains("did you mean"));
+    // Edit distance on these would take minutes and gigabytes; a generous bound catches it.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }

@@ -1,22 +1,18 @@
-//! Keeping a report proportional to what it says: repeated findings are grouped and a flood of
-//! one rule in one token is capped, so a small hostile manifest cannot produce a huge report.
+//! Keeping a report proportional to what it says: rules push their findings into a sink that
+//! drops suppressed ones, groups repeats and caps a flood of one rule, as they arrive — so a
+//! small hostile manifest can make neither a huge report nor a huge pile of findings in memory.
 //!
-//! Grouping and capping happen once, in the audit, so every output format (and the exit code)
-//! carries the same findings.
+//! It happens once, in the audit, so every output format (and the exit code) carries the same
+//! findings.
 
 use std::collections::HashMap;
 
-use crate::finding::{Finding, RuleId};
+use crate::finding::{Finding, Related, RuleId};
 
 /// The most findings one rule reports for one token; the rest are folded into one more.
-pub const MAX_PER_RULE_AND_TOKEN: usize = 50;
-
-/// Groups findings that say the same thing about the same subject (one finding, with every
-/// further place as a related span), then caps each rule per token. `findings` is sorted by
-/// position; the result keeps that order.
-pub fn condense(findings: Vec<Finding>) -> Vec<Finding> {
-    cap_floods(group_repeats(findings))
-}
+pub const MAX_PER_RULE: usize = 50;
+/// The most related places a grouped or folded finding lists; the rest are counted.
+pub const MAX_RELATED: usize = 100;
 
 /// Identity of a finding for grouping: the same rule, token, subject and message.
 type Key = (
@@ -37,83 +33,112 @@ fn key(f: &Finding) -> Key {
     )
 }
 
-/// Merges every repeat of a finding into its first occurrence, as a related span.
-fn group_repeats(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut first: HashMap<Key, usize> = HashMap::new();
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        match first.get(&key(&f)) {
-            Some(&at) => {
-                let label = if f.label.is_empty() {
-                    "also here".to_owned()
-                } else {
-                    format!("{} (again)", f.label)
-                };
-                out[at].related.push(crate::finding::Related {
-                    span: f.span,
-                    label,
-                });
-            }
-            None => {
-                first.insert(key(&f), out.len());
-                out.push(f);
-            }
-        }
-    }
-    out
+/// Where one token's (or one manifest's) findings go.
+pub struct FindingSink<'f> {
+    keep: Box<dyn Fn(&Finding) -> bool + 'f>,
+    findings: Vec<Finding>,
+    first: HashMap<Key, usize>,
+    per_rule: HashMap<RuleId, usize>,
+    folded: HashMap<RuleId, usize>,
+    unlisted: HashMap<usize, usize>,
 }
 
-/// Folds what one rule reports for one token beyond [`MAX_PER_RULE_AND_TOKEN`] into a single
-/// finding at the first folded place, with the worst severity folded.
-fn cap_floods(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut count: HashMap<(RuleId, Option<String>), usize> = HashMap::new();
-    let mut folded: HashMap<(RuleId, Option<String>), usize> = HashMap::new();
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        let k = (f.rule, f.token.clone());
-        let n = count.entry(k.clone()).or_insert(0);
-        *n += 1;
-        if *n <= MAX_PER_RULE_AND_TOKEN {
-            out.push(f);
-            continue;
+impl<'f> FindingSink<'f> {
+    /// A sink that keeps only the findings `keep` accepts (the rest are suppressed).
+    pub fn new(keep: impl Fn(&Finding) -> bool + 'f) -> Self {
+        FindingSink {
+            keep: Box::new(keep),
+            findings: Vec::new(),
+            first: HashMap::new(),
+            per_rule: HashMap::new(),
+            folded: HashMap::new(),
+            unlisted: HashMap::new(),
         }
-        match folded.get(&k) {
+    }
+
+    /// A sink that keeps everything.
+    pub fn all() -> Self {
+        FindingSink::new(|_| true)
+    }
+
+    /// Whether further distinct findings of `rule` would only be counted: a rule can then skip
+    /// costly work (a did-you-mean) for them.
+    pub fn saturated(&self, rule: RuleId) -> bool {
+        self.per_rule.get(&rule).copied().unwrap_or(0) >= MAX_PER_RULE
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        if !(self.keep)(&f) {
+            return;
+        }
+        let k = key(&f);
+        if let Some(&at) = self.first.get(&k) {
+            let label = if f.label.is_empty() {
+                "also here".to_owned()
+            } else {
+                format!("{} (again)", f.label)
+            };
+            self.relate(at, f.span, label);
+            return;
+        }
+        let count = self.per_rule.entry(f.rule).or_insert(0);
+        *count += 1;
+        if *count <= MAX_PER_RULE {
+            self.first.insert(k, self.findings.len());
+            self.findings.push(f);
+            return;
+        }
+        match self.folded.get(&f.rule) {
             Some(&at) => {
-                let summary = &mut out[at];
+                let summary = &mut self.findings[at];
                 summary.severity = summary.severity.max(f.severity);
-                summary.related.push(crate::finding::Related {
-                    span: f.span,
-                    label: "not reported separately".to_owned(),
-                });
+                self.relate(at, f.span, "not reported separately".to_owned());
             }
             None => {
-                folded.insert(k, out.len());
+                self.folded.insert(f.rule, self.findings.len());
                 let mut summary = Finding::new(f.rule, f.severity, f.span, String::new())
                     .label("and more from here");
-                summary.token = f.token.clone();
+                summary.token = f.token;
                 summary.help = Some(format!(
                     "fix the findings above first; `tokenscope explain {}` describes the rule",
                     f.rule
                 ));
-                out.push(summary);
+                self.findings.push(summary);
             }
         }
     }
-    for (k, at) in folded {
-        let more = count.get(&k).copied().unwrap_or(0) - MAX_PER_RULE_AND_TOKEN;
-        let summary = &mut out[at];
-        summary.message = format!(
-            "{} more `{}` findings{} are folded into this one",
-            more,
-            summary.rule,
-            summary
-                .token
-                .as_deref()
-                .map(|t| format!(" for token `{t}`"))
-                .unwrap_or_default()
-        );
+
+    /// Adds a related place to a kept finding, or counts it once its list is full.
+    fn relate(&mut self, at: usize, span: crate::source::Span, label: String) {
+        let f = &mut self.findings[at];
+        if f.related.len() < MAX_RELATED {
+            f.related.push(Related { span, label });
+        } else {
+            *self.unlisted.entry(at).or_insert(0) += 1;
+        }
     }
-    out
+
+    /// The findings, with the folded ones counted and unlisted places said.
+    pub fn into_findings(mut self) -> Vec<Finding> {
+        for (rule, at) in &self.folded {
+            let more = self.per_rule.get(rule).copied().unwrap_or(0) - MAX_PER_RULE;
+            let summary = &mut self.findings[*at];
+            summary.message = format!(
+                "{more} more `{rule}` findings{} are folded into this one",
+                summary
+                    .token
+                    .as_deref()
+                    .map(|t| format!(" for token `{t}`"))
+                    .unwrap_or_default()
+            );
+        }
+        for (at, n) in self.unlisted {
+            self.findings[at]
+                .message
+                .push_str(&format!(" ({n} more places are not listed)"));
+        }
+        self.findings
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +163,14 @@ mod tests {
         .scope(subject)
     }
 
+    fn condense(findings: Vec<Finding>) -> Vec<Finding> {
+        let mut sink = FindingSink::all();
+        for f in findings {
+            sink.push(f);
+        }
+        sink.into_findings()
+    }
+
     #[test]
     fn repeats_become_one_finding_with_every_place() {
         let findings: Vec<Finding> = (0..1_000)
@@ -145,18 +178,19 @@ mod tests {
             .collect();
         let out = condense(findings);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].related.len(), 999);
+        assert_eq!(out[0].related.len(), MAX_RELATED);
+        assert!(out[0].message.ends_with("(899 more places are not listed)"));
     }
 
     #[test]
-    fn a_flood_of_distinct_findings_is_capped_per_rule_and_token() {
+    fn a_flood_of_distinct_findings_is_capped_per_rule() {
         let mut findings: Vec<Finding> = (0..1_000)
             .map(|i| finding(RuleId::UnknownScope, i * 3, &format!("s{i}")))
             .collect();
         findings.push(finding(RuleId::ExcessScope, 5_000, "x"));
         let out = condense(findings);
-        assert_eq!(out.len(), MAX_PER_RULE_AND_TOKEN + 2);
-        let folded = &out[MAX_PER_RULE_AND_TOKEN];
+        assert_eq!(out.len(), MAX_PER_RULE + 2);
+        let folded = &out[MAX_PER_RULE];
         assert_eq!(folded.rule, RuleId::UnknownScope);
         assert_eq!(folded.severity, Severity::Error);
         assert!(
@@ -164,16 +198,21 @@ mod tests {
                 .message
                 .starts_with("950 more `unknown-scope` findings")
         );
-        assert_eq!(out[MAX_PER_RULE_AND_TOKEN + 1].rule, RuleId::ExcessScope);
+        assert_eq!(out[MAX_PER_RULE + 1].rule, RuleId::ExcessScope);
     }
 
     #[test]
-    fn ordinary_reports_are_unchanged() {
+    fn ordinary_reports_are_unchanged_and_suppressed_ones_dropped() {
         let findings = vec![
             finding(RuleId::UnknownScope, 1, "a"),
             finding(RuleId::UnknownScope, 5, "b"),
             finding(RuleId::ExcessScope, 9, "a"),
         ];
         assert_eq!(condense(findings.clone()), findings);
+        let mut sink = FindingSink::new(|f: &Finding| f.scope.as_deref() != Some("b"));
+        for f in findings {
+            sink.push(f);
+        }
+        assert_eq!(sink.into_findings().len(), 2);
     }
 }

@@ -1,11 +1,12 @@
 //! Auditing a manifest: resolve each token, run every rule, apply suppressions.
 
 mod analysis;
-mod condense;
+pub mod condense;
 mod rules;
 mod suppress;
 
 pub use analysis::TokenAnalysis;
+pub use condense::FindingSink;
 pub use rules::{REGISTRY, Rule, plural, quoted_list, rule};
 pub use suppress::ignore_covers;
 
@@ -53,37 +54,30 @@ pub fn audit(
     let mut tokens = Vec::new();
     for token in &manifest.tokens {
         let analysis = TokenAnalysis::new(table, token);
-        let mut token_findings = Vec::new();
-        for rule in REGISTRY {
-            if let Some(check) = rule.check {
-                check(&analysis, &mut token_findings);
-            }
-        }
-        if !options.no_ignores {
-            token_findings.retain(|f| {
-                f.rule == crate::finding::RuleId::UnexplainedIgnore
+        // Suppressed findings are dropped as they arrive, before they count toward a cap.
+        let mut sink = FindingSink::new(|f: &Finding| {
+            options.no_ignores
+                || ((f.rule == crate::finding::RuleId::UnexplainedIgnore
                     || !token
                         .ignores
                         .iter()
-                        .any(|ig| suppress::ignore_covers(table, ig, f))
-            });
+                        .any(|ig| suppress::ignore_covers(table, ig, f)))
+                    && !inline.iter().any(|ig| ig.covers(f)))
+        });
+        for rule in REGISTRY {
+            if let Some(check) = rule.check {
+                check(&analysis, &mut sink);
+            }
         }
-        findings.extend(token_findings);
+        findings.extend(sink.into_findings());
         tokens.push(TokenReport {
             name: token.name.value.clone(),
             granted: analysis.granted.clone(),
             required: analysis.required.clone(),
             missing: analysis.missing(),
             excess: analysis.excess(),
-            endpoints: analysis
-                .endpoints
-                .iter()
-                .map(|(e, r)| (e.value.value.clone(), r.clone()))
-                .collect(),
+            endpoints: distinct_references(&analysis),
         });
-    }
-    if !options.no_ignores {
-        findings.retain(|f| !inline.iter().any(|ig| ig.covers(f)));
     }
     for ig in inline.iter().filter(|ig| ig.reason.is_none()) {
         let names: Vec<&str> = ig.rules.iter().map(|r| r.as_str()).collect();
@@ -93,12 +87,23 @@ pub fn audit(
         ));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let findings = condense::condense(findings);
     Ok(ManifestReport {
         manifest,
         tokens,
         findings,
     })
+}
+
+/// Each endpoint reference of a token once, as first written, with what it resolved to: a
+/// reference repeated thousands of times is one entry, not thousands.
+fn distinct_references(analysis: &TokenAnalysis<'_>) -> Vec<(String, Resolution)> {
+    let mut seen = std::collections::HashSet::new();
+    analysis
+        .endpoints
+        .iter()
+        .filter(|(e, _)| seen.insert(e.value.value.as_str()))
+        .map(|(e, r)| (e.value.value.clone(), r.clone()))
+        .collect()
 }
 
 /// A manifest's suppressions (its tokens' `ignore:` entries and its inline comments), read
@@ -135,11 +140,11 @@ pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<ScopeSet> {
         .iter()
         .map(|token| {
             let analysis = TokenAnalysis::new(table, token);
-            let mut excess = Vec::new();
+            let mut sink = FindingSink::all();
             if let Some(check) = rule(crate::finding::RuleId::ExcessScope).check {
-                check(&analysis, &mut excess);
+                check(&analysis, &mut sink);
             }
-            excess
+            sink.into_findings()
                 .iter()
                 .filter(|f| suppressions.covers(table, token, f))
                 .filter_map(|f| f.scope.as_deref().and_then(|s| table.scope_by_name(s)))

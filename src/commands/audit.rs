@@ -6,7 +6,8 @@
 //! threads do.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -15,13 +16,15 @@ use serde::Serialize;
 use crate::audit::{AuditOptions, audit};
 use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::cli::{AuditArgs, GateArgs, ReportFormat};
-use crate::config::{CliLevels, ConfigFinder, FailOn, effective_level};
-use crate::discover::discover;
+use crate::config::{self, CliLevels, Config, FailOn, effective_level};
+use crate::discover::{Found, discover};
+use crate::error::InputError;
 use crate::finding::Summary;
 use crate::manifest::Manifest;
 use crate::render::human::{HumanRenderer, summary_line};
 use crate::render::{github, json, junit, markdown, sarif};
 use crate::report::{BaselineStatus, Outcome, Run};
+use crate::source::display_path;
 use crate::table::Table;
 
 use super::{Exit, Output};
@@ -44,10 +47,10 @@ pub fn run(
     let gate = &args.gate;
     let (exit, entries) = match gate.format {
         ReportFormat::Human | ReportFormat::Json | ReportFormat::Github => {
-            stream(table, &args.paths, gate, color, quiet, out, err)
+            stream(table, plan(args), gate, color, quiet, out, err)
         }
         ReportFormat::Sarif | ReportFormat::Junit | ReportFormat::Markdown => {
-            let run = run_audit(table, &args.paths, gate);
+            let run = run_audit(table, plan(args), gate, err);
             let rendered = render(&run, table, gate.format, color, quiet);
             let _ = err.write_all(rendered.stderr.as_bytes());
             let _ = out.write_all(rendered.stdout.as_bytes());
@@ -108,8 +111,40 @@ struct Shared<'a> {
     gate: &'a GateArgs,
     options: AuditOptions,
     levels: CliLevels,
-    configs: Mutex<ConfigFinder>,
     baseline: Option<Mutex<Baseline>>,
+}
+
+/// What a run will audit, decided before any manifest is read: the manifests found, the config
+/// each uses (every config loaded once, here), and what could not even start.
+struct Plan {
+    files: Vec<Found>,
+    configs: Vec<Result<Arc<Config>, String>>,
+    early: Vec<Outcome>,
+    /// Warnings for standard error (symbolic links skipped).
+    notes: String,
+}
+
+fn plan(args: &AuditArgs) -> Plan {
+    let found = discover(&args.paths, args.follow);
+    let resolved = config::resolve(&found.files, args.follow);
+    let mut notes = found.skipped_notes();
+    for link in &resolved.skipped_links {
+        notes.push_str(&format!(
+            "warning: skipped the config {link}: it is a symbolic link (pass --follow to use it)\n"
+        ));
+    }
+    let early = found
+        .errors
+        .into_iter()
+        .map(|e| Outcome::Failed(vec![e]))
+        .chain(resolved.errors.into_iter().map(Outcome::Failed))
+        .collect();
+    Plan {
+        files: found.files,
+        configs: resolved.per_file,
+        early,
+        notes,
+    }
 }
 
 impl Shared<'_> {
@@ -135,21 +170,22 @@ impl Shared<'_> {
                 warn: gate.warn.clone(),
                 allow: gate.allow.clone(),
             },
-            configs: Mutex::new(ConfigFinder::default()),
             baseline,
         }
     }
 
     /// Audits one manifest: rules, suppressions, rule levels, baseline. Returns the outcome and
     /// how many findings the baseline hid.
-    fn audit_one(&self, path: &Path) -> (Outcome, usize) {
-        let config = match self.configs.lock() {
-            Ok(mut configs) => configs.for_manifest(path),
-            Err(_) => Ok(Default::default()),
-        };
+    fn audit_one(&self, path: &Path, config: &Result<Arc<Config>, String>) -> (Outcome, usize) {
         let config = match config {
             Ok(c) => c,
-            Err(errors) => return (Outcome::Failed(errors), 0),
+            Err(broken) => {
+                let error = InputError::NotAudited {
+                    path: display_path(path),
+                    config: broken.clone(),
+                };
+                return (Outcome::Failed(vec![error]), 0);
+            }
         };
         let mut report = match Manifest::load(path, &self.table.api)
             .and_then(|m| audit(self.table, m, self.options))
@@ -158,7 +194,7 @@ impl Shared<'_> {
             Err(errors) => return (Outcome::Failed(errors), 0),
         };
         report.findings.retain_mut(|f| {
-            match effective_level(f.rule, f.severity, &self.levels, &config) {
+            match effective_level(f.rule, f.severity, &self.levels, config) {
                 Some(severity) => {
                     f.severity = severity;
                     true
@@ -201,17 +237,20 @@ impl Shared<'_> {
 
 /// Discovers and audits every manifest under `paths`, keeping every outcome (for the formats
 /// that need the whole run, and for `scan`).
-pub fn run_audit(table: &Table, paths: &[PathBuf], gate: &GateArgs) -> Run {
-    let (files, discovery_errors) = discover(paths);
-    let mut outcomes: Vec<Outcome> = discovery_errors
-        .into_iter()
-        .map(|e| Outcome::Failed(vec![e]))
-        .collect();
+fn run_audit(table: &Table, plan: Plan, gate: &GateArgs, err: &mut dyn Write) -> Run {
+    let _ = err.write_all(plan.notes.as_bytes());
+    let mut outcomes = plan.early;
     let shared = Shared::new(table, gate, &mut outcomes);
-    let audited: Vec<(Outcome, usize)> = if files.len() < PARALLEL_FROM {
-        files.iter().map(|p| shared.audit_one(p)).collect()
+    let work: Vec<(&Found, &Result<Arc<Config>, String>)> =
+        plan.files.iter().zip(&plan.configs).collect();
+    let audited: Vec<(Outcome, usize)> = if work.len() < PARALLEL_FROM {
+        work.iter()
+            .map(|(f, c)| shared.audit_one(&f.path, c))
+            .collect()
     } else {
-        files.par_iter().map(|p| shared.audit_one(p)).collect()
+        work.par_iter()
+            .map(|(f, c)| shared.audit_one(&f.path, c))
+            .collect()
     };
     let hidden = audited.iter().map(|(_, h)| h).sum();
     outcomes.extend(audited.into_iter().map(|(o, _)| o));
@@ -246,29 +285,20 @@ struct JsonTrailer<'a> {
     baseline: Option<json::BaselineJson<'a>>,
 }
 
-/// Indents every line of a pretty-printed JSON value (JSON strings never hold raw line breaks).
-fn indent(text: &str, by: &str) -> String {
-    text.lines()
-        .map(|l| format!("{by}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn stream(
     table: &Table,
-    paths: &[PathBuf],
+    plan: Plan,
     gate: &GateArgs,
     color: bool,
     quiet: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> (Exit, Vec<BaselineEntry>) {
-    let (files, discovery_errors) = discover(paths);
-    let mut early: Vec<Outcome> = discovery_errors
-        .into_iter()
-        .map(|e| Outcome::Failed(vec![e]))
-        .collect();
+    let _ = err.write_all(plan.notes.as_bytes());
+    let mut early = plan.early;
     let shared = Shared::new(table, gate, &mut early);
+    let work: Vec<(&Found, &Result<Arc<Config>, String>)> =
+        plan.files.iter().zip(&plan.configs).collect();
     let renderer = HumanRenderer::new(color);
     let format = gate.format;
     let want_entries = gate.write_baseline.is_some();
@@ -295,12 +325,11 @@ fn stream(
                             renderer.finding(&mut piece.out, f, &report.manifest.file);
                         }
                     }
-                    ReportFormat::Json => {
-                        piece.out = indent(
-                            &json::to_string(&json::manifest_json(table, report)),
-                            "    ",
-                        )
-                    }
+                    ReportFormat::Json => json::write_indented(
+                        &mut piece.out,
+                        &json::manifest_json(table, report),
+                        "    ",
+                    ),
                     _ => piece.out = github::findings(&report.manifest.file, &report.findings),
                 }
             }
@@ -372,9 +401,9 @@ fn stream(
     for outcome in early {
         emit(render_piece(outcome, 0), out, err);
     }
-    for chunk in files.chunks(CHUNK) {
-        let work = |path: &PathBuf| {
-            let (outcome, hidden) = shared.audit_one(path);
+    for chunk in work.chunks(CHUNK) {
+        let work = |(found, config): &(&Found, &Result<Arc<Config>, String>)| {
+            let (outcome, hidden) = shared.audit_one(&found.path, config);
             render_piece(outcome, hidden)
         };
         // A few manifests are done before a thread pool would have started.

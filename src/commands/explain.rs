@@ -32,7 +32,8 @@ pub fn explain(table: &Table, topic: &str) -> Result<String, InputError> {
             }
             Ok(out)
         }
-        Resolution::Unknown { suggestions, hint } => {
+        Resolution::Unknown { hint } => {
+            let suggestions = table.suggest_endpoints(topic.trim());
             // Scopes first: a known variant spelling is the likeliest meaning.
             let mut candidates = table.suggest_scopes(topic);
             candidates.extend(closest(

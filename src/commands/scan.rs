@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::audit::{plural, rule};
 use crate::baseline::Baseline;
 use crate::cli::{ReportFormat, ScanArgs};
-use crate::config::{CliLevels, ConfigFinder, FailOn, effective_level};
+use crate::config::{CliLevels, Config, FailOn, effective_level};
 use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, resolve_endpoint};
 use crate::render::json::{self, ErrorJson, FindingJson, finding_json};
@@ -76,7 +76,7 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
     if let Some(path) = &args.manifest {
         match Manifest::load(path, &table.api) {
             Ok(m) => {
-                let config = match ConfigFinder::default().for_manifest(path) {
+                let config = match Config::for_manifest(path, false) {
                     Ok(c) => c,
                     Err(errors) => {
                         outcomes.push(Outcome::Failed(errors));

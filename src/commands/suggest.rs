@@ -68,11 +68,13 @@ fn for_manifest(
     let kept = crate::audit::kept_on_purpose(table, manifest);
     for (token, kept) in manifest.tokens.iter().zip(&kept) {
         let analysis = TokenAnalysis::new(table, token);
+        let mut sink = crate::audit::FindingSink::all();
         for id in REFERENCE_RULES {
             if let Some(check) = rule(id).check {
-                check(&analysis, &mut findings);
+                check(&analysis, &mut sink);
             }
         }
+        findings.extend(sink.into_findings());
         let shown = analysis
             .distinct_endpoints()
             .into_iter()
@@ -244,10 +246,10 @@ fn ad_hoc(
                         .join(", ")
                 )),
             }),
-            Resolution::Unknown { suggestions, hint } => errors.push(InputError::Unknown {
+            Resolution::Unknown { hint } => errors.push(InputError::Unknown {
                 what: "endpoint",
                 name: reference.clone(),
-                help: hint.or_else(|| did_you_mean(&suggestions)),
+                help: hint.or_else(|| did_you_mean(&table.suggest_endpoints(reference.trim()))),
             }),
         }
     }

@@ -11,6 +11,11 @@ use crate::yaml::{self, Limits, Node, NodeKind, Reader, Text, closest};
 use super::model::{Entry, EntryList, Ignore, ListStyle, Manifest, Token};
 
 pub(super) const TOP_KEYS: &[&str] = &["integration", "api", "owner", "tokens"];
+/// What a manifest is, for telling a manifest apart from any other file.
+pub const MANIFEST: yaml::DocumentKind = yaml::DocumentKind {
+    what: "a tokenscope manifest",
+    keys: TOP_KEYS,
+};
 pub(super) const TOKEN_KEYS: &[&str] = &["scopes", "endpoints", "ignore"];
 pub(super) const SCOPE_ENTRY_KEYS: &[&str] = &["scope", "reason"];
 pub(super) const ENDPOINT_ENTRY_KEYS: &[&str] = &["endpoint", "reason"];
@@ -24,7 +29,7 @@ impl Manifest {
     }
 
     pub fn parse(file: SourceFile, api: &str) -> Result<Manifest, Vec<InputError>> {
-        let root = yaml::parse(&file, Limits::MANIFEST).map_err(|e| vec![e])?;
+        let root = yaml::parse_document(&file, Limits::MANIFEST, MANIFEST).map_err(|e| vec![e])?;
         let mut reader = Reader::new(&file);
         let manifest = read_manifest(&mut reader, &root, api);
         match manifest {
@@ -297,7 +302,10 @@ mod tests {
             parse("integration: x\ntokens:\n  t:\n    scopes: [[a]]\n").unwrap_err()[0]
                 .starts_with("4:14: an entry of `scopes` must be a string")
         );
-        assert!(parse("- a\n").unwrap_err()[0].starts_with("1:1: the manifest must be a mapping"));
+        assert!(
+            parse("- a\n").unwrap_err()[0]
+                .contains("is not a tokenscope manifest: its top level is a list")
+        );
     }
 
     #[test]

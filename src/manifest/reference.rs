@@ -7,9 +7,9 @@ use crate::table::{EndpointId, METHODS, PathMatch, ScopeId, Table, request_segme
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolution {
     Endpoint(EndpointId),
+    /// No endpoint matches; near misses are left to whoever reports it
+    /// ([`Table::suggest_endpoints`]), since edit distance is costly and not always wanted.
     Unknown {
-        /// Nearest table entries, as `Name (METHOD /path)`.
-        suggestions: Vec<String>,
         /// A more specific explanation, e.g. the path exists under another method.
         hint: Option<String>,
     },
@@ -66,27 +66,18 @@ pub fn resolve_endpoint(table: &Table, raw: &str) -> Resolution {
     match classify(raw) {
         Reference::Name(name) => match table.endpoint_by_name(name) {
             Some(id) => Resolution::Endpoint(id),
-            None => Resolution::Unknown {
-                suggestions: table.suggest_endpoints(name),
-                hint: None,
-            },
+            None => Resolution::Unknown { hint: None },
         },
         Reference::Path { method, path } => {
             let Some(segments) = request_segments(path) else {
-                return Resolution::Unknown {
-                    suggestions: table.suggest_endpoints(raw),
-                    hint: None,
-                };
+                return Resolution::Unknown { hint: None };
             };
             match table.match_path(method, &segments) {
                 PathMatch::One(id) => Resolution::Endpoint(id),
                 PathMatch::Many(ids) => Resolution::Ambiguous(ids),
                 PathMatch::None => {
                     let hint = method.and_then(|m| other_methods_hint(table, m, &segments));
-                    Resolution::Unknown {
-                        suggestions: table.suggest_endpoints(raw),
-                        hint,
-                    }
+                    Resolution::Unknown { hint }
                 }
             }
         }

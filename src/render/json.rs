@@ -196,6 +196,37 @@ pub fn manifest_json<'a>(table: &'a Table, report: &'a ManifestReport) -> Manife
 }
 
 /// Pretty JSON with a trailing newline.
+/// Pretty JSON appended to `out` with every line indented by `indent` (the nesting level it
+/// takes in a document written piece by piece), without building it twice.
+pub fn write_indented<T: Serialize>(out: &mut String, value: &T, indent: &str) {
+    struct Indented<'a> {
+        out: &'a mut String,
+        indent: &'a str,
+    }
+    impl std::io::Write for Indented<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            // serde_json writes whole UTF-8 tokens, and JSON strings hold no raw line breaks.
+            let text = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
+            for (i, part) in text.split('\n').enumerate() {
+                if i > 0 {
+                    self.out.push('\n');
+                    self.out.push_str(self.indent);
+                }
+                self.out.push_str(part);
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    out.push_str(indent);
+    let mut writer = Indented { out, indent };
+    if let Err(e) = serde_json::to_writer_pretty(&mut writer, value) {
+        writer.out.push_str(&format!("{{\"error\": \"{e}\"}}"));
+    }
+}
+
 pub fn to_string<T: Serialize>(value: &T) -> String {
     // Serialising these plain structs cannot fail: no maps with non-string keys, no custom errors.
     let mut text =

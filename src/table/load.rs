@@ -44,7 +44,15 @@ pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", 
 impl Table {
     /// Parses and validates a table; every problem found is returned, each located.
     pub fn load(file: SourceFile) -> Result<Table, Vec<InputError>> {
-        let root = yaml::parse(&file, Limits::TABLE).map_err(|e| vec![e])?;
+        let root = yaml::parse_document(
+            &file,
+            Limits::TABLE,
+            yaml::DocumentKind {
+                what: "a scope table",
+                keys: TOP_KEYS,
+            },
+        )
+        .map_err(|e| vec![e])?;
         let mut reader = Reader::new(&file);
         let table = read_table(&mut reader, &root);
         match table {

@@ -1,6 +1,7 @@
 //! `ambiguous-endpoint`: a reference matches several endpoints equally well.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 use crate::manifest::Resolution;
 
 use super::super::analysis::TokenAnalysis;
@@ -16,7 +17,7 @@ or the endpoint's name.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     for (entry, resolution) in &t.endpoints {
         let Resolution::Ambiguous(ids) = resolution else {
             continue;

@@ -1,6 +1,7 @@
 //! `broad-token`: one token's endpoints span several areas of the API.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
 use super::{Rule, quoted_list};
@@ -15,7 +16,7 @@ minimal scopes, and says when splitting would buy nothing.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     let areas = t.areas();
     if areas.len() < 2 {
         return;

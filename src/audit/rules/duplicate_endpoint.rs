@@ -1,5 +1,6 @@
 //! `duplicate-endpoint`: one token lists the same endpoint twice, possibly spelled differently.
 
+use crate::audit::condense::FindingSink;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::yaml::normalize;
 
@@ -15,7 +16,7 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     // Resolved entries compare by endpoint; unresolved ones by their normalised text.
     let items = t
         .endpoints

@@ -1,5 +1,6 @@
 //! `duplicate-scope`: one token lists the same scope twice.
 
+use crate::audit::condense::FindingSink;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::yaml::normalize;
 
@@ -14,7 +15,7 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     let items = t.scopes.iter().map(|(entry, scope)| match scope {
         Some(id) => (
             *entry,

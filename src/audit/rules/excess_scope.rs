@@ -1,6 +1,7 @@
 //! `excess-scope`: the token holds a scope none of its endpoints needs.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
 use super::{Rule, plural};
@@ -15,7 +16,7 @@ the manifest), or, if it is kept on purpose, add an `ignore:` entry with the rea
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     // A token that lists no endpoints is reported once, by `unused-token`.
     if t.token.endpoint_entries().is_empty() {
         return;

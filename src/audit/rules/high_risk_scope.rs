@@ -1,6 +1,7 @@
 //! `high-risk-scope`: the token holds a scope the table classes as high-risk.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 use crate::table::Risk;
 
 use super::super::analysis::TokenAnalysis;
@@ -16,7 +17,7 @@ as secrets; give them to one service each.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     for (entry, id) in t.distinct_scopes() {
         let scope = t.table.scope(id);
         if scope.risk != Risk::High {

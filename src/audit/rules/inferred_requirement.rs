@@ -1,6 +1,7 @@
 //! `inferred-requirement`: the endpoint's requirement is inferred, not documented on its page.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
 use super::{Rule, quoted_list};
@@ -15,7 +16,7 @@ or a test call) before relying on a minimal token.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     for (entry, id) in t.distinct_endpoints() {
         let ep = t.table.endpoint(id);
         if ep.evidence != crate::table::Evidence::Inferred {

@@ -1,6 +1,7 @@
 //! `missing-scope`: the token calls an endpoint that needs a scope it does not hold.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
 use super::{Rule, quoted_list};
@@ -16,7 +17,7 @@ stop calling those endpoints. `tokenscope suggest --write` rewrites the list to 
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     let Some(list) = &t.token.scopes else {
         return;
     };

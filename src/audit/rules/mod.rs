@@ -1,5 +1,6 @@
 //! The rule registry: one file per rule, one list naming them all.
 
+use crate::audit::condense::FindingSink;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::source::Span;
 
@@ -26,7 +27,7 @@ mod unused_token;
 pub use unexplained_ignore::inline_finding as unexplained_inline_ignore;
 
 /// Checks one token and appends its findings.
-pub type Check = fn(&TokenAnalysis<'_>, &mut Vec<Finding>);
+pub type Check = fn(&TokenAnalysis<'_>, &mut FindingSink<'_>);
 
 /// A rule: its stable id, default severity, documentation and (for audit rules) its check.
 pub struct Rule {
@@ -91,7 +92,7 @@ pub(super) fn duplicates<'a>(
     t: &TokenAnalysis<'_>,
     items: impl Iterator<Item = (&'a crate::manifest::Entry, String, String)>,
     subject: fn(Finding, String) -> Finding,
-    out: &mut Vec<Finding>,
+    out: &mut FindingSink<'_>,
 ) {
     let mut first_seen: std::collections::HashMap<String, &crate::manifest::Entry> =
         std::collections::HashMap::new();

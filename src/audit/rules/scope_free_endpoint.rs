@@ -1,6 +1,7 @@
 //! `scope-free-endpoint`: an endpoint works with any valid token.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
 use super::Rule;
@@ -15,7 +16,7 @@ cannot tell you whether a token holds a scope.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     for (entry, id) in t.distinct_endpoints() {
         let ep = t.table.endpoint(id);
         if !ep.scopes.is_empty() {

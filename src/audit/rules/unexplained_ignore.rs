@@ -1,5 +1,6 @@
 //! `unexplained-ignore`: a suppression (manifest `ignore:` or inline comment) gives no reason.
 
+use crate::audit::condense::FindingSink;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::source::Span;
 
@@ -16,7 +17,7 @@ comment (`# tokenscope: ignore[excess-scope] kept for the Q3 template picker`)."
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     for ignore in &t.token.ignores {
         if ignore
             .reason

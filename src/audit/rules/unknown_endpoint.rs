@@ -1,7 +1,8 @@
 //! `unknown-endpoint`: a reference matches no endpoint of the table.
 
+use crate::audit::condense::FindingSink;
 use crate::error::did_you_mean;
-use crate::finding::{Finding, RuleId, Severity};
+use crate::finding::{RuleId, Severity};
 use crate::manifest::Resolution;
 
 use super::super::analysis::TokenAnalysis;
@@ -18,13 +19,19 @@ path or a full URL). `tokenscope table` lists every endpoint.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     for (entry, resolution) in &t.endpoints {
-        let Resolution::Unknown { suggestions, hint } = resolution else {
+        let Resolution::Unknown { hint } = resolution else {
             continue;
         };
         let raw = &entry.value.value;
-        let help = [hint.clone(), did_you_mean(suggestions)]
+        // Past the cap this finding is only counted: no did-you-mean for it.
+        let suggestions = if out.saturated(RULE.id) {
+            Vec::new()
+        } else {
+            t.table.suggest_endpoints(raw.trim())
+        };
+        let help = [hint.clone(), did_you_mean(&suggestions)]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()

@@ -1,7 +1,8 @@
 //! `unknown-scope`: a scope name matches no scope of the table.
 
+use crate::audit::condense::FindingSink;
 use crate::error::did_you_mean;
-use crate::finding::{Finding, RuleId, Severity};
+use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
 use super::Rule;
@@ -17,14 +18,29 @@ suggested name. `tokenscope table` lists every scope.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
+    // A name listed many times is looked up once.
+    let mut helps: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for (entry, scope) in &t.scopes {
         if scope.is_some() {
             continue;
         }
         let raw = &entry.value.value;
-        let help = did_you_mean(&t.table.suggest_scopes(raw))
-            .unwrap_or_else(|| "`tokenscope table` lists every scope".to_owned());
+        let help = match helps.get(raw.as_str()) {
+            Some(help) => help.clone(),
+            None => {
+                // Past the cap this finding is only counted: no did-you-mean for it.
+                let suggestions = if out.saturated(RULE.id) {
+                    Vec::new()
+                } else {
+                    t.table.suggest_scopes(raw)
+                };
+                let help = did_you_mean(&suggestions)
+                    .unwrap_or_else(|| "`tokenscope table` lists every scope".to_owned());
+                helps.insert(raw, help.clone());
+                help
+            }
+        };
         out.push(
             RULE.finding(
                 entry.value.span,

@@ -1,6 +1,7 @@
 //! `unused-token`: a token lists no endpoints.
 
-use crate::finding::{Finding, RuleId, Severity};
+use crate::audit::condense::FindingSink;
+use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
 use super::{Rule, plural};
@@ -15,7 +16,7 @@ remove it from the manifest.",
     check: Some(check),
 };
 
-fn check(t: &TokenAnalysis<'_>, out: &mut Vec<Finding>) {
+fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     if !t.token.endpoint_entries().is_empty() {
         return;
     }
