@@ -89,24 +89,39 @@ pub fn verbosity(args: &NetArgs) -> u8 {
     args.verbose.max(from_env)
 }
 
-/// Parses `250ms`, `10s`, `2m` or a bare number of seconds.
+/// The longest duration any flag accepts: a run of the live commands never needs more, and a
+/// bound keeps every `Instant + duration` far from overflowing.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Parses `250ms`, `10s`, `2m` or a bare number of seconds, between 1ms and 24 hours. The
+/// messages never repeat the value: it may be a secret pasted into the wrong flag.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => s.split_at(i),
         None => (s, "s"),
     };
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration such as `10s` or `500ms`"))?;
-    let d = match unit.trim() {
-        "ms" => Duration::from_millis(n),
-        "s" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n.saturating_mul(60)),
-        _ => return Err(format!("`{s}`: use `ms`, `s` or `m`")),
+    let not_one = || "not a duration such as `10s` or `500ms`".to_owned();
+    let too_long = || "longer than 24 hours, the most a duration may be".to_owned();
+    let millis_per_unit: u64 = match unit.trim() {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        _ if number.is_empty() => return Err(not_one()),
+        _ => return Err("use the unit `ms`, `s` or `m`".into()),
     };
+    if number.is_empty() {
+        return Err(not_one());
+    }
+    // All digits: a number too big for `u64` is too long, not malformed.
+    let n: u64 = number.parse().map_err(|_| too_long())?;
+    let millis = n.checked_mul(millis_per_unit).ok_or_else(too_long)?;
+    let d = Duration::from_millis(millis);
     if d.is_zero() {
         return Err("a duration must be more than zero".into());
+    }
+    if d > MAX_DURATION {
+        return Err(too_long());
     }
     Ok(d)
 }
@@ -119,6 +134,14 @@ pub fn display_url(url: &Url) -> String {
     shown.set_query(None);
     shown.set_fragment(None);
     shown.to_string()
+}
+
+/// `now + after`, saturating: a duration flag is at most [`MAX_DURATION`], but no value may
+/// make the addition panic.
+pub fn deadline_from(now: Instant, after: Duration) -> Instant {
+    now.checked_add(after)
+        .or_else(|| now.checked_add(MAX_DURATION))
+        .unwrap_or(now)
 }
 
 /// Whether a URL's host is this machine: 127.0.0.0/8, ::1 or `localhost`.
@@ -361,7 +384,7 @@ impl Http {
         Ok(Http {
             client,
             policy,
-            deadline: Instant::now() + policy.deadline,
+            deadline: deadline_from(Instant::now(), policy.deadline),
         })
     }
 
@@ -575,7 +598,8 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
     if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
         return None;
     }
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+    // A four-digit year keeps the day arithmetic far from overflowing.
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || !(1..=9999).contains(&year) {
         return None;
     }
     let days = super::date::days_from_civil(year, month, day);
@@ -645,6 +669,15 @@ mod tests {
             None,
             "overflow"
         );
+        // A server-sent year far out must not overflow the day arithmetic.
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 99999999999999999 08:49:37 GMT", now),
+            None
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov -99999999999999999 08:49:37 GMT", now),
+            None
+        );
     }
 
     #[test]
@@ -656,6 +689,34 @@ mod tests {
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5h").is_err());
+        assert!(parse_duration("ms").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn durations_are_bounded_and_never_overflow() {
+        assert_eq!(parse_duration("24m"), Ok(Duration::from_secs(24 * 60)));
+        assert_eq!(parse_duration("1440m"), Ok(MAX_DURATION));
+        assert_eq!(parse_duration("86400000ms"), Ok(MAX_DURATION));
+        for huge in [
+            "86401s",
+            "1441m",
+            "99999999999999999s",
+            "99999999999999999999s",
+            "18446744073709551615m",
+            "18446744073709551615ms",
+            "99999999999999999999999999999999",
+        ] {
+            let err = parse_duration(huge).expect_err(huge);
+            assert!(err.contains("longer than 24 hours"), "{huge}: {err}");
+            assert!(!err.contains(huge), "the value is not echoed: {err}");
+        }
+        let now = Instant::now();
+        assert!(deadline_from(now, Duration::MAX) >= now);
+        assert_eq!(
+            deadline_from(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
     }
 
     #[test]
