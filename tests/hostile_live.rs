@@ -67,3 +67,67 @@ fn absurd_durations_are_usage_errors_not_panics() {
     }
     assert!(server.requests().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn a_token_given_to_the_wrong_flag_is_never_echoed() {
+    let server = Server::start(|_| Reply::status(500));
+    let long = "9f3c".repeat(20);
+    let in_host = format!("https://{TOKEN}.texterchat.com/server/api/v2");
+    let as_host = format!("http://{TOKEN}:8080/");
+    let bearer = format!("Bearer {TOKEN}");
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec!["verify", MANIFEST, "--project", TOKEN],
+            TOKEN,
+            "contains `_`",
+        ),
+        (
+            vec!["verify", MANIFEST, "--project", &bearer],
+            TOKEN,
+            "contains `_`",
+        ),
+        (
+            vec!["verify", MANIFEST, "--project", &long],
+            &long,
+            "80 characters (at most 63)",
+        ),
+        (
+            vec!["verify", MANIFEST, "--base-url", TOKEN],
+            TOKEN,
+            "not a URL",
+        ),
+        (
+            vec!["verify", MANIFEST, "--base-url", &in_host],
+            TOKEN,
+            "its host is not a host name",
+        ),
+        (
+            vec!["verify", MANIFEST, "--base-url", &as_host],
+            TOKEN,
+            "its host is not a host name",
+        ),
+        (
+            vec!["table", "drift", "--docs-url", TOKEN],
+            TOKEN,
+            "not a URL",
+        ),
+        (
+            vec!["table", "drift", "--docs-url", &in_host],
+            TOKEN,
+            "its host is not a host name",
+        ),
+    ];
+    for (args, secret, why) in cases {
+        let run = tokenscope(&args, &[("TEXTER_TOKEN", TOKEN)]);
+        assert_usage_error(&run, &args.join(" "));
+        for part in [secret, &secret[4..secret.len() - 2]] {
+            assert!(
+                !run.all().contains(part),
+                "{args:?} echoes it:\n{}",
+                run.all()
+            );
+        }
+        assert!(run.flat_stderr().contains(why), "{args:?}: {}", run.stderr);
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}

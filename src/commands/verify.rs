@@ -98,7 +98,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
             (None, Some(url)) => checked_url(url, "base URL")?,
             (None, None) => {
                 return Err(LiveError::BadUrl {
-                    url: String::new(),
+                    shown: "nothing".into(),
                     what: "base URL",
                     why: "none was given".into(),
                     help: Some("pass `--project ID` or `--base-url URL`".into()),

@@ -465,7 +465,7 @@ pub fn index_url(docs_url: &str) -> Result<Url, LiveError> {
         dir.set_path(&path);
     }
     dir.join("llms.txt").map_err(|e| LiveError::BadUrl {
-        url: display_url(&base),
+        shown: format!("`{}`", display_url(&base)),
         what: "docs URL",
         why: e.to_string(),
         help: None,

@@ -54,17 +54,20 @@ pub enum LiveError {
     )]
     InsecureUrl { host: String },
 
-    #[error("`{url}` is not a usable {what}: {why}")]
+    /// `shown` is the URL's origin in backticks, or a description when the value may be a
+    /// secret (it is never the value as typed).
+    #[error("{shown} is not a usable {what}: {why}")]
     #[diagnostic(code(live::bad_url))]
     BadUrl {
-        url: String,
+        shown: String,
         what: &'static str,
         why: String,
         #[help]
         help: Option<String>,
     },
 
-    #[error("`{id}` is not a valid project id")]
+    /// The value is described, never repeated: a token pasted here must not reach a CI log.
+    #[error("the value of `--project` is not a valid project id: {why}")]
     #[diagnostic(
         code(live::bad_project),
         help(
@@ -72,7 +75,7 @@ pub enum LiveError {
              → `acme`): letters, digits and inner `-`, at most 63 characters"
         )
     )]
-    BadProject { id: String },
+    BadProject { why: String },
 
     /// The value given to `--token` is not echoed: a secret pasted there by mistake must not
     /// end up in a CI log.

@@ -157,53 +157,129 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// Parses a URL the live commands may call: https, or plain http to loopback only; no
-/// credentials, query string or fragment. Nothing has been connected to when this fails.
+/// Whether `host` is a host name as DNS writes it: dot-separated DNS labels (a final dot
+/// allowed), 253 characters at most.
+pub fn is_host_name(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty() && name.len() <= 253 && name.split('.').all(is_dns_label)
+}
+
+/// Letters, digits and inner `-`, 1 to 63 characters: what one part of a host name may be.
+pub fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// Why `value` is not a DNS label, told without repeating it (it may be a token pasted into
+/// the wrong flag): its length, and which characters a label cannot hold.
+pub fn label_problems(value: &str) -> String {
+    let mut problems = Vec::new();
+    let count = value.chars().count();
+    if count == 0 {
+        return "it is empty".into();
+    }
+    if count > 63 {
+        problems.push(format!("{count} characters (at most 63)"));
+    }
+    let mut marks: Vec<char> = Vec::new();
+    let mut other = false;
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            continue;
+        }
+        if c.is_ascii_punctuation() {
+            if !marks.contains(&c) {
+                marks.push(c);
+            }
+        } else {
+            other = true;
+        }
+    }
+    marks.sort_unstable();
+    if !marks.is_empty() {
+        let list: Vec<String> = marks.iter().map(|c| format!("`{c}`")).collect();
+        problems.push(format!("contains {}", list.join(", ")));
+    }
+    if other {
+        problems.push("contains blanks, control or non-ASCII characters".into());
+    }
+    if value.starts_with('-') || value.ends_with('-') {
+        problems.push("starts or ends with `-`".into());
+    }
+    problems.join(", ")
+}
+
+/// How a refused URL may appear in its error: `` `scheme://host:port` `` when the host is a
+/// plain host name or an IP address, else a description. Never the path, credentials or
+/// query, nor the text as typed: it may be a secret pasted into the wrong flag.
+fn shown_origin(url: &Url) -> String {
+    let plain = match url.host() {
+        Some(url::Host::Domain(d)) => is_host_name(d),
+        Some(_) => true,
+        None => false,
+    };
+    if plain && matches!(url.scheme(), "http" | "https") {
+        format!("`{}`", url.origin().ascii_serialization())
+    } else {
+        "the value given".into()
+    }
+}
+
+/// Parses a URL the live commands may call: https, or plain http to loopback only; a plain
+/// host name; no credentials, query string or fragment. Nothing has been connected to when
+/// this fails, and the error never repeats more of the value than its origin.
 pub fn checked_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
-    let raw = raw.trim();
-    let shown: String = raw.chars().take(200).collect();
-    let bad = |url: String, why: &str, help: Option<&str>| LiveError::BadUrl {
-        url,
+    let bad = |shown: String, why: &str, help: Option<&str>| LiveError::BadUrl {
+        shown,
         what,
         why: why.to_owned(),
         help: help.map(str::to_owned),
     };
-    let url = Url::parse(raw).map_err(|e| {
+    let url = Url::parse(raw.trim()).map_err(|e| {
         bad(
-            shown.clone(),
-            &e.to_string(),
+            "the value given".into(),
+            &format!("not a URL ({e})"),
             Some("write the whole URL, starting with https://"),
         )
     })?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(LiveError::InsecureUrl {
-                host: url.host_str().unwrap_or("").to_owned(),
-            });
-        }
-        _ => {
+    let shown = shown_origin(&url);
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(
+            shown,
+            "only https:// URLs are called (and http:// to loopback)",
+            None,
+        ));
+    }
+    match url.host() {
+        None => return Err(bad(shown, "it names no host", None)),
+        Some(url::Host::Domain(d)) if !is_host_name(d) => {
             return Err(bad(
-                display_url(&url),
-                "only https:// URLs are called (and http:// to loopback)",
+                shown,
+                "its host is not a host name (letters, digits, `-` and dots)",
                 None,
             ));
         }
+        Some(_) => {}
     }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad(display_url(&url), "it names no host", None));
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(LiveError::InsecureUrl {
+            host: url.host_str().unwrap_or("").to_owned(),
+        });
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad(
-            display_url(&url),
+            shown,
             "it holds credentials",
             Some("the token goes in the Authorization header only: remove `user:password@`"),
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
-            display_url(&url),
+            shown,
             "it has a query string or fragment",
             Some("remove everything from `?` or `#` on"),
         ));
@@ -212,20 +288,12 @@ pub fn checked_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
 }
 
 /// `https://{project}.texterchat.com/server/api/v2`, for a valid project id (a DNS label).
+/// An invalid one is described, never repeated: it may be a token given to the wrong flag.
 pub fn project_url(project: &str) -> Result<Url, LiveError> {
     let id = project.trim();
-    let valid = (1..=63).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-');
-    if !valid {
+    if !is_dns_label(id) {
         return Err(LiveError::BadProject {
-            // Shown only when short and plain, so a token pasted here stays out of logs.
-            id: if id.len() <= 63 && id.bytes().all(|b| b.is_ascii_graphic()) {
-                id.to_owned()
-            } else {
-                "(the value given)".to_owned()
-            },
+            why: label_problems(id),
         });
     }
     let url = format!(
@@ -233,7 +301,7 @@ pub fn project_url(project: &str) -> Result<Url, LiveError> {
         id.to_ascii_lowercase()
     );
     Url::parse(&url).map_err(|e| LiveError::BadUrl {
-        url,
+        shown: "the project URL".into(),
         what: "project URL",
         why: e.to_string(),
         help: None,
@@ -757,6 +825,59 @@ mod tests {
         );
         for bad in ["", "-acme", "acme-", "ac.me", "a_b", &"a".repeat(64)] {
             assert!(project_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refused_values_are_described_not_repeated() {
+        let token = "tsk_live_6c1f0e9b7d2a4f8e";
+        let err = project_url(token).expect_err("not a label").to_string();
+        assert!(err.contains("contains `_`"), "{err}");
+        assert!(!err.contains(token) && !err.contains("6c1f0e9b"), "{err}");
+        assert_eq!(
+            label_problems(&format!("{}_x y", "a".repeat(70))),
+            "74 characters (at most 63), contains `_`, contains blanks, control or non-ASCII characters"
+        );
+        assert_eq!(label_problems("-a"), "starts or ends with `-`");
+        for raw in [
+            token.to_owned(),
+            format!("https://{token}/server/api/v2"),
+            format!("http://{token}:8080/"),
+            format!("ftp://{token}/"),
+            format!("https://acme.texterchat.com/?key={token}"),
+            format!("https://{token}@acme.texterchat.com/"),
+            format!("https://x:{token}@acme.texterchat.com/"),
+            format!("https://acme.texterchat.com/#{token}"),
+            format!("mailto:{token}@example.com"),
+        ] {
+            let err = checked_url(&raw, "base URL").expect_err(&raw);
+            let text = format!(
+                "{err} {:?}",
+                miette::Diagnostic::help(&err).map(|h| h.to_string())
+            );
+            assert!(!text.contains("6c1f0e9b"), "{raw}: {text}");
+        }
+    }
+
+    #[test]
+    fn host_names_are_dns_names() {
+        for ok in [
+            "localhost",
+            "localhost.",
+            "acme.texterchat.com",
+            "xn--bcher-kva.example",
+        ] {
+            assert!(is_host_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".",
+            "localhost..",
+            "a_b.com",
+            "-a.com",
+            &format!("{}.com", "a".repeat(64)),
+        ] {
+            assert!(!is_host_name(bad), "{bad}");
         }
     }
 

@@ -280,7 +280,7 @@ pub fn run(
 ) -> Result<Outcome, LiveError> {
     let preflight_url =
         join(base, &probe_path(table, plan.preflight)).map_err(|why| LiveError::BadUrl {
-            url: display_url(base),
+            shown: format!("`{}`", display_url(base)),
             what: "base URL",
             why,
             help: None,
@@ -288,7 +288,7 @@ pub fn run(
     let mut probes = Vec::new();
     for id in plan.probes() {
         let url = join(base, &probe_path(table, id)).map_err(|why| LiveError::BadUrl {
-            url: display_url(base),
+            shown: format!("`{}`", display_url(base)),
             what: "base URL",
             why,
             help: None,
