@@ -131,3 +131,129 @@ fn a_token_given_to_the_wrong_flag_is_never_echoed() {
     }
     assert!(server.requests().is_empty(), "nothing was sent");
 }
+
+const ASSIGN_PAGE: &str =
+    "# Assign Chat\n\nRequired token scopes: Manage all chats\n\n## `POST /chats/assign`\n";
+
+/// `table drift --docs-url URL` with fast retries, then `extra`.
+fn drift(url: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "table",
+        "drift",
+        "--docs-url",
+        url,
+        "--retries",
+        "2",
+        "--backoff",
+        "1ms",
+        "--timeout",
+        "2s",
+    ];
+    args.extend_from_slice(extra);
+    tokenscope(&args, &[])
+}
+
+/// The port of the server a request reached, from its `Host` header.
+fn port_of(req: &server::Request) -> String {
+    let host = req.header("host").unwrap_or("");
+    host.rsplit_once(':')
+        .map_or(String::new(), |(_, p)| p.to_owned())
+}
+
+#[test]
+fn drift_reads_only_the_docs_origin() {
+    let elsewhere = Server::start(|_| Reply::markdown(ASSIGN_PAGE));
+    let other = elsewhere.url();
+    let docs = Server::start(move |req| match req.path() {
+        "/llms.txt" => {
+            let port = port_of(req);
+            Reply::markdown(&format!(
+                "# Docs\n\n- [Assign Chat](/api-reference/chats/assign-chat.md)\n\
+                 - [Other port]({other}/api-reference/chats/resolve-chat.md)\n\
+                 - [Other host](http://localhost:{port}/api-reference/chats/search-chats.md)\n\
+                 - [Other scheme](https://127.0.0.1:{port}/api-reference/labels/list.md)\n\
+                 - [A guide elsewhere]({other}/guides/start.md)\n"
+            ))
+        }
+        "/api-reference/chats/assign-chat.md" => Reply::markdown(ASSIGN_PAGE),
+        _ => Reply::status(404),
+    });
+    let run = drift(&docs.url(), &["--format", "json", "-v"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["pages"]["offsite"], 3, "{}", run.stdout);
+    assert_eq!(doc["pages"]["read"], 1, "{}", run.stdout);
+    assert_eq!(
+        run.stderr.matches("not on the docs' origin").count(),
+        3,
+        "{}",
+        run.stderr
+    );
+    let human = drift(&docs.url(), &[]);
+    assert!(
+        human
+            .stdout
+            .contains("; 3 links to another origin not read)"),
+        "{}",
+        human.stdout
+    );
+    assert!(elsewhere.requests().is_empty(), "another port was read");
+    let paths: Vec<String> = docs
+        .requests()
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .all(|p| p == "/llms.txt" || p == "/api-reference/chats/assign-chat.md"),
+        "another host name was read: {paths:?}"
+    );
+}
+
+#[test]
+fn drift_refuses_redirects_to_another_origin() {
+    let elsewhere = Server::start(|req| match req.path() {
+        "/llms.txt" => Reply::markdown("- [Assign Chat](/api-reference/chats/assign-chat.md)\n"),
+        _ => Reply::markdown(ASSIGN_PAGE),
+    });
+    let other = elsewhere.url();
+    let docs = Server::start(move |req| match req.path() {
+        "/llms.txt" => Reply::markdown(
+            "- [Assign Chat](/api-reference/chats/assign-chat.md)\n- [Moved](/api-reference/chats/moved.md)\n",
+        ),
+        "/api-reference/chats/assign-chat.md" => Reply::markdown(ASSIGN_PAGE),
+        // Within the origin: followed.
+        "/api-reference/chats/moved.md" => {
+            Reply::status(301).header("Location", "/api-reference/chats/moved-here.md")
+        }
+        "/api-reference/chats/moved-here.md" => Reply::status(302).header(
+            "Location",
+            &format!("{other}/api-reference/chats/resolve-chat.md"),
+        ),
+        "/old/llms.txt" => Reply::status(308).header("Location", &format!("{other}/llms.txt")),
+        _ => Reply::status(404),
+    });
+    let run = drift(&docs.url(), &[]);
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert!(
+        run.flat_stderr().contains("redirected to another origin"),
+        "{}",
+        run.stderr
+    );
+    let followed = docs
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/api-reference/chats/moved-here.md")
+        .count();
+    assert_eq!(followed, 1, "followed within the origin, not retried");
+
+    let index = drift(&format!("{}/old/llms.txt", docs.url()), &[]);
+    assert_eq!(index.code, 3, "{}", index.all());
+    assert!(
+        index.flat_stderr().contains("cannot read the docs at"),
+        "{}",
+        index.stderr
+    );
+    assert!(elsewhere.requests().is_empty(), "a redirect was followed");
+}

@@ -63,6 +63,8 @@ struct Pages {
     read: usize,
     endpoints: usize,
     skipped: usize,
+    /// API reference links on another origin than `--docs-url`'s, not read.
+    offsite: usize,
 }
 
 #[derive(Serialize)]
@@ -152,6 +154,7 @@ pub fn run(
                     read: docs.read,
                     endpoints: docs.pages.len(),
                     skipped: docs.skipped,
+                    offsite: fetched.offsite.len(),
                 },
                 changes: changes
                     .iter()
@@ -179,9 +182,10 @@ pub fn run(
                 };
                 let _ = writeln!(
                     out.stdout,
-                    "tokenscope: {what} between {table_name} and {shown_docs} ({} read, {} describing an endpoint)",
+                    "tokenscope: {what} between {table_name} and {shown_docs} ({} read, {} describing an endpoint{})",
                     crate::audit::plural(docs.read, "page"),
-                    docs.pages.len()
+                    docs.pages.len(),
+                    offsite_note(fetched.offsite.len())
                 );
             }
         }
@@ -282,6 +286,15 @@ fn write_table(
         display_path(path)
     );
     Ok(report)
+}
+
+/// `; 2 links to another origin not read` (`-v` lists them), or nothing.
+fn offsite_note(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        1 => "; 1 link to another origin not read".into(),
+        n => format!("; {n} links to another origin not read"),
+    }
 }
 
 /// `changed  Search Chats: scopes: List all chats → List all chats, View all chats`.

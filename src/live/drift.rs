@@ -12,7 +12,7 @@ use crate::yaml::normalize;
 
 use super::docs::{self, PageFacts};
 use super::error::LiveError;
-use super::http::{Body, Http, Policy, Trace, checked_url, display_url, is_loopback};
+use super::http::{Body, Http, Policy, Redirects, Trace, checked_url, display_url, is_loopback};
 
 const ACCEPT_MARKDOWN: &str = "text/markdown, text/plain;q=0.9, */*;q=0.1";
 const MAX_INDEX_BYTES: usize = 4 * 1024 * 1024;
@@ -449,6 +449,8 @@ pub struct Fetched {
     pub warnings: Vec<String>,
     /// Pages that could not be read after the retries (sorted); any makes the run exit 3.
     pub failures: Vec<String>,
+    /// API reference links the index points to on another origin, not read (sorted).
+    pub offsite: Vec<String>,
     /// `-v` lines: the index's, then each page's, in address order.
     pub log: Vec<String>,
 }
@@ -488,7 +490,7 @@ async fn fetch_async(
     verbosity: u8,
     proxy: bool,
 ) -> Result<Fetched, LiveError> {
-    let http = Http::new(policy, true, proxy)?;
+    let http = Http::new(policy, Redirects::SameOrigin(index.origin()), proxy)?;
     let shown = display_url(index);
     let mut trace = Trace::new(verbosity);
     let answer = http
@@ -512,42 +514,19 @@ async fn fetch_async(
     }
     let mut log = std::mem::take(&mut trace.lines);
     let text = String::from_utf8_lossy(&answer.body);
-    let mut warnings = Vec::new();
-    let mut listed = BTreeSet::new();
-    // (fetch URL, source, link title), one per page.
-    let mut wanted: BTreeMap<String, (Url, String, String)> = BTreeMap::new();
-    for link in docs::parse_index(&text) {
-        let Ok(url) = index.join(&link.url) else {
-            continue;
-        };
-        if !matches!(url.scheme(), "http" | "https") {
-            continue;
+    let PagePlan {
+        wanted,
+        mut listed,
+        mut warnings,
+        offsite,
+    } = plan_pages(index, &text);
+    if verbosity >= 1 {
+        let origin = index.origin().ascii_serialization();
+        for url in &offsite {
+            log.push(format!(
+                "not reading {url}: not on the docs' origin {origin}"
+            ));
         }
-        let key = page_key(url.as_str());
-        listed.insert(key.clone());
-        if !key.contains("/api-reference/") {
-            continue;
-        }
-        if let Err(e) = checked_url(url.as_str(), "docs page URL") {
-            warnings.push(format!("{}: skipped: {e}", display_url(&url)));
-            continue;
-        }
-        let mut fetch_url = url.clone();
-        fetch_url.set_fragment(None);
-        if !fetch_url.path().ends_with(".md") {
-            let path = format!("{}.md", fetch_url.path().trim_end_matches('/'));
-            fetch_url.set_path(&path);
-        }
-        let mut source = fetch_url.clone();
-        source.set_query(None);
-        let source_text = source.as_str();
-        let source_text = source_text
-            .strip_suffix(".md")
-            .unwrap_or(source_text)
-            .to_owned();
-        wanted
-            .entry(fetch_url.to_string())
-            .or_insert((fetch_url, source_text, link.title));
     }
     if wanted.is_empty() {
         return Err(LiveError::DocsEmpty { url: shown });
@@ -620,8 +599,72 @@ async fn fetch_async(
         docs,
         warnings,
         failures,
+        offsite,
         log,
     })
+}
+
+/// The pages an index lists, sorted out: what to fetch, what is listed, and what is left out.
+#[derive(Debug, Default)]
+struct PagePlan {
+    /// Fetch URL → (URL, source, link title), one per API reference page on the docs' origin.
+    wanted: BTreeMap<String, (Url, String, String)>,
+    /// The page key of every link on the docs' origin.
+    listed: BTreeSet<String>,
+    warnings: Vec<String>,
+    /// API reference links on another origin (sorted, shown without query or credentials).
+    offsite: Vec<String>,
+}
+
+/// Sorts the index's links. Only the docs' own origin (the index's scheme, host and port) is
+/// read: a link elsewhere, whatever it claims to be, is neither fetched nor counted as listed,
+/// so an index cannot send tokenscope to another host or port.
+fn plan_pages(index: &Url, text: &str) -> PagePlan {
+    let origin = index.origin();
+    let mut plan = PagePlan::default();
+    let mut offsite = BTreeSet::new();
+    for link in docs::parse_index(text) {
+        let Ok(url) = index.join(&link.url) else {
+            continue;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            continue;
+        }
+        let key = page_key(url.as_str());
+        if url.origin() != origin {
+            if key.contains("/api-reference/") {
+                offsite.insert(display_url(&url));
+            }
+            continue;
+        }
+        plan.listed.insert(key.clone());
+        if !key.contains("/api-reference/") {
+            continue;
+        }
+        if let Err(e) = checked_url(url.as_str(), "docs page URL") {
+            plan.warnings
+                .push(format!("{}: skipped: {e}", display_url(&url)));
+            continue;
+        }
+        let mut fetch_url = url.clone();
+        fetch_url.set_fragment(None);
+        if !fetch_url.path().ends_with(".md") {
+            let path = format!("{}.md", fetch_url.path().trim_end_matches('/'));
+            fetch_url.set_path(&path);
+        }
+        let mut source = fetch_url.clone();
+        source.set_query(None);
+        let source_text = source.as_str();
+        let source_text = source_text
+            .strip_suffix(".md")
+            .unwrap_or(source_text)
+            .to_owned();
+        plan.wanted
+            .entry(fetch_url.to_string())
+            .or_insert((fetch_url, source_text, link.title));
+    }
+    plan.offsite = offsite.into_iter().collect();
+    plan
 }
 
 #[cfg(test)]

@@ -356,6 +356,8 @@ pub enum FailureKind {
     RetryAfterPastDeadline { status: u16, wait: Duration },
     /// The answer was longer than the limit for its kind.
     TooLarge(usize),
+    /// A redirect that is not followed (to another origin, or too many): retrying cannot help.
+    Redirect(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -377,6 +379,7 @@ impl fmt::Display for Failure {
                 human_duration(*wait)
             )?,
             FailureKind::TooLarge(limit) => write!(f, "the answer is over {limit} bytes")?,
+            FailureKind::Redirect(why) => f.write_str(why)?,
         }
         if self.attempts > 1 {
             write!(f, " ({} attempts)", self.attempts)?;
@@ -412,6 +415,49 @@ pub enum Body {
     Read(usize),
 }
 
+/// Which redirects a client follows.
+#[derive(Clone, Debug)]
+pub enum Redirects {
+    /// None: a 3xx is an answer like any other.
+    None,
+    /// Up to 5, each to this origin (scheme, host and port); one elsewhere fails the request.
+    SameOrigin(url::Origin),
+}
+
+impl Redirects {
+    fn policy(self) -> redirect::Policy {
+        match self {
+            Redirects::None => redirect::Policy::none(),
+            Redirects::SameOrigin(origin) => redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= 5 {
+                    attempt.error("more than 5 redirects")
+                } else if attempt.url().origin() == origin {
+                    attempt.follow()
+                } else {
+                    let to = attempt.url().origin().ascii_serialization();
+                    attempt.error(OffOrigin(to))
+                }
+            }),
+        }
+    }
+}
+
+/// A redirect to another origin, refused.
+#[derive(Debug)]
+struct OffOrigin(String);
+
+impl fmt::Display for OffOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "redirected to another origin ({}), which is not followed",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for OffOrigin {}
+
 /// The one HTTP client of a run, with its policy and deadline.
 #[derive(Clone)]
 pub struct Http {
@@ -421,28 +467,17 @@ pub struct Http {
 }
 
 impl Http {
-    /// Builds the client. `follow_redirects` is off for the API (a redirect is reported, not
-    /// followed with the token) and on for the docs; `proxy` off keeps loopback traffic local.
-    pub fn new(policy: Policy, follow_redirects: bool, proxy: bool) -> Result<Http, LiveError> {
+    /// Builds the client. The API's client follows no redirect (one is reported, not followed
+    /// with the token); the docs' follows redirects within the docs' origin only. `proxy` off
+    /// keeps loopback traffic local.
+    pub fn new(policy: Policy, redirects: Redirects, proxy: bool) -> Result<Http, LiveError> {
         // The process-wide rustls provider; a second install (another run in the same
         // process) is refused harmlessly.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(policy.timeout)
-            .redirect(if follow_redirects {
-                redirect::Policy::custom(|attempt| {
-                    if attempt.previous().len() >= 5 {
-                        attempt.error("more than 5 redirects")
-                    } else if attempt.url().scheme() == "https" || is_loopback(attempt.url()) {
-                        attempt.follow()
-                    } else {
-                        attempt.error("refusing a redirect to plain http://")
-                    }
-                })
-            } else {
-                redirect::Policy::none()
-            });
+            .redirect(redirects.policy());
         if !proxy {
             builder = builder.no_proxy();
         }
@@ -503,7 +538,7 @@ impl Http {
             };
             let fatal = matches!(
                 failure.kind,
-                FailureKind::Deadline | FailureKind::TooLarge(_)
+                FailureKind::Deadline | FailureKind::TooLarge(_) | FailureKind::Redirect(_)
             );
             if fatal || attempt > self.policy.retries {
                 trace.log(1, || format!("GET {shown}: {failure}; giving up"));
@@ -601,7 +636,9 @@ fn retryable(status: u16) -> bool {
 
 fn transport(e: &reqwest::Error) -> FailureKind {
     let cause = root_cause(e);
-    if e.is_connect() {
+    if e.is_redirect() {
+        FailureKind::Redirect(cause)
+    } else if e.is_connect() {
         FailureKind::Transport(format!("cannot connect: {cause}"))
     } else if e.is_timeout() {
         FailureKind::Transport(format!("timed out: {cause}"))

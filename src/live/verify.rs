@@ -19,7 +19,7 @@ use crate::table::{EndpointId, ScopeId, Segment, Table};
 use crate::yaml::closest;
 
 use super::error::LiveError;
-use super::http::{Body, Failure, Http, Policy, Trace, display_url, is_loopback, join};
+use super::http::{Body, Failure, Http, Policy, Redirects, Trace, display_url, is_loopback, join};
 use super::secret::Secret;
 
 /// Stands in for every path parameter of a probe: a well-formed id (24 hex digits, all
@@ -301,7 +301,7 @@ pub fn run(
         .map_err(|e| LiveError::Setup { why: e.to_string() })?;
     let proxy = !is_loopback(base);
     runtime.block_on(async move {
-        let http = Http::new(policy, false, proxy)?;
+        let http = Http::new(policy, Redirects::None, proxy)?;
         let token = Arc::new(token);
         let mut log = Vec::new();
         let mut trace = Trace::new(verbosity);
