@@ -257,3 +257,72 @@ fn drift_refuses_redirects_to_another_origin() {
     );
     assert!(elsewhere.requests().is_empty(), "a redirect was followed");
 }
+
+/// A stand-in API that lets the token do nothing but list labels.
+fn labels_only() -> Server {
+    Server::start(|req| {
+        if req.path() == format!("{API}/labels") {
+            Reply::json(200, "[]")
+        } else {
+            Reply::json(403, r#"{"message":"Forbidden"}"#)
+        }
+    })
+}
+
+/// Whether the system resolver answers `name` with loopback addresses only.
+fn resolves_to_loopback_only(name: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    (name, 80)
+        .to_socket_addrs()
+        .map(|addrs| addrs.collect::<Vec<_>>())
+        .is_ok_and(|addrs| !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback()))
+}
+
+#[test]
+fn plain_http_names_count_as_loopback_only_when_they_resolve_there() {
+    let server = labels_only();
+    let port = server
+        .url()
+        .rsplit_once(':')
+        .map(|(_, p)| p.to_owned())
+        .unwrap_or_default();
+    // `localhost` resolves to loopback: the run is made, and reaches the stand-in.
+    if resolves_to_loopback_only("localhost") {
+        let base = format!("http://localhost:{port}{API}");
+        let run = tokenscope(
+            &["verify", MANIFEST, "--base-url", &base, "--retries", "0"],
+            &[("TEXTER_TOKEN", TOKEN)],
+        );
+        assert!(
+            !run.all().contains("refusing plain http://"),
+            "{}",
+            run.all()
+        );
+        assert!(!server.requests().is_empty(), "{}", run.all());
+    }
+    // A trailing dot is another name: it counts only if it resolves to loopback too.
+    let before = server.requests().len();
+    for name in ["localhost.", "LOCALHOST."] {
+        let base = format!("http://{name}:{port}{API}");
+        let run = tokenscope(
+            &["verify", MANIFEST, "--base-url", &base, "--retries", "0"],
+            &[("TEXTER_TOKEN", TOKEN)],
+        );
+        if resolves_to_loopback_only("localhost.") {
+            assert!(
+                !run.all().contains("refusing plain http://"),
+                "{}",
+                run.all()
+            );
+        } else {
+            assert_usage_error(&run, name);
+            assert!(
+                run.flat_stderr()
+                    .contains("refusing plain http:// to `localhost.`: the name does not resolve"),
+                "{}",
+                run.stderr
+            );
+            assert_eq!(server.requests().len(), before, "nothing was sent");
+        }
+    }
+}

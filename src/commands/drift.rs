@@ -121,7 +121,7 @@ pub fn run(
     }
     let docs = &fetched.docs;
     let changes = compare(table, docs);
-    let shown_docs = display_url(&index);
+    let shown_docs = display_url(&index.url);
     let table_name = path.map_or_else(|| "the built-in table".to_owned(), display_path);
 
     let mut written = None;

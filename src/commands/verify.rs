@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cli::{FailOn, OutputFormat};
 use crate::finding::Summary;
-use crate::live::http::{Policy, checked_url, display_url, project_url, verbosity};
+use crate::live::http::{Policy, Target, checked_url, display_url, project_url, verbosity};
 use crate::live::verify::{Plan, Status, Verdict, findings, run as run_live, select_token};
 use crate::live::{LiveError, NetArgs, Secret};
 use crate::manifest::Manifest;
@@ -94,7 +94,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
     };
     let prepared = select_token(&manifest, args.token.as_deref()).and_then(|index| {
         let base = match (&args.project, &args.base_url) {
-            (Some(project), _) => project_url(project)?,
+            (Some(project), _) => Target::unpinned(project_url(project)?),
             (None, Some(url)) => checked_url(url, "base URL")?,
             (None, None) => {
                 return Err(LiveError::BadUrl {
@@ -146,7 +146,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
                 schema_version: SCHEMA_VERSION,
                 manifest: &manifest.file.path,
                 token: &token_entry.name.value,
-                base_url: display_url(&base),
+                base_url: display_url(&base.url),
                 token_valid: outcome.token_valid,
                 scopes: outcome
                     .verdicts
@@ -166,7 +166,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
                         "{}: token `{}` checked against {}",
                         manifest.file.path,
                         token_entry.name.value,
-                        display_url(&base)
+                        display_url(&base.url)
                     );
                     out.stdout.push_str(&scope_lines(table, &outcome.verdicts));
                     if !found.is_empty() {

@@ -12,7 +12,9 @@ use crate::yaml::normalize;
 
 use super::docs::{self, PageFacts};
 use super::error::LiveError;
-use super::http::{Body, Http, Policy, Redirects, Trace, checked_url, display_url, is_loopback};
+use super::http::{
+    Body, Http, Policy, Redirects, Target, Trace, checked_url, display_url, parsed_url,
+};
 
 const ACCEPT_MARKDOWN: &str = "text/markdown, text/plain;q=0.9, */*;q=0.1";
 const MAX_INDEX_BYTES: usize = 4 * 1024 * 1024;
@@ -455,42 +457,40 @@ pub struct Fetched {
     pub log: Vec<String>,
 }
 
-/// The address of the index: `<docs>/llms.txt`, or the URL itself when it names a `.txt`.
-pub fn index_url(docs_url: &str) -> Result<Url, LiveError> {
-    let base = checked_url(docs_url, "docs URL")?;
+/// The address of the index: `<docs>/llms.txt`, or the URL itself when it names a `.txt`;
+/// on the docs' host, so reached as that host is.
+pub fn index_url(docs_url: &str) -> Result<Target, LiveError> {
+    let target = checked_url(docs_url, "docs URL")?;
+    let base = &target.url;
     if base.path().ends_with(".txt") {
-        return Ok(base);
+        return Ok(target);
     }
     let mut dir = base.clone();
     if !dir.path().ends_with('/') {
         let path = format!("{}/", dir.path());
         dir.set_path(&path);
     }
-    dir.join("llms.txt").map_err(|e| LiveError::BadUrl {
-        shown: format!("`{}`", display_url(&base)),
+    let url = dir.join("llms.txt").map_err(|e| LiveError::BadUrl {
+        shown: format!("`{}`", display_url(base)),
         what: "docs URL",
         why: e.to_string(),
         help: None,
-    })
+    })?;
+    Ok(Target { url, ..target })
 }
 
 /// Reads the index and every API reference page it lists, concurrently.
-pub fn fetch(index: &Url, policy: Policy, verbosity: u8) -> Result<Fetched, LiveError> {
+pub fn fetch(index: &Target, policy: Policy, verbosity: u8) -> Result<Fetched, LiveError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| LiveError::Setup { why: e.to_string() })?;
-    let proxy = !is_loopback(index);
-    runtime.block_on(fetch_async(index, policy, verbosity, proxy))
+    runtime.block_on(fetch_async(index, policy, verbosity))
 }
 
-async fn fetch_async(
-    index: &Url,
-    policy: Policy,
-    verbosity: u8,
-    proxy: bool,
-) -> Result<Fetched, LiveError> {
-    let http = Http::new(policy, Redirects::SameOrigin(index.origin()), proxy)?;
+async fn fetch_async(target: &Target, policy: Policy, verbosity: u8) -> Result<Fetched, LiveError> {
+    let index = &target.url;
+    let http = Http::new(policy, Redirects::SameOrigin(index.origin()), target)?;
     let shown = display_url(index);
     let mut trace = Trace::new(verbosity);
     let answer = http
@@ -641,7 +641,8 @@ fn plan_pages(index: &Url, text: &str) -> PagePlan {
         if !key.contains("/api-reference/") {
             continue;
         }
-        if let Err(e) = checked_url(url.as_str(), "docs page URL") {
+        // On the docs' origin, so its host is the docs' own: only its form is checked.
+        if let Err(e) = parsed_url(url.as_str(), "docs page URL") {
             plan.warnings
                 .push(format!("{}: skipped: {e}", display_url(&url)));
             continue;
@@ -825,7 +826,7 @@ mod tests {
 
     #[test]
     fn the_index_is_llms_txt_under_the_docs_url() {
-        let url = |s: &str| index_url(s).map(|u| u.to_string()).ok();
+        let url = |s: &str| index_url(s).map(|t| t.url.to_string()).ok();
         assert_eq!(
             url("https://help.texterchat.com").as_deref(),
             Some("https://help.texterchat.com/llms.txt")

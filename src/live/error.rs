@@ -44,15 +44,17 @@ pub enum LiveError {
     )]
     TokenUnusable { from: String },
 
-    #[error("refusing plain http:// to `{host}`: the request would leave this machine unencrypted")]
+    /// `host` passed the host-name check, so it is not a secret pasted into the flag.
+    #[error("refusing plain http:// to `{host}`: {why}")]
     #[diagnostic(
         code(live::insecure_url),
         help(
-            "use https://; plain http:// is allowed only to loopback (127.0.0.0/8, ::1, \
-             localhost), for local stand-ins"
+            "use https://; plain http:// is allowed only to loopback (127.0.0.0/8, ::1, or a \
+             name such as localhost that resolves to loopback addresses only), for local \
+             stand-ins"
         )
     )]
-    InsecureUrl { host: String },
+    InsecureUrl { host: String, why: String },
 
     /// `shown` is the URL's origin in backticks, or a description when the value may be a
     /// secret (it is never the value as typed).

@@ -3,6 +3,7 @@
 //! the whole run.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime};
 
 use clap::Args;
@@ -144,16 +145,76 @@ pub fn deadline_from(now: Instant, after: Duration) -> Instant {
         .unwrap_or(now)
 }
 
-/// Whether a URL's host is this machine: 127.0.0.0/8, ::1 or `localhost`.
-pub fn is_loopback(url: &Url) -> bool {
+/// Whether a URL's host is a loopback address written as such (127.0.0.0/8, `::1`). A name
+/// such as `localhost` is not taken on its word: see [`checked_url`].
+pub fn is_loopback_ip(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.');
-            d.eq_ignore_ascii_case("localhost")
-        }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
+        _ => false,
+    }
+}
+
+/// Resolves a host name to socket addresses (the system resolver, or a stand-in in tests).
+pub type Lookup<'a> = &'a dyn Fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>;
+
+/// The system resolver.
+pub fn system_lookup(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+    use std::net::ToSocketAddrs;
+    Ok((host, port).to_socket_addrs()?.collect())
+}
+
+/// A URL the live commands may call, and where its host is reached.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub url: Url,
+    /// For a host name that resolved to loopback addresses only: those addresses. The client
+    /// connects to them and never asks DNS again, so a second answer cannot differ.
+    pub pinned: Vec<SocketAddr>,
+}
+
+impl Target {
+    /// A target reached by the usual DNS lookup (https).
+    pub fn unpinned(url: Url) -> Target {
+        Target {
+            url,
+            pinned: Vec::new(),
+        }
+    }
+
+    /// Whether the host is this machine: then no proxy is used.
+    pub fn is_local(&self) -> bool {
+        !self.pinned.is_empty() || is_loopback_ip(&self.url)
+    }
+}
+
+/// The addresses a plain-http URL's host is reached at, when it is certainly this machine: a
+/// loopback address, or a name that resolves and whose every address is loopback (pinned).
+/// Anything else is refused, since the request would travel unencrypted.
+fn loopback_proof(url: &Url, lookup: Lookup<'_>) -> Result<Vec<SocketAddr>, LiveError> {
+    let insecure = |why: &str| LiveError::InsecureUrl {
+        host: url.host_str().unwrap_or("").to_owned(),
+        why: why.to_owned(),
+    };
+    let leaves = "the request would leave this machine unencrypted";
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let port = url.port_or_known_default().unwrap_or(80);
+            let addrs = lookup(name, port).map_err(|_| {
+                insecure("the name does not resolve, so it is not known to be this machine")
+            })?;
+            if addrs.is_empty() {
+                return Err(insecure("the name resolves to no address"));
+            }
+            if !addrs.iter().all(|a| a.ip().is_loopback()) {
+                return Err(insecure(&format!(
+                    "the name resolves to an address off this machine: {leaves}"
+                )));
+            }
+            Ok(addrs)
+        }
+        _ if is_loopback_ip(url) => Ok(Vec::new()),
+        _ => Err(insecure(leaves)),
     }
 }
 
@@ -229,10 +290,31 @@ fn shown_origin(url: &Url) -> String {
     }
 }
 
-/// Parses a URL the live commands may call: https, or plain http to loopback only; a plain
-/// host name; no credentials, query string or fragment. Nothing has been connected to when
-/// this fails, and the error never repeats more of the value than its origin.
-pub fn checked_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
+/// A URL the live commands may call, resolved with the system resolver: see [`checked_url_with`].
+pub fn checked_url(raw: &str, what: &'static str) -> Result<Target, LiveError> {
+    checked_url_with(raw, what, &system_lookup)
+}
+
+/// Checks a URL the live commands may call: https, or plain http to this machine only (see
+/// [`loopback_proof`]). Nothing has been connected to when this fails.
+pub fn checked_url_with(
+    raw: &str,
+    what: &'static str,
+    lookup: Lookup<'_>,
+) -> Result<Target, LiveError> {
+    let url = parsed_url(raw, what)?;
+    let pinned = if url.scheme() == "http" {
+        loopback_proof(&url, lookup)?
+    } else {
+        Vec::new()
+    };
+    Ok(Target { url, pinned })
+}
+
+/// Parses a URL of the form the live commands call: http or https, a plain host name, no
+/// credentials, query string or fragment. The error never repeats more of the value than its
+/// origin.
+pub fn parsed_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
     let bad = |shown: String, why: &str, help: Option<&str>| LiveError::BadUrl {
         shown,
         what,
@@ -264,11 +346,6 @@ pub fn checked_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
             ));
         }
         Some(_) => {}
-    }
-    if url.scheme() == "http" && !is_loopback(&url) {
-        return Err(LiveError::InsecureUrl {
-            host: url.host_str().unwrap_or("").to_owned(),
-        });
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad(
@@ -467,10 +544,10 @@ pub struct Http {
 }
 
 impl Http {
-    /// Builds the client. The API's client follows no redirect (one is reported, not followed
-    /// with the token); the docs' follows redirects within the docs' origin only. `proxy` off
-    /// keeps loopback traffic local.
-    pub fn new(policy: Policy, redirects: Redirects, proxy: bool) -> Result<Http, LiveError> {
+    /// Builds the client for one target. The API's client follows no redirect (one is
+    /// reported, not followed with the token); the docs' follows redirects within the docs'
+    /// origin only. A local target gets no proxy, and a pinned name its addresses only.
+    pub fn new(policy: Policy, redirects: Redirects, target: &Target) -> Result<Http, LiveError> {
         // The process-wide rustls provider; a second install (another run in the same
         // process) is refused harmlessly.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -478,8 +555,13 @@ impl Http {
             .user_agent(USER_AGENT)
             .connect_timeout(policy.timeout)
             .redirect(redirects.policy());
-        if !proxy {
+        if target.is_local() {
             builder = builder.no_proxy();
+        }
+        if let (false, Some(url::Host::Domain(name))) =
+            (target.pinned.is_empty(), target.url.host())
+        {
+            builder = builder.resolve_to_addrs(name, &target.pinned);
         }
         let client = builder.build().map_err(|e| LiveError::Setup {
             why: root_cause(&e),
@@ -826,32 +908,134 @@ mod tests {
 
     #[test]
     fn only_https_or_loopback_http() {
+        // Nothing resolves: literal addresses and https need no lookup.
+        let none = |_: &str, _: u16| -> std::io::Result<Vec<SocketAddr>> {
+            Err(std::io::Error::other("no DNS in this test"))
+        };
         for ok in [
             "https://acme.texterchat.com/server/api/v2",
             "http://127.0.0.1:8080/server/api/v2",
             "http://127.8.9.10/",
             "http://[::1]:9/x",
+        ] {
+            let target = checked_url_with(ok, "base URL", &none).expect(ok);
+            assert!(target.pinned.is_empty(), "{ok}");
+        }
+        for insecure in [
+            "http://acme.texterchat.com/server/api/v2",
+            "http://10.0.0.1/",
+            "http://[::ffff:127.0.0.1]/",
             "http://localhost:3000",
         ] {
-            assert!(checked_url(ok, "base URL").is_ok(), "{ok}");
+            assert!(
+                matches!(
+                    checked_url_with(insecure, "base URL", &none),
+                    Err(LiveError::InsecureUrl { .. })
+                ),
+                "{insecure}"
+            );
         }
-        assert!(matches!(
-            checked_url("http://acme.texterchat.com/server/api/v2", "base URL"),
-            Err(LiveError::InsecureUrl { .. })
-        ));
-        assert!(matches!(
-            checked_url("http://10.0.0.1/", "base URL"),
-            Err(LiveError::InsecureUrl { .. })
-        ));
         for bad in [
             "ftp://x/",
             "acme.texterchat.com",
             "https://u:secretpw@x.com/",
             "https://x.com/?token=secretpw",
         ] {
-            let err = checked_url(bad, "base URL").expect_err(bad);
+            let err = checked_url_with(bad, "base URL", &none).expect_err(bad);
             assert!(!err.to_string().contains("secretpw"), "{err}");
         }
+    }
+
+    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+        list.iter()
+            .map(|a| a.parse().expect("socket address"))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_is_loopback_only_when_every_address_it_resolves_to_is() {
+        let resolver = |answer: Vec<SocketAddr>| {
+            move |_: &str, _: u16| -> std::io::Result<Vec<SocketAddr>> { Ok(answer.clone()) }
+        };
+        let local = addrs(&["127.0.0.1:3000", "[::1]:3000"]);
+        for name in [
+            "http://localhost:3000/",
+            "http://localhost.:3000/",
+            "http://dev.test:3000/",
+        ] {
+            let target = checked_url_with(name, "base URL", &resolver(local.clone())).expect(name);
+            assert_eq!(
+                target.pinned, local,
+                "{name}: pinned to what it resolved to"
+            );
+            assert!(target.is_local());
+        }
+        for answer in [
+            addrs(&["127.0.0.1:3000", "10.0.0.7:3000"]),
+            addrs(&["192.168.1.2:3000"]),
+            Vec::new(),
+        ] {
+            let err = checked_url_with(
+                "http://localhost:3000/",
+                "base URL",
+                &resolver(answer.clone()),
+            )
+            .expect_err("not all loopback");
+            assert!(
+                matches!(err, LiveError::InsecureUrl { .. }),
+                "{answer:?}: {err}"
+            );
+        }
+        // The lookup is asked for the URL's host and port (the scheme's default when none).
+        let asked = std::cell::RefCell::new(Vec::new());
+        let recording = |host: &str, port: u16| -> std::io::Result<Vec<SocketAddr>> {
+            asked.borrow_mut().push(format!("{host}:{port}"));
+            Ok(addrs(&["127.0.0.1:80"]))
+        };
+        let _ = checked_url_with("http://localhost./x", "base URL", &recording);
+        let _ = checked_url_with("https://example.com/x", "base URL", &recording);
+        assert_eq!(*asked.borrow(), ["localhost.:80"]);
+    }
+
+    /// Answers one HTTP request with 204 on a loopback port; returns the port's address.
+    fn one_shot_server() -> SocketAddr {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("address");
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn a_pinned_name_is_connected_to_at_its_pinned_addresses() {
+        let addr = one_shot_server();
+        // `.invalid` never resolves: only the pin can take the request to the server.
+        let url =
+            Url::parse(&format!("http://tokenscope-pin.invalid:{}/x", addr.port())).expect("url");
+        let mut pinned = addr;
+        pinned.set_port(0);
+        let target = Target {
+            url: url.clone(),
+            pinned: vec![pinned],
+        };
+        let http = Http::new(policy(), Redirects::None, &target).expect("client");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut trace = Trace::new(0);
+        let answer = runtime
+            .block_on(http.get(&url, "*/*", None, Body::Discard, &mut trace))
+            .map(|a| a.status);
+        assert_eq!(answer, Ok(204));
     }
 
     #[test]

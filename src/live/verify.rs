@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use reqwest::Url;
 use serde::Serialize;
 
 use crate::audit::{quoted_list, rule};
@@ -19,7 +18,7 @@ use crate::table::{EndpointId, ScopeId, Segment, Table};
 use crate::yaml::closest;
 
 use super::error::LiveError;
-use super::http::{Body, Failure, Http, Policy, Redirects, Trace, display_url, is_loopback, join};
+use super::http::{Body, Failure, Http, Policy, Redirects, Target, Trace, display_url, join};
 use super::secret::Secret;
 
 /// Stands in for every path parameter of a probe: a well-formed id (24 hex digits, all
@@ -273,11 +272,12 @@ pub struct Outcome {
 pub fn run(
     table: &Table,
     plan: &Plan,
-    base: &Url,
+    target: &Target,
     token: Secret,
     policy: Policy,
     verbosity: u8,
 ) -> Result<Outcome, LiveError> {
+    let base = &target.url;
     let preflight_url =
         join(base, &probe_path(table, plan.preflight)).map_err(|why| LiveError::BadUrl {
             shown: format!("`{}`", display_url(base)),
@@ -299,9 +299,8 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(|e| LiveError::Setup { why: e.to_string() })?;
-    let proxy = !is_loopback(base);
     runtime.block_on(async move {
-        let http = Http::new(policy, Redirects::None, proxy)?;
+        let http = Http::new(policy, Redirects::None, target)?;
         let token = Arc::new(token);
         let mut log = Vec::new();
         let mut trace = Trace::new(verbosity);
