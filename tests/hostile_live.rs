@@ -326,3 +326,47 @@ fn plain_http_names_count_as_loopback_only_when_they_resolve_there() {
         }
     }
 }
+
+#[test]
+fn drift_write_refuses_to_drop_much_of_the_table_at_once() {
+    // The index lost all pages but one: the table would lose nearly every endpoint.
+    let docs = Server::start(|req| match req.path() {
+        "/llms.txt" => Reply::markdown("- [Assign Chat](/api-reference/chats/assign-chat.md)\n"),
+        "/api-reference/chats/assign-chat.md" => Reply::markdown(ASSIGN_PAGE),
+        _ => Reply::status(404),
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("scope-table.yaml");
+    let original =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scope-table.yaml"))
+            .expect("table");
+    std::fs::write(&file, &original).expect("copy");
+    let path = file.to_str().expect("utf-8 path");
+
+    let run = drift(&docs.url(), &["--table", path, "--write"]);
+    assert_eq!(run.code, 3, "{}", run.all());
+    let flat = run.flat_stderr();
+    assert!(
+        flat.contains("the docs list too few pages to trust"),
+        "{flat}"
+    );
+    assert!(flat.contains("at most 4 may go in one run"), "{flat}");
+    assert!(
+        run.stdout.contains("removed"),
+        "the changes are still shown: {}",
+        run.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("file"), original);
+
+    let json = drift(
+        &docs.url(),
+        &["--table", path, "--write", "--format", "json"],
+    );
+    assert_eq!(json.code, 3, "{}", json.all());
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(doc["written"], false);
+    assert_eq!(std::fs::read_to_string(&file).expect("file"), original);
+
+    // Without --write the drift is only reported.
+    assert_eq!(drift(&docs.url(), &["--table", path]).code, 1);
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::cli::OutputFormat;
 use crate::live::date::{parse_date, today};
-use crate::live::drift::{Change, Kind, compare, fetch, index_url};
+use crate::live::drift::{Change, Kind, check_removals, compare, fetch, index_url};
 use crate::live::http::{Policy, display_url, verbosity};
 use crate::live::write::rewrite;
 use crate::live::{LiveError, NetArgs};
@@ -125,6 +125,7 @@ pub fn run(
     let table_name = path.map_or_else(|| "the built-in table".to_owned(), display_path);
 
     let mut written = None;
+    let mut refused = None;
     if args.write
         && let Some(path) = path
         && !changes.is_empty()
@@ -138,6 +139,7 @@ pub fn run(
             Err(e) => {
                 renderer.diagnostic(&mut out.stderr, &e);
                 written = Some(false);
+                refused = Some(e.exit());
             }
         }
     } else if args.write {
@@ -190,9 +192,9 @@ pub fn run(
             }
         }
     }
-    if written == Some(false) && !changes.is_empty() {
+    if let Some(exit) = refused {
         // The write was refused: the diagnostic above says why.
-        return (out, Exit::InvalidInput);
+        return (out, exit);
     }
     let exit = if changes.is_empty() {
         Exit::Success
@@ -211,6 +213,7 @@ fn write_table(
     date: &str,
     docs: &crate::live::drift::Docs,
 ) -> Result<String, LiveError> {
+    check_removals(table, changes)?;
     let result = rewrite(table, changes, date)?;
     let key = |c: &Change| (c.kind, c.name.clone(), c.field);
     let expected: BTreeSet<_> = result

@@ -339,6 +339,27 @@ pub fn compare(table: &Table, docs: &Docs) -> Vec<Change> {
     changes
 }
 
+/// The most endpoints one `--write` may remove: a tenth of the table, at least 1, at most 5.
+pub fn removal_limit(endpoints: usize) -> usize {
+    (endpoints / 10).clamp(1, 5)
+}
+
+/// Refuses a write that would remove more endpoints than [`removal_limit`] allows. An index
+/// that suddenly lists far fewer pages is much more likely a broken, partial or hostile docs
+/// site than an API that dropped that many endpoints at once.
+pub fn check_removals(table: &Table, changes: &[Change]) -> Result<(), LiveError> {
+    let removed = changes.iter().filter(|c| c.kind == Kind::Removed).count();
+    let limit = removal_limit(table.endpoints.len());
+    if removed > limit {
+        return Err(LiveError::DocsShrank {
+            removed,
+            total: table.endpoints.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
 fn endpoint_changes(table: &Table, id: EndpointId, page: &Page) -> Vec<Change> {
     let ep = table.endpoint(id);
     let mut out = Vec::new();
@@ -810,6 +831,34 @@ mod tests {
         let changes = compare(t, &docs);
         assert_eq!(changes.len(), 1);
         assert!(matches!(changes[0].edit, Edit::Manual(_)));
+    }
+
+    #[test]
+    fn a_write_may_remove_a_tenth_of_the_table_at_most_five() {
+        assert_eq!([3, 10, 41, 50, 400].map(removal_limit), [1, 1, 4, 5, 5]);
+        let t = table();
+        let change = |kind: Kind, i: usize| Change {
+            kind,
+            name: format!("endpoint {i}"),
+            field: None,
+            table: Value::Null,
+            docs: Value::Null,
+            edit: Edit::Remove(EndpointId(i)),
+        };
+        let removals = |n: usize| -> Vec<Change> {
+            let mut list: Vec<Change> = (0..n).map(|i| change(Kind::Removed, i)).collect();
+            // Additions and changes never count against the limit.
+            list.extend((0..20).map(|i| change(Kind::Added, i)));
+            list
+        };
+        assert_eq!(removal_limit(t.endpoints.len()), 4);
+        assert!(check_removals(t, &removals(4)).is_ok());
+        assert!(check_removals(t, &removals(5)).is_err());
+        let err = check_removals(t, &compare(t, &Docs::default())).expect_err("all gone");
+        assert!(
+            matches!(err, LiveError::DocsShrank { limit: 4, .. }),
+            "{err}"
+        );
     }
 
     #[test]

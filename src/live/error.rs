@@ -181,6 +181,24 @@ pub enum LiveError {
     )]
     DocsEmpty { url: String },
 
+    #[error(
+        "the docs list too few pages to trust: writing would remove {removed} of the table's \
+         {total} endpoints at once, and at most {limit} may go in one run; nothing was written"
+    )]
+    #[diagnostic(
+        code(live::docs_shrank),
+        help(
+            "an index that lost many pages at once is more likely a broken or partial docs site \
+             than an API that dropped those endpoints; check `<docs-url>/llms.txt` and run again \
+             later, and remove endpoints that are really gone by hand"
+        )
+    )]
+    DocsShrank {
+        removed: usize,
+        total: usize,
+        limit: usize,
+    },
+
     #[error("{count} of {total} docs pages could not be read; the comparison would be incomplete")]
     #[diagnostic(
         code(live::docs_incomplete),
@@ -199,7 +217,8 @@ impl LiveError {
             | LiveError::UnexpectedAnswer { .. }
             | LiveError::DocsUnreachable { .. }
             | LiveError::DocsEmpty { .. }
-            | LiveError::DocsIncomplete { .. } => Exit::Unreachable,
+            | LiveError::DocsIncomplete { .. }
+            | LiveError::DocsShrank { .. } => Exit::Unreachable,
             _ => Exit::InvalidInput,
         }
     }
