@@ -370,3 +370,31 @@ fn drift_write_refuses_to_drop_much_of_the_table_at_once() {
     // Without --write the drift is only reported.
     assert_eq!(drift(&docs.url(), &["--table", path]).code, 1);
 }
+
+#[test]
+fn drift_reads_a_2_mb_page_of_continuation_lines_within_the_deadline() {
+    // Each line starting a `curl` or naming the scopes made the first parser rescan the rest
+    // of the page: minutes for a page like this. Now it is read once, well within the deadline.
+    let hostile = "curl \\\n- (required token scope: \\\n".repeat(60_000);
+    let page = format!("{ASSIGN_PAGE}\n{hostile}");
+    assert!(page.len() > 1_900_000 && page.len() < 2 * 1024 * 1024);
+    let docs = Server::start(move |req| match req.path() {
+        "/llms.txt" => Reply::markdown("- [Assign Chat](/api-reference/chats/assign-chat.md)\n"),
+        "/api-reference/chats/assign-chat.md" => Reply::markdown(&page),
+        _ => Reply::status(404),
+    });
+    let run = drift(&docs.url(), &["--format", "json", "--deadline", "30s"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["pages"]["endpoints"], 1, "{}", run.stdout);
+    let changed: Vec<&serde_json::Value> = doc["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["name"] == "Assign Chat")
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "the page was read correctly: {changed:?}"
+    );
+}

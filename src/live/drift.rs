@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::table::{AreaId, EndpointId, Evidence, ScopeId, ScopeSet, Segment, Table};
 use crate::yaml::normalize;
 
-use super::docs::{self, PageFacts};
+use super::docs::{self, Meter, PageFacts};
 use super::error::LiveError;
 use super::http::{
     Body, Http, Policy, Redirects, Target, Trace, checked_url, display_url, parsed_url,
@@ -592,8 +592,16 @@ async fn fetch_async(target: &Target, policy: Policy, verbosity: u8) -> Result<F
         match result {
             Err(failure) => failures.push(format!("{shown}: {failure}")),
             Ok(a) if (200..=299).contains(&a.status) => {
+                let mut meter = Meter::until(http.deadline());
+                let Ok(facts) =
+                    docs::parse_page_within(&String::from_utf8_lossy(&a.body), &mut meter)
+                else {
+                    failures.push(format!(
+                        "{shown}: the run's deadline was reached while reading the page"
+                    ));
+                    continue;
+                };
                 docs.read += 1;
-                let facts = docs::parse_page(&String::from_utf8_lossy(&a.body));
                 if facts.is_endpoint() {
                     docs.pages.push(Page::new(source, &title, facts));
                 } else {

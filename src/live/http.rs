@@ -577,6 +577,11 @@ impl Http {
         &self.policy
     }
 
+    /// When the run must be over: work after the requests (parsing) stops then too.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// GETs `url`, retrying 408, 429, 5xx, timeouts and connection errors. `auth` goes in the
     /// `Authorization: Bearer` header (marked sensitive) and nowhere else.
     pub async fn get(
