@@ -398,3 +398,82 @@ fn drift_reads_a_2_mb_page_of_continuation_lines_within_the_deadline() {
         "the page was read correctly: {changed:?}"
     );
 }
+
+/// A manifest in a temporary directory; the directory lives as long as the guard.
+fn manifest(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bot.tokenscope.yaml");
+    std::fs::write(&path, text).expect("write manifest");
+    let path = path.to_str().expect("utf-8 path").to_owned();
+    (dir, path)
+}
+
+/// `verify` of `manifest` against `server`, in `format`.
+fn verify_against(server: &Server, manifest: &str, format: &str) -> Run {
+    let base = format!("{}{API}", server.url());
+    tokenscope(
+        &[
+            "verify",
+            manifest,
+            "--base-url",
+            &base,
+            "--format",
+            format,
+            "--retries",
+            "0",
+        ],
+        &[("TEXTER_TOKEN", TOKEN)],
+    )
+}
+
+#[test]
+fn verify_that_could_check_no_declared_scope_is_inconclusive() {
+    // Only write scopes declared: no side-effect-free endpoint can check any of them.
+    let (_dir, writes) = manifest(
+        "integration: labeller\ntokens:\n  labeller:\n    scopes: [Manage labels, Send template messages]\n    endpoints: [Create Label, Send Template Message]\n",
+    );
+    // Read scopes declared, but every probe is answered with a status that settles nothing.
+    let answers_400 = Server::start(|req| {
+        if req.path() == format!("{API}/labels") {
+            Reply::json(200, "[]")
+        } else {
+            Reply::json(400, r#"{"message":"Bad request"}"#)
+        }
+    });
+    let denies_all = labels_only();
+    for (server, path) in [(&denies_all, writes.as_str()), (&answers_400, MANIFEST)] {
+        let human = verify_against(server, path, "human");
+        assert_eq!(human.code, 3, "{path}: {}", human.all());
+        assert!(
+            human
+                .stdout
+                .contains("tokenscope: INCONCLUSIVE: none of the"),
+            "{}",
+            human.stdout
+        );
+        assert!(
+            human.stderr.contains("error: inconclusive: none of the"),
+            "{}",
+            human.stderr
+        );
+        let json = verify_against(server, path, "json");
+        assert_eq!(json.code, 3, "{path}: {}", json.all());
+        let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+        assert_eq!(doc["inconclusive"], true, "{}", json.stdout);
+        assert_eq!(doc["token_valid"], true);
+    }
+    let human = verify_against(&denies_all, &writes, "human");
+    assert!(
+        human
+            .stdout
+            .contains("none of the 2 scopes token `labeller` declares could be checked (2 only a write could check)"),
+        "{}",
+        human.stdout
+    );
+
+    // A declared scope that was checked makes the run conclusive again.
+    let json = verify_against(&denies_all, MANIFEST, "json");
+    assert_eq!(json.code, 1, "{}", json.all());
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(doc["inconclusive"], false);
+}

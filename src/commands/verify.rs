@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::cli::{FailOn, OutputFormat};
 use crate::finding::Summary;
 use crate::live::http::{Policy, Target, checked_url, display_url, project_url, verbosity};
-use crate::live::verify::{Plan, Status, Verdict, findings, run as run_live, select_token};
+use crate::live::verify::{
+    Plan, Status, Unchecked, Verdict, findings, nothing_checked, run as run_live, select_token,
+};
 use crate::live::{LiveError, NetArgs, Secret};
 use crate::manifest::Manifest;
 use crate::render::human::HumanRenderer;
@@ -58,6 +60,9 @@ struct VerifyJson<'a> {
     base_url: String,
     /// `null` when the API could not be reached to tell.
     token_valid: Option<bool>,
+    /// The verdicts do not settle the comparison (the run exits 3): the token could not be
+    /// checked, a probe got no usable answer, or none of the declared scopes could be checked.
+    inconclusive: bool,
     scopes: Vec<ScopeJson<'a>>,
     findings: Vec<FindingJson<'a>>,
     summary: Summary,
@@ -140,6 +145,12 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
     for f in &found {
         summary.add(f.severity);
     }
+    let unchecked = outcome
+        .error
+        .is_none()
+        .then(|| nothing_checked(table, token_entry, &outcome.verdicts))
+        .flatten();
+    let inconclusive = outcome.error.is_some() || outcome.incomplete || unchecked.is_some();
     match args.format {
         OutputFormat::Json => {
             let doc = VerifyJson {
@@ -148,6 +159,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
                 token: &token_entry.name.value,
                 base_url: display_url(&base.url),
                 token_valid: outcome.token_valid,
+                inconclusive,
                 scopes: outcome
                     .verdicts
                     .iter()
@@ -179,6 +191,13 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
                 if !quiet {
                     let _ = writeln!(out.stdout, "{}", summary_line(&outcome.verdicts, &summary));
                 }
+                if let Some(u) = &unchecked {
+                    let _ = writeln!(
+                        out.stdout,
+                        "tokenscope: INCONCLUSIVE: {}",
+                        unchecked_text(u, &token_entry.name.value)
+                    );
+                }
             }
         }
     }
@@ -197,6 +216,15 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
             "error: {} got no usable answer from the API; the verdicts above are incomplete",
             crate::audit::plural(failed.max(1), "scope")
         );
+    }
+    if let Some(u) = &unchecked {
+        let _ = writeln!(
+            out.stderr,
+            "error: inconclusive: {}",
+            unchecked_text(u, &token_entry.name.value)
+        );
+    }
+    if inconclusive {
         return (out, Exit::Unreachable);
     }
     let exit = if found.iter().any(|f| args.fail_on.fails(f.severity)) {
@@ -205,6 +233,33 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         Exit::Success
     };
     (out, exit)
+}
+
+/// Why nothing was checked, in one line: the token's name is escaped, as it comes from the
+/// manifest.
+fn unchecked_text(u: &Unchecked, token: &str) -> String {
+    let token = crate::sanitize::terminal_line(token);
+    if u.declared == 0 {
+        return format!(
+            "token `{token}` declares no scopes, and no scope of the live token could be checked; \
+             nothing was verified"
+        );
+    }
+    let mut why = Vec::new();
+    if u.unverifiable > 0 {
+        why.push(format!("{} only a write could check", u.unverifiable));
+    }
+    if u.inconclusive > 0 {
+        why.push(format!(
+            "{} got answers that settle nothing",
+            u.inconclusive
+        ));
+    }
+    format!(
+        "none of the {} token `{token}` declares could be checked ({}); nothing was verified",
+        crate::audit::plural(u.declared, "scope"),
+        why.join(", ")
+    )
 }
 
 fn scope_json<'a>(table: &'a Table, v: &'a Verdict) -> ScopeJson<'a> {

@@ -510,6 +510,44 @@ pub fn findings(table: &Table, token: &Token, verdicts: &[Verdict]) -> Vec<Findi
     out
 }
 
+/// What a run could not settle about the scopes a token declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unchecked {
+    /// How many scopes the token declares (known to the table).
+    pub declared: usize,
+    /// Of those, how many only a write could check.
+    pub unverifiable: usize,
+    /// Of those, how many got an answer that settles nothing.
+    pub inconclusive: usize,
+}
+
+/// `Some` when the run checked nothing about the token: none of the scopes it declares was
+/// confirmed or denied (or, when it declares none, no scope at all was). A clean result would
+/// then say nothing, so the run must not pass as one.
+pub fn nothing_checked(table: &Table, token: &Token, verdicts: &[Verdict]) -> Option<Unchecked> {
+    let declared: BTreeSet<ScopeId> = token
+        .scope_entries()
+        .iter()
+        .filter_map(|e| resolve_scope(table, &e.value.value))
+        .collect();
+    let considered: Vec<&Verdict> = verdicts
+        .iter()
+        .filter(|v| declared.is_empty() || declared.contains(&v.scope))
+        .collect();
+    if considered
+        .iter()
+        .any(|v| matches!(v.status, Status::Confirmed | Status::Denied))
+    {
+        return None;
+    }
+    let count = |s: Status| considered.iter().filter(|v| v.status == s).count();
+    Some(Unchecked {
+        declared: declared.len(),
+        unverifiable: count(Status::Unverifiable),
+        inconclusive: count(Status::Inconclusive),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -650,6 +688,53 @@ mod tests {
             &answers(&[("Get Chat by Chat ID", Answer::from_status(200))]),
         );
         assert!(findings(t, &m.tokens[0], &v).is_empty());
+    }
+
+    #[test]
+    fn a_run_that_settles_no_declared_scope_checked_nothing() {
+        let t = table();
+        let plan = Plan::new(t).expect("plan");
+        let token = |scopes: &str| {
+            let text =
+                format!("integration: x\ntokens:\n  bot:\n    {scopes}\n    endpoints: []\n");
+            Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest")
+        };
+        let some_answers = answers(&[
+            ("List All Templates", Answer::from_status(200)),
+            ("Get Messages of a Chat", Answer::from_status(403)),
+        ]);
+        let v = verdicts(t, &plan, &some_answers);
+        // Write-only scopes: nothing about them was checked, whatever else was.
+        let writes = token("scopes: [Manage labels, Send template messages]");
+        assert_eq!(
+            nothing_checked(t, &writes.tokens[0], &v),
+            Some(Unchecked {
+                declared: 2,
+                unverifiable: 2,
+                inconclusive: 0
+            })
+        );
+        // One declared scope settled is a check.
+        let mixed = token("scopes: [Manage labels, View all chats]");
+        assert_eq!(nothing_checked(t, &mixed.tokens[0], &v), None);
+        // Declaring none: any settled scope is a check (of undeclared ones); none is not.
+        let bare = token("scopes: []");
+        assert_eq!(nothing_checked(t, &bare.tokens[0], &v), None);
+        let silent = verdicts(
+            t,
+            &plan,
+            &answers(&[("List All Templates", Answer::from_status(400))]),
+        );
+        assert!(nothing_checked(t, &bare.tokens[0], &silent).is_some());
+        let reads = token("scopes: [View template messages]");
+        assert_eq!(
+            nothing_checked(t, &reads.tokens[0], &silent),
+            Some(Unchecked {
+                declared: 1,
+                unverifiable: 0,
+                inconclusive: 1
+            })
+        );
     }
 
     #[test]
