@@ -477,3 +477,79 @@ fn verify_that_could_check_no_declared_scope_is_inconclusive() {
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(doc["inconclusive"], false);
 }
+
+/// Colour and concealment sequences a docs page or manifest could smuggle in: with colours on,
+/// the output filter lets `ESC [ … m` through, so only escaping at the source stops them.
+const SMUGGLED: [&str; 3] = ["\u{1b}[8m", "\u{1b}[30;40m", "\u{202e}"];
+
+fn assert_no_smuggled_sequences(run: &Run) {
+    for seq in SMUGGLED {
+        assert!(
+            !run.all().contains(seq),
+            "{seq:?} reached the terminal:\n{}",
+            run.all()
+        );
+    }
+}
+
+#[test]
+fn drift_escapes_what_docs_pages_say_before_printing_it() {
+    let page = "# Delete \u{1b}[30;40mLabel\u{202e}\n\nRequired token scopes: Manage \u{1b}[8mlabels\n\n```bash\ncurl --request DELETE --url https://acme.texterchat.com/server/api/v2/labels/\u{1b}[8mx\n```\n";
+    let docs = Server::start(move |req| match req.path() {
+        "/llms.txt" => Reply::markdown(
+            "- [Assign Chat](/api-reference/chats/assign-chat.md)\n- [Delete](/api-reference/labels/delete-label.md)\n",
+        ),
+        "/api-reference/chats/assign-chat.md" => Reply::markdown(ASSIGN_PAGE),
+        "/api-reference/labels/delete-label.md" => Reply::markdown(page),
+        _ => Reply::status(404),
+    });
+    let run = drift(&docs.url(), &["--color", "always", "-v"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_no_smuggled_sequences(&run);
+    assert!(
+        run.stdout.contains("Delete \\u{1b}[30;40mLabel\\u{202e}"),
+        "the text is shown, escaped: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("DELETE /labels/\\u{1b}[8mx"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Manage \\u{1b}[8mlabels"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn verify_escapes_manifest_names_before_printing_them() {
+    let (_dir, path) = manifest(
+        "integration: x\ntokens:\n  \"bot\\e[8mhidden\\u202e\":\n    scopes: [Manage labels, View all chats]\n    endpoints: [Create Label, Get Messages of a Chat]\n",
+    );
+    let server = labels_only();
+    let base = format!("{}{API}", server.url());
+    let run = tokenscope(
+        &["verify", &path, "--base-url", &base, "--color", "always"],
+        &[("TEXTER_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_no_smuggled_sequences(&run);
+    assert!(
+        run.stdout
+            .contains("token `bot\\u{1b}[8mhidden\\u{202e}` checked against"),
+        "{}",
+        run.stdout
+    );
+    // The same for the error naming the manifest's tokens.
+    let (_dir2, two) = manifest(
+        "integration: x\ntokens:\n  \"a\\e[8m\":\n    scopes: []\n  \"b\\e[30;40m\":\n    scopes: []\n",
+    );
+    let run = tokenscope(
+        &["verify", &two, "--base-url", &base, "--color", "always"],
+        &[("TEXTER_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert_no_smuggled_sequences(&run);
+}

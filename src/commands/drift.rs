@@ -17,6 +17,7 @@ use crate::live::write::rewrite;
 use crate::live::{LiveError, NetArgs};
 use crate::render::human::HumanRenderer;
 use crate::render::json::{SCHEMA_VERSION, to_string};
+use crate::sanitize::terminal_line;
 use crate::source::{SourceFile, display_path};
 use crate::table::Table;
 
@@ -103,14 +104,14 @@ pub fn run(
         Err(e) => return fail(out, &e),
     };
     for line in &fetched.log {
-        let _ = writeln!(out.stderr, "tokenscope: {line}");
+        let _ = writeln!(out.stderr, "tokenscope: {}", terminal_line(line));
     }
     for w in &fetched.warnings {
-        let _ = writeln!(out.stderr, "warning: {w}");
+        let _ = writeln!(out.stderr, "warning: {}", terminal_line(w));
     }
     if !fetched.failures.is_empty() {
         for f in &fetched.failures {
-            let _ = writeln!(out.stderr, "error: {f}");
+            let _ = writeln!(out.stderr, "error: {}", terminal_line(f));
         }
         let total = fetched.docs.read + fetched.docs.skipped + fetched.failures.len();
         let e = LiveError::DocsIncomplete {
@@ -122,7 +123,10 @@ pub fn run(
     let docs = &fetched.docs;
     let changes = compare(table, docs);
     let shown_docs = display_url(&index.url);
-    let table_name = path.map_or_else(|| "the built-in table".to_owned(), display_path);
+    let table_name = path.map_or_else(
+        || "the built-in table".to_owned(),
+        |p| terminal_line(&display_path(p)).into_owned(),
+    );
 
     let mut written = None;
     let mut refused = None;
@@ -214,7 +218,7 @@ fn write_table(
     docs: &crate::live::drift::Docs,
 ) -> Result<String, LiveError> {
     check_removals(table, changes)?;
-    let result = rewrite(table, changes, date)?;
+    let result = rewrite(table, changes, date).map_err(escaped)?;
     let key = |c: &Change| (c.kind, c.name.clone(), c.field);
     let expected: BTreeSet<_> = result
         .manual
@@ -234,8 +238,9 @@ fn write_table(
             .difference(&expected)
             .map(|(kind, name, field)| {
                 format!(
-                    "{} {name}{}",
+                    "{} {}{}",
                     kind.as_str(),
+                    terminal_line(name),
                     field
                         .map(|f| format!(" ({})", f.as_str()))
                         .unwrap_or_default()
@@ -254,24 +259,25 @@ fn write_table(
         let c = &changes[*i];
         let _ = writeln!(
             report,
-            "warning: not written: {} {}{}: {why}",
+            "warning: not written: {} {}{}: {}",
             c.kind.as_str(),
-            c.name,
+            terminal_line(&c.name),
             c.field
                 .map(|f| format!(" ({})", f.as_str()))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            terminal_line(why)
         );
     }
     if result.applied.is_empty() {
         let _ = writeln!(
             report,
             "tokenscope: nothing could be written to {}",
-            display_path(path)
+            terminal_line(&display_path(path))
         );
         return Ok(report);
     }
     crate::atomic::write_atomically(path, &result.text).map_err(|cause| LiveError::WriteIo {
-        path: display_path(path),
+        path: terminal_line(&display_path(path)).into_owned(),
         cause,
     })?;
     let bundles = if result.bundles.is_empty() {
@@ -279,16 +285,27 @@ fn write_table(
     } else {
         format!(
             "; area bundles brought along: {}",
-            result.bundles.join(", ")
+            terminal_line(&result.bundles.join(", "))
         )
     };
     let _ = writeln!(
         report,
         "tokenscope: wrote {} to {} (retrieved: {date}){bundles}",
         crate::audit::plural(result.applied.len(), "change"),
-        display_path(path)
+        terminal_line(&display_path(path))
     );
     Ok(report)
+}
+
+/// A rewrite error with the table's and docs' text in it made safe for the terminal (it is
+/// rendered as a diagnostic, which prints it as is).
+fn escaped(e: LiveError) -> LiveError {
+    match e {
+        LiveError::TableRewrite { why } => LiveError::TableRewrite {
+            why: terminal_line(&why).into_owned(),
+        },
+        other => other,
+    }
 }
 
 /// `; 2 links to another origin not read` (`-v` lists them), or nothing.
@@ -316,22 +333,26 @@ fn change_line(c: &Change) -> String {
         ),
         (Kind::Changed, None) => String::new(),
     };
-    format!("{:<8} {}: {detail}", c.kind.as_str(), c.name)
+    format!(
+        "{:<8} {}: {detail}",
+        c.kind.as_str(),
+        terminal_line(&c.name)
+    )
 }
 
 fn value_text(v: &Value) -> String {
     match v {
         Value::Null => "(none)".into(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => terminal_line(s).into_owned(),
         Value::Array(items) if items.is_empty() => "(no scopes)".into(),
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
+        other => terminal_line(&other.to_string()).into_owned(),
     }
 }
 
 fn endpoint_text(v: &Value) -> String {
     let sig = match (v["method"].as_str(), v["path"].as_str()) {
-        (Some(m), Some(p)) => format!("{m} {p}"),
+        (Some(m), Some(p)) => format!("{} {}", terminal_line(m), terminal_line(p)),
         _ => "method and path not published".into(),
     };
     let scopes = match &v["scopes"] {

@@ -17,6 +17,7 @@ use crate::live::{LiveError, NetArgs, Secret};
 use crate::manifest::Manifest;
 use crate::render::human::HumanRenderer;
 use crate::render::json::{FindingJson, SCHEMA_VERSION, finding_json, to_string};
+use crate::sanitize::terminal_line;
 use crate::table::Table;
 
 use super::{Exit, Output};
@@ -134,7 +135,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         }
     };
     for line in &outcome.log {
-        let _ = writeln!(out.stderr, "tokenscope: {line}");
+        let _ = writeln!(out.stderr, "tokenscope: {}", terminal_line(line));
     }
     let token_entry = &manifest.tokens[index];
     // Inline `# tokenscope: ignore[...]` comments apply too, as in `audit`.
@@ -176,8 +177,8 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
                     let _ = writeln!(
                         out.stdout,
                         "{}: token `{}` checked against {}",
-                        manifest.file.path,
-                        token_entry.name.value,
+                        terminal_line(&manifest.file.path),
+                        terminal_line(&token_entry.name.value),
                         display_url(&base.url)
                     );
                     out.stdout.push_str(&scope_lines(table, &outcome.verdicts));
@@ -238,7 +239,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
 /// Why nothing was checked, in one line: the token's name is escaped, as it comes from the
 /// manifest.
 fn unchecked_text(u: &Unchecked, token: &str) -> String {
-    let token = crate::sanitize::terminal_line(token);
+    let token = terminal_line(token);
     if u.declared == 0 {
         return format!(
             "token `{token}` declares no scopes, and no scope of the live token could be checked; \
@@ -273,21 +274,21 @@ fn scope_json<'a>(table: &'a Table, v: &'a Verdict) -> ScopeJson<'a> {
     }
 }
 
-/// One line per scope, in table order, in aligned columns.
+/// One line per scope, in table order, in aligned columns. Names and reasons come from the
+/// table file and the API's answers, so they are escaped for the terminal.
 fn scope_lines(table: &Table, verdicts: &[Verdict]) -> String {
-    let width = verdicts
+    let names: Vec<String> = verdicts
         .iter()
-        .map(|v| table.scope(v.scope).name.chars().count())
-        .max()
-        .unwrap_or(0);
+        .map(|v| terminal_line(&table.scope(v.scope).name).into_owned())
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
-    for v in verdicts {
+    for (v, name) in verdicts.iter().zip(&names) {
         let _ = writeln!(
             out,
-            "  {:<12}  {:<width$}  {}",
+            "  {:<12}  {name:<width$}  {}",
             v.status.as_str(),
-            table.scope(v.scope).name,
-            v.reason
+            terminal_line(&v.reason)
         );
     }
     out

@@ -14,6 +14,7 @@ use crate::audit::{quoted_list, rule};
 use crate::error::did_you_mean;
 use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, Token, resolve_scope};
+use crate::sanitize::terminal_line;
 use crate::table::{EndpointId, ScopeId, Segment, Table};
 use crate::yaml::closest;
 
@@ -411,7 +412,8 @@ pub fn run(
     })
 }
 
-/// The manifest token the live token stands for: `--token NAME`, or the only one.
+/// The manifest token the live token stands for: `--token NAME`, or the only one. The names
+/// in the errors come from the manifest, so they are escaped for the terminal.
 pub fn select_token(manifest: &Manifest, name: Option<&str>) -> Result<usize, LiveError> {
     let names: Vec<&str> = manifest
         .tokens
@@ -430,15 +432,17 @@ pub fn select_token(manifest: &Manifest, name: Option<&str>) -> Result<usize, Li
                 .iter()
                 .position(|n| *n == wanted)
                 .ok_or_else(|| LiveError::UnknownToken {
-                    path: manifest.file.path.clone(),
-                    help: did_you_mean(&closest(wanted, names.iter().copied())).or_else(listed),
+                    path: terminal_line(&manifest.file.path).into_owned(),
+                    help: did_you_mean(&closest(wanted, names.iter().copied()))
+                        .or_else(listed)
+                        .map(|h| terminal_line(&h).into_owned()),
                 })
         }
         None if names.len() == 1 => Ok(0),
         None => Err(LiveError::WhichToken {
-            path: manifest.file.path.clone(),
+            path: terminal_line(&manifest.file.path).into_owned(),
             count: names.len(),
-            help: listed(),
+            help: listed().map(|h| terminal_line(&h).into_owned()),
         }),
     }
 }
