@@ -31,6 +31,97 @@ fn assert_usage_error(run: &Run, context: &str) {
     assert!(!run.all().contains("panicked"), "{context}: {}", run.all());
 }
 
+/// A docs page that agrees with the built-in table's Assign Chat.
+const ASSIGN_PAGE: &str =
+    "# Assign Chat\n\nRequired token scopes: Manage all chats\n\n## `POST /chats/assign`\n";
+
+/// `table drift --docs-url URL` with fast retries, then `extra`.
+fn drift(url: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "table",
+        "drift",
+        "--docs-url",
+        url,
+        "--retries",
+        "2",
+        "--backoff",
+        "1ms",
+        "--timeout",
+        "2s",
+    ];
+    args.extend_from_slice(extra);
+    tokenscope(&args, &[])
+}
+
+/// The port of the server a request reached, from its `Host` header.
+fn port_of(req: &server::Request) -> String {
+    let host = req.header("host").unwrap_or("");
+    host.rsplit_once(':')
+        .map_or(String::new(), |(_, p)| p.to_owned())
+}
+
+/// A stand-in API that lets the token do nothing but list labels.
+fn labels_only() -> Server {
+    Server::start(|req| {
+        if req.path() == format!("{API}/labels") {
+            Reply::json(200, "[]")
+        } else {
+            Reply::json(403, r#"{"message":"Forbidden"}"#)
+        }
+    })
+}
+
+/// Whether the system resolver answers `name` with loopback addresses only.
+fn resolves_to_loopback_only(name: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    (name, 80)
+        .to_socket_addrs()
+        .map(|addrs| addrs.collect::<Vec<_>>())
+        .is_ok_and(|addrs| !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback()))
+}
+
+/// A manifest in a temporary directory; the directory lives as long as the guard.
+fn manifest(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bot.tokenscope.yaml");
+    std::fs::write(&path, text).expect("write manifest");
+    let path = path.to_str().expect("utf-8 path").to_owned();
+    (dir, path)
+}
+
+/// `verify` of `manifest` against `server`, in `format`.
+fn verify_against(server: &Server, manifest: &str, format: &str) -> Run {
+    let base = format!("{}{API}", server.url());
+    tokenscope(
+        &[
+            "verify",
+            manifest,
+            "--base-url",
+            &base,
+            "--format",
+            format,
+            "--retries",
+            "0",
+        ],
+        &[("TEXTER_TOKEN", TOKEN)],
+    )
+}
+
+/// Colour and concealment sequences a docs page or manifest could smuggle in: with colours on,
+/// the output filter lets `ESC [ … m` through, so only escaping at the source stops them.
+const SMUGGLED: [&str; 3] = ["\u{1b}[8m", "\u{1b}[30;40m", "\u{202e}"];
+
+/// Neither stdout nor stderr carries one of [`SMUGGLED`] as is.
+fn assert_no_smuggled_sequences(run: &Run) {
+    for seq in SMUGGLED {
+        assert!(
+            !run.all().contains(seq),
+            "{seq:?} reached the terminal:\n{}",
+            run.all()
+        );
+    }
+}
+
 #[test]
 fn absurd_durations_are_usage_errors_not_panics() {
     let server = Server::start(|_| Reply::status(500));
@@ -132,34 +223,6 @@ fn a_token_given_to_the_wrong_flag_is_never_echoed() {
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 
-const ASSIGN_PAGE: &str =
-    "# Assign Chat\n\nRequired token scopes: Manage all chats\n\n## `POST /chats/assign`\n";
-
-/// `table drift --docs-url URL` with fast retries, then `extra`.
-fn drift(url: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "table",
-        "drift",
-        "--docs-url",
-        url,
-        "--retries",
-        "2",
-        "--backoff",
-        "1ms",
-        "--timeout",
-        "2s",
-    ];
-    args.extend_from_slice(extra);
-    tokenscope(&args, &[])
-}
-
-/// The port of the server a request reached, from its `Host` header.
-fn port_of(req: &server::Request) -> String {
-    let host = req.header("host").unwrap_or("");
-    host.rsplit_once(':')
-        .map_or(String::new(), |(_, p)| p.to_owned())
-}
-
 #[test]
 fn drift_reads_only_the_docs_origin() {
     let elsewhere = Server::start(|_| Reply::markdown(ASSIGN_PAGE));
@@ -256,26 +319,6 @@ fn drift_refuses_redirects_to_another_origin() {
         index.stderr
     );
     assert!(elsewhere.requests().is_empty(), "a redirect was followed");
-}
-
-/// A stand-in API that lets the token do nothing but list labels.
-fn labels_only() -> Server {
-    Server::start(|req| {
-        if req.path() == format!("{API}/labels") {
-            Reply::json(200, "[]")
-        } else {
-            Reply::json(403, r#"{"message":"Forbidden"}"#)
-        }
-    })
-}
-
-/// Whether the system resolver answers `name` with loopback addresses only.
-fn resolves_to_loopback_only(name: &str) -> bool {
-    use std::net::ToSocketAddrs;
-    (name, 80)
-        .to_socket_addrs()
-        .map(|addrs| addrs.collect::<Vec<_>>())
-        .is_ok_and(|addrs| !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback()))
 }
 
 #[test]
@@ -399,33 +442,6 @@ fn drift_reads_a_2_mb_page_of_continuation_lines_within_the_deadline() {
     );
 }
 
-/// A manifest in a temporary directory; the directory lives as long as the guard.
-fn manifest(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("bot.tokenscope.yaml");
-    std::fs::write(&path, text).expect("write manifest");
-    let path = path.to_str().expect("utf-8 path").to_owned();
-    (dir, path)
-}
-
-/// `verify` of `manifest` against `server`, in `format`.
-fn verify_against(server: &Server, manifest: &str, format: &str) -> Run {
-    let base = format!("{}{API}", server.url());
-    tokenscope(
-        &[
-            "verify",
-            manifest,
-            "--base-url",
-            &base,
-            "--format",
-            format,
-            "--retries",
-            "0",
-        ],
-        &[("TEXTER_TOKEN", TOKEN)],
-    )
-}
-
 #[test]
 fn verify_that_could_check_no_declared_scope_is_inconclusive() {
     // Only write scopes declared: no side-effect-free endpoint can check any of them.
@@ -476,20 +492,6 @@ fn verify_that_could_check_no_declared_scope_is_inconclusive() {
     assert_eq!(json.code, 1, "{}", json.all());
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(doc["inconclusive"], false);
-}
-
-/// Colour and concealment sequences a docs page or manifest could smuggle in: with colours on,
-/// the output filter lets `ESC [ … m` through, so only escaping at the source stops them.
-const SMUGGLED: [&str; 3] = ["\u{1b}[8m", "\u{1b}[30;40m", "\u{202e}"];
-
-fn assert_no_smuggled_sequences(run: &Run) {
-    for seq in SMUGGLED {
-        assert!(
-            !run.all().contains(seq),
-            "{seq:?} reached the terminal:\n{}",
-            run.all()
-        );
-    }
 }
 
 #[test]
