@@ -11,7 +11,8 @@ use crate::cli::{FailOn, OutputFormat};
 use crate::finding::Summary;
 use crate::live::http::{Policy, Target, checked_url, display_url, project_url, verbosity};
 use crate::live::verify::{
-    Plan, Status, Unchecked, Verdict, findings, nothing_checked, run as run_live, select_token,
+    Outcome, Plan, Status, Unchecked, Verdict, findings, nothing_checked, run as run_live,
+    select_token,
 };
 use crate::live::{LiveError, NetArgs, Secret};
 use crate::manifest::Manifest;
@@ -206,26 +207,13 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         let exit = diagnostic(&mut out, &renderer, e);
         return (out, exit);
     }
-    if outcome.incomplete {
-        let failed = outcome
-            .verdicts
-            .iter()
-            .filter(|v| v.status == Status::Inconclusive && v.http_status.is_none())
-            .count();
-        let _ = writeln!(
-            out.stderr,
-            "error: {} got no usable answer from the API; the verdicts above are incomplete",
-            crate::audit::plural(failed.max(1), "scope")
-        );
-    }
-    if let Some(u) = &unchecked {
-        let _ = writeln!(
-            out.stderr,
-            "error: inconclusive: {}",
-            unchecked_text(u, &token_entry.name.value)
-        );
-    }
     if inconclusive {
+        gap_errors(
+            &mut out.stderr,
+            &outcome,
+            unchecked.as_ref(),
+            &token_entry.name.value,
+        );
         return (out, Exit::Unreachable);
     }
     let exit = if found.iter().any(|f| args.fail_on.fails(f.severity)) {
@@ -234,6 +222,26 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         Exit::Success
     };
     (out, exit)
+}
+
+/// The error lines of a run whose verdicts do not settle the comparison: probes without a
+/// usable answer, and declared scopes none of which could be checked.
+fn gap_errors(stderr: &mut String, outcome: &Outcome, unchecked: Option<&Unchecked>, token: &str) {
+    if outcome.incomplete {
+        let failed = outcome
+            .verdicts
+            .iter()
+            .filter(|v| v.status == Status::Inconclusive && v.http_status.is_none())
+            .count();
+        let _ = writeln!(
+            stderr,
+            "error: {} got no usable answer from the API; the verdicts above are incomplete",
+            crate::audit::plural(failed.max(1), "scope")
+        );
+    }
+    if let Some(u) = unchecked {
+        let _ = writeln!(stderr, "error: inconclusive: {}", unchecked_text(u, token));
+    }
 }
 
 /// Why nothing was checked, in one line: the token's name is escaped, as it comes from the
