@@ -514,27 +514,8 @@ async fn fetch_async(target: &Target, policy: Policy, verbosity: u8) -> Result<F
     let http = Http::new(policy, Redirects::SameOrigin(index.origin()), target)?;
     let shown = display_url(index);
     let mut trace = Trace::new(verbosity);
-    let answer = http
-        .get(
-            index,
-            ACCEPT_MARKDOWN,
-            None,
-            Body::Read(MAX_INDEX_BYTES),
-            &mut trace,
-        )
-        .await
-        .map_err(|f| LiveError::DocsUnreachable {
-            url: shown.clone(),
-            why: f.to_string(),
-        })?;
-    if !(200..=299).contains(&answer.status) {
-        return Err(LiveError::DocsUnreachable {
-            url: shown,
-            why: format!("HTTP {}", answer.status),
-        });
-    }
+    let text = read_index(&http, index, &mut trace).await?;
     let mut log = std::mem::take(&mut trace.lines);
-    let text = String::from_utf8_lossy(&answer.body);
     let PagePlan {
         wanted,
         mut listed,
@@ -631,6 +612,28 @@ async fn fetch_async(target: &Target, policy: Policy, verbosity: u8) -> Result<F
         offsite,
         log,
     })
+}
+
+/// The index's text; an index that cannot be read ends the run.
+async fn read_index(http: &Http, index: &Url, trace: &mut Trace) -> Result<String, LiveError> {
+    let unreachable = |why: String| LiveError::DocsUnreachable {
+        url: display_url(index),
+        why,
+    };
+    let answer = http
+        .get(
+            index,
+            ACCEPT_MARKDOWN,
+            None,
+            Body::Read(MAX_INDEX_BYTES),
+            trace,
+        )
+        .await
+        .map_err(|f| unreachable(f.to_string()))?;
+    if !(200..=299).contains(&answer.status) {
+        return Err(unreachable(format!("HTTP {}", answer.status)));
+    }
+    Ok(String::from_utf8_lossy(&answer.body).into_owned())
 }
 
 /// The pages an index lists, sorted out: what to fetch, what is listed, and what is left out.
