@@ -570,7 +570,7 @@ fn bad_input_exits_2_before_any_connection() {
         (
             vec!["verify", MANIFEST, "--project", "acme_corp"],
             vec![("TEXTER_TOKEN", TOKEN)],
-            "`acme_corp` is not a valid project id",
+            "the value of `--project` is not a valid project id: contains `_`",
         ),
         (
             vec![

@@ -11,12 +11,13 @@ use serde_json::Value;
 
 use crate::cli::OutputFormat;
 use crate::live::date::{parse_date, today};
-use crate::live::drift::{Change, Kind, compare, fetch, index_url};
+use crate::live::drift::{Change, Kind, check_removals, compare, fetch, index_url};
 use crate::live::http::{Policy, display_url, verbosity};
 use crate::live::write::rewrite;
 use crate::live::{LiveError, NetArgs};
 use crate::render::human::HumanRenderer;
 use crate::render::json::{SCHEMA_VERSION, to_string};
+use crate::sanitize::terminal_line;
 use crate::source::{SourceFile, display_path};
 use crate::table::Table;
 
@@ -63,6 +64,8 @@ struct Pages {
     read: usize,
     endpoints: usize,
     skipped: usize,
+    /// API reference links on another origin than `--docs-url`'s, not read.
+    offsite: usize,
 }
 
 #[derive(Serialize)]
@@ -101,14 +104,14 @@ pub fn run(
         Err(e) => return fail(out, &e),
     };
     for line in &fetched.log {
-        let _ = writeln!(out.stderr, "tokenscope: {line}");
+        let _ = writeln!(out.stderr, "tokenscope: {}", terminal_line(line));
     }
     for w in &fetched.warnings {
-        let _ = writeln!(out.stderr, "warning: {w}");
+        let _ = writeln!(out.stderr, "warning: {}", terminal_line(w));
     }
     if !fetched.failures.is_empty() {
         for f in &fetched.failures {
-            let _ = writeln!(out.stderr, "error: {f}");
+            let _ = writeln!(out.stderr, "error: {}", terminal_line(f));
         }
         let total = fetched.docs.read + fetched.docs.skipped + fetched.failures.len();
         let e = LiveError::DocsIncomplete {
@@ -119,10 +122,14 @@ pub fn run(
     }
     let docs = &fetched.docs;
     let changes = compare(table, docs);
-    let shown_docs = display_url(&index);
-    let table_name = path.map_or_else(|| "the built-in table".to_owned(), display_path);
+    let shown_docs = display_url(&index.url);
+    let table_name = path.map_or_else(
+        || "the built-in table".to_owned(),
+        |p| terminal_line(&display_path(p)).into_owned(),
+    );
 
     let mut written = None;
+    let mut refused = None;
     if args.write
         && let Some(path) = path
         && !changes.is_empty()
@@ -136,6 +143,7 @@ pub fn run(
             Err(e) => {
                 renderer.diagnostic(&mut out.stderr, &e);
                 written = Some(false);
+                refused = Some(e.exit());
             }
         }
     } else if args.write {
@@ -152,6 +160,7 @@ pub fn run(
                     read: docs.read,
                     endpoints: docs.pages.len(),
                     skipped: docs.skipped,
+                    offsite: fetched.offsite.len(),
                 },
                 changes: changes
                     .iter()
@@ -179,16 +188,17 @@ pub fn run(
                 };
                 let _ = writeln!(
                     out.stdout,
-                    "tokenscope: {what} between {table_name} and {shown_docs} ({} read, {} describing an endpoint)",
+                    "tokenscope: {what} between {table_name} and {shown_docs} ({} read, {} describing an endpoint{})",
                     crate::audit::plural(docs.read, "page"),
-                    docs.pages.len()
+                    docs.pages.len(),
+                    offsite_note(fetched.offsite.len())
                 );
             }
         }
     }
-    if written == Some(false) && !changes.is_empty() {
+    if let Some(exit) = refused {
         // The write was refused: the diagnostic above says why.
-        return (out, Exit::InvalidInput);
+        return (out, exit);
     }
     let exit = if changes.is_empty() {
         Exit::Success
@@ -207,7 +217,8 @@ fn write_table(
     date: &str,
     docs: &crate::live::drift::Docs,
 ) -> Result<String, LiveError> {
-    let result = rewrite(table, changes, date)?;
+    check_removals(table, changes)?;
+    let result = rewrite(table, changes, date).map_err(escaped)?;
     let key = |c: &Change| (c.kind, c.name.clone(), c.field);
     let expected: BTreeSet<_> = result
         .manual
@@ -227,8 +238,9 @@ fn write_table(
             .difference(&expected)
             .map(|(kind, name, field)| {
                 format!(
-                    "{} {name}{}",
+                    "{} {}{}",
                     kind.as_str(),
+                    terminal_line(name),
                     field
                         .map(|f| format!(" ({})", f.as_str()))
                         .unwrap_or_default()
@@ -247,24 +259,25 @@ fn write_table(
         let c = &changes[*i];
         let _ = writeln!(
             report,
-            "warning: not written: {} {}{}: {why}",
+            "warning: not written: {} {}{}: {}",
             c.kind.as_str(),
-            c.name,
+            terminal_line(&c.name),
             c.field
                 .map(|f| format!(" ({})", f.as_str()))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            terminal_line(why)
         );
     }
     if result.applied.is_empty() {
         let _ = writeln!(
             report,
             "tokenscope: nothing could be written to {}",
-            display_path(path)
+            terminal_line(&display_path(path))
         );
         return Ok(report);
     }
     crate::atomic::write_atomically(path, &result.text).map_err(|cause| LiveError::WriteIo {
-        path: display_path(path),
+        path: terminal_line(&display_path(path)).into_owned(),
         cause,
     })?;
     let bundles = if result.bundles.is_empty() {
@@ -272,16 +285,36 @@ fn write_table(
     } else {
         format!(
             "; area bundles brought along: {}",
-            result.bundles.join(", ")
+            terminal_line(&result.bundles.join(", "))
         )
     };
     let _ = writeln!(
         report,
         "tokenscope: wrote {} to {} (retrieved: {date}){bundles}",
         crate::audit::plural(result.applied.len(), "change"),
-        display_path(path)
+        terminal_line(&display_path(path))
     );
     Ok(report)
+}
+
+/// A rewrite error with the table's and docs' text in it made safe for the terminal (it is
+/// rendered as a diagnostic, which prints it as is).
+fn escaped(e: LiveError) -> LiveError {
+    match e {
+        LiveError::TableRewrite { why } => LiveError::TableRewrite {
+            why: terminal_line(&why).into_owned(),
+        },
+        other => other,
+    }
+}
+
+/// `; 2 links to another origin not read` (`-v` lists them), or nothing.
+fn offsite_note(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        1 => "; 1 link to another origin not read".into(),
+        n => format!("; {n} links to another origin not read"),
+    }
 }
 
 /// `changed  Search Chats: scopes: List all chats → List all chats, View all chats`.
@@ -300,22 +333,26 @@ fn change_line(c: &Change) -> String {
         ),
         (Kind::Changed, None) => String::new(),
     };
-    format!("{:<8} {}: {detail}", c.kind.as_str(), c.name)
+    format!(
+        "{:<8} {}: {detail}",
+        c.kind.as_str(),
+        terminal_line(&c.name)
+    )
 }
 
 fn value_text(v: &Value) -> String {
     match v {
         Value::Null => "(none)".into(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => terminal_line(s).into_owned(),
         Value::Array(items) if items.is_empty() => "(no scopes)".into(),
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
+        other => terminal_line(&other.to_string()).into_owned(),
     }
 }
 
 fn endpoint_text(v: &Value) -> String {
     let sig = match (v["method"].as_str(), v["path"].as_str()) {
-        (Some(m), Some(p)) => format!("{m} {p}"),
+        (Some(m), Some(p)) => format!("{} {}", terminal_line(m), terminal_line(p)),
         _ => "method and path not published".into(),
     };
     let scopes = match &v["scopes"] {

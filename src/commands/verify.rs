@@ -9,12 +9,16 @@ use serde::Serialize;
 
 use crate::cli::{FailOn, OutputFormat};
 use crate::finding::Summary;
-use crate::live::http::{Policy, checked_url, display_url, project_url, verbosity};
-use crate::live::verify::{Plan, Status, Verdict, findings, run as run_live, select_token};
+use crate::live::http::{Policy, Target, checked_url, display_url, project_url, verbosity};
+use crate::live::verify::{
+    Outcome, Plan, Status, Unchecked, Verdict, findings, nothing_checked, run as run_live,
+    select_token,
+};
 use crate::live::{LiveError, NetArgs, Secret};
 use crate::manifest::Manifest;
 use crate::render::human::HumanRenderer;
 use crate::render::json::{FindingJson, SCHEMA_VERSION, finding_json, to_string};
+use crate::sanitize::terminal_line;
 use crate::table::Table;
 
 use super::{Exit, Output};
@@ -58,6 +62,9 @@ struct VerifyJson<'a> {
     base_url: String,
     /// `null` when the API could not be reached to tell.
     token_valid: Option<bool>,
+    /// The verdicts do not settle the comparison (the run exits 3): the token could not be
+    /// checked, a probe got no usable answer, or none of the declared scopes could be checked.
+    inconclusive: bool,
     scopes: Vec<ScopeJson<'a>>,
     findings: Vec<FindingJson<'a>>,
     summary: Summary,
@@ -94,11 +101,11 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
     };
     let prepared = select_token(&manifest, args.token.as_deref()).and_then(|index| {
         let base = match (&args.project, &args.base_url) {
-            (Some(project), _) => project_url(project)?,
+            (Some(project), _) => Target::unpinned(project_url(project)?),
             (None, Some(url)) => checked_url(url, "base URL")?,
             (None, None) => {
                 return Err(LiveError::BadUrl {
-                    url: String::new(),
+                    shown: "nothing".into(),
                     what: "base URL",
                     why: "none was given".into(),
                     help: Some("pass `--project ID` or `--base-url URL`".into()),
@@ -129,7 +136,7 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         }
     };
     for line in &outcome.log {
-        let _ = writeln!(out.stderr, "tokenscope: {line}");
+        let _ = writeln!(out.stderr, "tokenscope: {}", terminal_line(line));
     }
     let token_entry = &manifest.tokens[index];
     // Inline `# tokenscope: ignore[...]` comments apply too, as in `audit`.
@@ -140,14 +147,21 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
     for f in &found {
         summary.add(f.severity);
     }
+    let unchecked = outcome
+        .error
+        .is_none()
+        .then(|| nothing_checked(table, token_entry, &outcome.verdicts))
+        .flatten();
+    let inconclusive = outcome.error.is_some() || outcome.incomplete || unchecked.is_some();
     match args.format {
         OutputFormat::Json => {
             let doc = VerifyJson {
                 schema_version: SCHEMA_VERSION,
                 manifest: &manifest.file.path,
                 token: &token_entry.name.value,
-                base_url: display_url(&base),
+                base_url: display_url(&base.url),
                 token_valid: outcome.token_valid,
+                inconclusive,
                 scopes: outcome
                     .verdicts
                     .iter()
@@ -164,9 +178,9 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
                     let _ = writeln!(
                         out.stdout,
                         "{}: token `{}` checked against {}",
-                        manifest.file.path,
-                        token_entry.name.value,
-                        display_url(&base)
+                        terminal_line(&manifest.file.path),
+                        terminal_line(&token_entry.name.value),
+                        display_url(&base.url)
                     );
                     out.stdout.push_str(&scope_lines(table, &outcome.verdicts));
                     if !found.is_empty() {
@@ -179,6 +193,13 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
                 if !quiet {
                     let _ = writeln!(out.stdout, "{}", summary_line(&outcome.verdicts, &summary));
                 }
+                if let Some(u) = &unchecked {
+                    let _ = writeln!(
+                        out.stdout,
+                        "tokenscope: INCONCLUSIVE: {}",
+                        unchecked_text(u, &token_entry.name.value)
+                    );
+                }
             }
         }
     }
@@ -186,16 +207,12 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         let exit = diagnostic(&mut out, &renderer, e);
         return (out, exit);
     }
-    if outcome.incomplete {
-        let failed = outcome
-            .verdicts
-            .iter()
-            .filter(|v| v.status == Status::Inconclusive && v.http_status.is_none())
-            .count();
-        let _ = writeln!(
-            out.stderr,
-            "error: {} got no usable answer from the API; the verdicts above are incomplete",
-            crate::audit::plural(failed.max(1), "scope")
+    if inconclusive {
+        gap_errors(
+            &mut out.stderr,
+            &outcome,
+            unchecked.as_ref(),
+            &token_entry.name.value,
         );
         return (out, Exit::Unreachable);
     }
@@ -205,6 +222,53 @@ pub fn run(table: &Table, args: &VerifyArgs, color: bool, quiet: bool) -> (Outpu
         Exit::Success
     };
     (out, exit)
+}
+
+/// The error lines of a run whose verdicts do not settle the comparison: probes without a
+/// usable answer, and declared scopes none of which could be checked.
+fn gap_errors(stderr: &mut String, outcome: &Outcome, unchecked: Option<&Unchecked>, token: &str) {
+    if outcome.incomplete {
+        let failed = outcome
+            .verdicts
+            .iter()
+            .filter(|v| v.status == Status::Inconclusive && v.http_status.is_none())
+            .count();
+        let _ = writeln!(
+            stderr,
+            "error: {} got no usable answer from the API; the verdicts above are incomplete",
+            crate::audit::plural(failed.max(1), "scope")
+        );
+    }
+    if let Some(u) = unchecked {
+        let _ = writeln!(stderr, "error: inconclusive: {}", unchecked_text(u, token));
+    }
+}
+
+/// Why nothing was checked, in one line: the token's name is escaped, as it comes from the
+/// manifest.
+fn unchecked_text(u: &Unchecked, token: &str) -> String {
+    let token = terminal_line(token);
+    if u.declared == 0 {
+        return format!(
+            "token `{token}` declares no scopes, and no scope of the live token could be checked; \
+             nothing was verified"
+        );
+    }
+    let mut why = Vec::new();
+    if u.unverifiable > 0 {
+        why.push(format!("{} only a write could check", u.unverifiable));
+    }
+    if u.inconclusive > 0 {
+        why.push(format!(
+            "{} got answers that settle nothing",
+            u.inconclusive
+        ));
+    }
+    format!(
+        "none of the {} token `{token}` declares could be checked ({}); nothing was verified",
+        crate::audit::plural(u.declared, "scope"),
+        why.join(", ")
+    )
 }
 
 fn scope_json<'a>(table: &'a Table, v: &'a Verdict) -> ScopeJson<'a> {
@@ -218,21 +282,21 @@ fn scope_json<'a>(table: &'a Table, v: &'a Verdict) -> ScopeJson<'a> {
     }
 }
 
-/// One line per scope, in table order, in aligned columns.
+/// One line per scope, in table order, in aligned columns. Names and reasons come from the
+/// table file and the API's answers, so they are escaped for the terminal.
 fn scope_lines(table: &Table, verdicts: &[Verdict]) -> String {
-    let width = verdicts
+    let names: Vec<String> = verdicts
         .iter()
-        .map(|v| table.scope(v.scope).name.chars().count())
-        .max()
-        .unwrap_or(0);
+        .map(|v| terminal_line(&table.scope(v.scope).name).into_owned())
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
-    for v in verdicts {
+    for (v, name) in verdicts.iter().zip(&names) {
         let _ = writeln!(
             out,
-            "  {:<12}  {:<width$}  {}",
+            "  {:<12}  {name:<width$}  {}",
             v.status.as_str(),
-            table.scope(v.scope).name,
-            v.reason
+            terminal_line(&v.reason)
         );
     }
     out

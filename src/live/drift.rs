@@ -10,9 +10,11 @@ use serde_json::{Value, json};
 use crate::table::{AreaId, EndpointId, Evidence, ScopeId, ScopeSet, Segment, Table};
 use crate::yaml::normalize;
 
-use super::docs::{self, PageFacts};
+use super::docs::{self, Meter, PageFacts};
 use super::error::LiveError;
-use super::http::{Body, Http, Policy, Trace, checked_url, display_url, is_loopback};
+use super::http::{
+    Body, Http, Policy, Redirects, Target, Trace, checked_url, display_url, parsed_url,
+};
 
 const ACCEPT_MARKDOWN: &str = "text/markdown, text/plain;q=0.9, */*;q=0.1";
 const MAX_INDEX_BYTES: usize = 4 * 1024 * 1024;
@@ -337,6 +339,27 @@ pub fn compare(table: &Table, docs: &Docs) -> Vec<Change> {
     changes
 }
 
+/// The most endpoints one `--write` may remove: a tenth of the table, at least 1, at most 5.
+pub fn removal_limit(endpoints: usize) -> usize {
+    (endpoints / 10).clamp(1, 5)
+}
+
+/// Refuses a write that would remove more endpoints than [`removal_limit`] allows. An index
+/// that suddenly lists far fewer pages is much more likely a broken, partial or hostile docs
+/// site than an API that dropped that many endpoints at once.
+pub fn check_removals(table: &Table, changes: &[Change]) -> Result<(), LiveError> {
+    let removed = changes.iter().filter(|c| c.kind == Kind::Removed).count();
+    let limit = removal_limit(table.endpoints.len());
+    if removed > limit {
+        return Err(LiveError::DocsShrank {
+            removed,
+            total: table.endpoints.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
 fn endpoint_changes(table: &Table, id: EndpointId, page: &Page) -> Vec<Change> {
     let ep = table.endpoint(id);
     let mut out = Vec::new();
@@ -449,105 +472,63 @@ pub struct Fetched {
     pub warnings: Vec<String>,
     /// Pages that could not be read after the retries (sorted); any makes the run exit 3.
     pub failures: Vec<String>,
+    /// API reference links the index points to on another origin, not read (sorted).
+    pub offsite: Vec<String>,
     /// `-v` lines: the index's, then each page's, in address order.
     pub log: Vec<String>,
 }
 
-/// The address of the index: `<docs>/llms.txt`, or the URL itself when it names a `.txt`.
-pub fn index_url(docs_url: &str) -> Result<Url, LiveError> {
-    let base = checked_url(docs_url, "docs URL")?;
+/// The address of the index: `<docs>/llms.txt`, or the URL itself when it names a `.txt`;
+/// on the docs' host, so reached as that host is.
+pub fn index_url(docs_url: &str) -> Result<Target, LiveError> {
+    let target = checked_url(docs_url, "docs URL")?;
+    let base = &target.url;
     if base.path().ends_with(".txt") {
-        return Ok(base);
+        return Ok(target);
     }
     let mut dir = base.clone();
     if !dir.path().ends_with('/') {
         let path = format!("{}/", dir.path());
         dir.set_path(&path);
     }
-    dir.join("llms.txt").map_err(|e| LiveError::BadUrl {
-        url: display_url(&base),
+    let url = dir.join("llms.txt").map_err(|e| LiveError::BadUrl {
+        shown: format!("`{}`", display_url(base)),
         what: "docs URL",
         why: e.to_string(),
         help: None,
-    })
+    })?;
+    Ok(Target { url, ..target })
 }
 
 /// Reads the index and every API reference page it lists, concurrently.
-pub fn fetch(index: &Url, policy: Policy, verbosity: u8) -> Result<Fetched, LiveError> {
+pub fn fetch(index: &Target, policy: Policy, verbosity: u8) -> Result<Fetched, LiveError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| LiveError::Setup { why: e.to_string() })?;
-    let proxy = !is_loopback(index);
-    runtime.block_on(fetch_async(index, policy, verbosity, proxy))
+    runtime.block_on(fetch_async(index, policy, verbosity))
 }
 
-async fn fetch_async(
-    index: &Url,
-    policy: Policy,
-    verbosity: u8,
-    proxy: bool,
-) -> Result<Fetched, LiveError> {
-    let http = Http::new(policy, true, proxy)?;
+async fn fetch_async(target: &Target, policy: Policy, verbosity: u8) -> Result<Fetched, LiveError> {
+    let index = &target.url;
+    let http = Http::new(policy, Redirects::SameOrigin(index.origin()), target)?;
     let shown = display_url(index);
     let mut trace = Trace::new(verbosity);
-    let answer = http
-        .get(
-            index,
-            ACCEPT_MARKDOWN,
-            None,
-            Body::Read(MAX_INDEX_BYTES),
-            &mut trace,
-        )
-        .await
-        .map_err(|f| LiveError::DocsUnreachable {
-            url: shown.clone(),
-            why: f.to_string(),
-        })?;
-    if !(200..=299).contains(&answer.status) {
-        return Err(LiveError::DocsUnreachable {
-            url: shown,
-            why: format!("HTTP {}", answer.status),
-        });
-    }
+    let text = read_index(&http, index, &mut trace).await?;
     let mut log = std::mem::take(&mut trace.lines);
-    let text = String::from_utf8_lossy(&answer.body);
-    let mut warnings = Vec::new();
-    let mut listed = BTreeSet::new();
-    // (fetch URL, source, link title), one per page.
-    let mut wanted: BTreeMap<String, (Url, String, String)> = BTreeMap::new();
-    for link in docs::parse_index(&text) {
-        let Ok(url) = index.join(&link.url) else {
-            continue;
-        };
-        if !matches!(url.scheme(), "http" | "https") {
-            continue;
+    let PagePlan {
+        wanted,
+        mut listed,
+        mut warnings,
+        offsite,
+    } = plan_pages(index, &text);
+    if verbosity >= 1 {
+        let origin = index.origin().ascii_serialization();
+        for url in &offsite {
+            log.push(format!(
+                "not reading {url}: not on the docs' origin {origin}"
+            ));
         }
-        let key = page_key(url.as_str());
-        listed.insert(key.clone());
-        if !key.contains("/api-reference/") {
-            continue;
-        }
-        if let Err(e) = checked_url(url.as_str(), "docs page URL") {
-            warnings.push(format!("{}: skipped: {e}", display_url(&url)));
-            continue;
-        }
-        let mut fetch_url = url.clone();
-        fetch_url.set_fragment(None);
-        if !fetch_url.path().ends_with(".md") {
-            let path = format!("{}.md", fetch_url.path().trim_end_matches('/'));
-            fetch_url.set_path(&path);
-        }
-        let mut source = fetch_url.clone();
-        source.set_query(None);
-        let source_text = source.as_str();
-        let source_text = source_text
-            .strip_suffix(".md")
-            .unwrap_or(source_text)
-            .to_owned();
-        wanted
-            .entry(fetch_url.to_string())
-            .or_insert((fetch_url, source_text, link.title));
     }
     if wanted.is_empty() {
         return Err(LiveError::DocsEmpty { url: shown });
@@ -592,8 +573,16 @@ async fn fetch_async(
         match result {
             Err(failure) => failures.push(format!("{shown}: {failure}")),
             Ok(a) if (200..=299).contains(&a.status) => {
+                let mut meter = Meter::until(http.deadline());
+                let Ok(facts) =
+                    docs::parse_page_within(&String::from_utf8_lossy(&a.body), &mut meter)
+                else {
+                    failures.push(format!(
+                        "{shown}: the run's deadline was reached while reading the page"
+                    ));
+                    continue;
+                };
                 docs.read += 1;
-                let facts = docs::parse_page(&String::from_utf8_lossy(&a.body));
                 if facts.is_endpoint() {
                     docs.pages.push(Page::new(source, &title, facts));
                 } else {
@@ -620,8 +609,95 @@ async fn fetch_async(
         docs,
         warnings,
         failures,
+        offsite,
         log,
     })
+}
+
+/// The index's text; an index that cannot be read ends the run.
+async fn read_index(http: &Http, index: &Url, trace: &mut Trace) -> Result<String, LiveError> {
+    let unreachable = |why: String| LiveError::DocsUnreachable {
+        url: display_url(index),
+        why,
+    };
+    let answer = http
+        .get(
+            index,
+            ACCEPT_MARKDOWN,
+            None,
+            Body::Read(MAX_INDEX_BYTES),
+            trace,
+        )
+        .await
+        .map_err(|f| unreachable(f.to_string()))?;
+    if !(200..=299).contains(&answer.status) {
+        return Err(unreachable(format!("HTTP {}", answer.status)));
+    }
+    Ok(String::from_utf8_lossy(&answer.body).into_owned())
+}
+
+/// The pages an index lists, sorted out: what to fetch, what is listed, and what is left out.
+#[derive(Debug, Default)]
+struct PagePlan {
+    /// Fetch URL → (URL, source, link title), one per API reference page on the docs' origin.
+    wanted: BTreeMap<String, (Url, String, String)>,
+    /// The page key of every link on the docs' origin.
+    listed: BTreeSet<String>,
+    warnings: Vec<String>,
+    /// API reference links on another origin (sorted, shown without query or credentials).
+    offsite: Vec<String>,
+}
+
+/// Sorts the index's links. Only the docs' own origin (the index's scheme, host and port) is
+/// read: a link elsewhere, whatever it claims to be, is neither fetched nor counted as listed,
+/// so an index cannot send tokenscope to another host or port.
+fn plan_pages(index: &Url, text: &str) -> PagePlan {
+    let origin = index.origin();
+    let mut plan = PagePlan::default();
+    let mut offsite = BTreeSet::new();
+    for link in docs::parse_index(text) {
+        let Ok(url) = index.join(&link.url) else {
+            continue;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            continue;
+        }
+        let key = page_key(url.as_str());
+        if url.origin() != origin {
+            if key.contains("/api-reference/") {
+                offsite.insert(display_url(&url));
+            }
+            continue;
+        }
+        plan.listed.insert(key.clone());
+        if !key.contains("/api-reference/") {
+            continue;
+        }
+        // On the docs' origin, so its host is the docs' own: only its form is checked.
+        if let Err(e) = parsed_url(url.as_str(), "docs page URL") {
+            plan.warnings
+                .push(format!("{}: skipped: {e}", display_url(&url)));
+            continue;
+        }
+        let mut fetch_url = url.clone();
+        fetch_url.set_fragment(None);
+        if !fetch_url.path().ends_with(".md") {
+            let path = format!("{}.md", fetch_url.path().trim_end_matches('/'));
+            fetch_url.set_path(&path);
+        }
+        let mut source = fetch_url.clone();
+        source.set_query(None);
+        let source_text = source.as_str();
+        let source_text = source_text
+            .strip_suffix(".md")
+            .unwrap_or(source_text)
+            .to_owned();
+        plan.wanted
+            .entry(fetch_url.to_string())
+            .or_insert((fetch_url, source_text, link.title));
+    }
+    plan.offsite = offsite.into_iter().collect();
+    plan
 }
 
 #[cfg(test)]
@@ -769,6 +845,34 @@ mod tests {
     }
 
     #[test]
+    fn a_write_may_remove_a_tenth_of_the_table_at_most_five() {
+        assert_eq!([3, 10, 41, 50, 400].map(removal_limit), [1, 1, 4, 5, 5]);
+        let t = table();
+        let change = |kind: Kind, i: usize| Change {
+            kind,
+            name: format!("endpoint {i}"),
+            field: None,
+            table: Value::Null,
+            docs: Value::Null,
+            edit: Edit::Remove(EndpointId(i)),
+        };
+        let removals = |n: usize| -> Vec<Change> {
+            let mut list: Vec<Change> = (0..n).map(|i| change(Kind::Removed, i)).collect();
+            // Additions and changes never count against the limit.
+            list.extend((0..20).map(|i| change(Kind::Added, i)));
+            list
+        };
+        assert_eq!(removal_limit(t.endpoints.len()), 4);
+        assert!(check_removals(t, &removals(4)).is_ok());
+        assert!(check_removals(t, &removals(5)).is_err());
+        let err = check_removals(t, &compare(t, &Docs::default())).expect_err("all gone");
+        assert!(
+            matches!(err, LiveError::DocsShrank { limit: 4, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn page_keys_ignore_host_and_extension() {
         assert_eq!(
             page_key("https://help.texterchat.com/api-reference/chats/assign-chat.md"),
@@ -782,7 +886,7 @@ mod tests {
 
     #[test]
     fn the_index_is_llms_txt_under_the_docs_url() {
-        let url = |s: &str| index_url(s).map(|u| u.to_string()).ok();
+        let url = |s: &str| index_url(s).map(|t| t.url.to_string()).ok();
         assert_eq!(
             url("https://help.texterchat.com").as_deref(),
             Some("https://help.texterchat.com/llms.txt")

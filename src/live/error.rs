@@ -44,27 +44,32 @@ pub enum LiveError {
     )]
     TokenUnusable { from: String },
 
-    #[error("refusing plain http:// to `{host}`: the request would leave this machine unencrypted")]
+    /// `host` passed the host-name check, so it is not a secret pasted into the flag.
+    #[error("refusing plain http:// to `{host}`: {why}")]
     #[diagnostic(
         code(live::insecure_url),
         help(
-            "use https://; plain http:// is allowed only to loopback (127.0.0.0/8, ::1, \
-             localhost), for local stand-ins"
+            "use https://; plain http:// is allowed only to loopback (127.0.0.0/8, ::1, or a \
+             name such as localhost that resolves to loopback addresses only), for local \
+             stand-ins"
         )
     )]
-    InsecureUrl { host: String },
+    InsecureUrl { host: String, why: String },
 
-    #[error("`{url}` is not a usable {what}: {why}")]
+    /// `shown` is the URL's origin in backticks, or a description when the value may be a
+    /// secret (it is never the value as typed).
+    #[error("{shown} is not a usable {what}: {why}")]
     #[diagnostic(code(live::bad_url))]
     BadUrl {
-        url: String,
+        shown: String,
         what: &'static str,
         why: String,
         #[help]
         help: Option<String>,
     },
 
-    #[error("`{id}` is not a valid project id")]
+    /// The value is described, never repeated: a token pasted here must not reach a CI log.
+    #[error("the value of `--project` is not a valid project id: {why}")]
     #[diagnostic(
         code(live::bad_project),
         help(
@@ -72,7 +77,7 @@ pub enum LiveError {
              → `acme`): letters, digits and inner `-`, at most 63 characters"
         )
     )]
-    BadProject { id: String },
+    BadProject { why: String },
 
     /// The value given to `--token` is not echoed: a secret pasted there by mistake must not
     /// end up in a CI log.
@@ -176,6 +181,24 @@ pub enum LiveError {
     )]
     DocsEmpty { url: String },
 
+    #[error(
+        "the docs list too few pages to trust: writing would remove {removed} of the table's \
+         {total} endpoints at once, and at most {limit} may go in one run; nothing was written"
+    )]
+    #[diagnostic(
+        code(live::docs_shrank),
+        help(
+            "an index that lost many pages at once is more likely a broken or partial docs site \
+             than an API that dropped those endpoints; check `<docs-url>/llms.txt` and run again \
+             later, and remove endpoints that are really gone by hand"
+        )
+    )]
+    DocsShrank {
+        removed: usize,
+        total: usize,
+        limit: usize,
+    },
+
     #[error("{count} of {total} docs pages could not be read; the comparison would be incomplete")]
     #[diagnostic(
         code(live::docs_incomplete),
@@ -194,7 +217,8 @@ impl LiveError {
             | LiveError::UnexpectedAnswer { .. }
             | LiveError::DocsUnreachable { .. }
             | LiveError::DocsEmpty { .. }
-            | LiveError::DocsIncomplete { .. } => Exit::Unreachable,
+            | LiveError::DocsIncomplete { .. }
+            | LiveError::DocsShrank { .. } => Exit::Unreachable,
             _ => Exit::InvalidInput,
         }
     }

@@ -3,6 +3,7 @@
 //! the whole run.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime};
 
 use clap::Args;
@@ -89,24 +90,39 @@ pub fn verbosity(args: &NetArgs) -> u8 {
     args.verbose.max(from_env)
 }
 
-/// Parses `250ms`, `10s`, `2m` or a bare number of seconds.
+/// The longest duration any flag accepts: a run of the live commands never needs more, and a
+/// bound keeps every `Instant + duration` far from overflowing.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Parses `250ms`, `10s`, `2m` or a bare number of seconds, between 1ms and 24 hours. The
+/// messages never repeat the value: it may be a secret pasted into the wrong flag.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => s.split_at(i),
         None => (s, "s"),
     };
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration such as `10s` or `500ms`"))?;
-    let d = match unit.trim() {
-        "ms" => Duration::from_millis(n),
-        "s" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n.saturating_mul(60)),
-        _ => return Err(format!("`{s}`: use `ms`, `s` or `m`")),
+    let not_one = || "not a duration such as `10s` or `500ms`".to_owned();
+    let too_long = || "longer than 24 hours, the most a duration may be".to_owned();
+    let millis_per_unit: u64 = match unit.trim() {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        _ if number.is_empty() => return Err(not_one()),
+        _ => return Err("use the unit `ms`, `s` or `m`".into()),
     };
+    if number.is_empty() {
+        return Err(not_one());
+    }
+    // All digits: a number too big for `u64` is too long, not malformed.
+    let n: u64 = number.parse().map_err(|_| too_long())?;
+    let millis = n.checked_mul(millis_per_unit).ok_or_else(too_long)?;
+    let d = Duration::from_millis(millis);
     if d.is_zero() {
         return Err("a duration must be more than zero".into());
+    }
+    if d > MAX_DURATION {
+        return Err(too_long());
     }
     Ok(d)
 }
@@ -121,66 +137,226 @@ pub fn display_url(url: &Url) -> String {
     shown.to_string()
 }
 
-/// Whether a URL's host is this machine: 127.0.0.0/8, ::1 or `localhost`.
-pub fn is_loopback(url: &Url) -> bool {
+/// `now + after`, saturating: a duration flag is at most [`MAX_DURATION`], but no value may
+/// make the addition panic.
+pub fn deadline_from(now: Instant, after: Duration) -> Instant {
+    now.checked_add(after)
+        .or_else(|| now.checked_add(MAX_DURATION))
+        .unwrap_or(now)
+}
+
+/// Whether a URL's host is a loopback address written as such (127.0.0.0/8, `::1`). A name
+/// such as `localhost` is not taken on its word: see [`checked_url`].
+pub fn is_loopback_ip(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.');
-            d.eq_ignore_ascii_case("localhost")
-        }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
+        _ => false,
     }
 }
 
-/// Parses a URL the live commands may call: https, or plain http to loopback only; no
-/// credentials, query string or fragment. Nothing has been connected to when this fails.
-pub fn checked_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
-    let raw = raw.trim();
-    let shown: String = raw.chars().take(200).collect();
-    let bad = |url: String, why: &str, help: Option<&str>| LiveError::BadUrl {
-        url,
+/// Resolves a host name to socket addresses (the system resolver, or a stand-in in tests).
+pub type Lookup<'a> = &'a dyn Fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>;
+
+/// The system resolver.
+pub fn system_lookup(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+    use std::net::ToSocketAddrs;
+    Ok((host, port).to_socket_addrs()?.collect())
+}
+
+/// A URL the live commands may call, and where its host is reached.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub url: Url,
+    /// For a host name that resolved to loopback addresses only: those addresses. The client
+    /// connects to them and never asks DNS again, so a second answer cannot differ.
+    pub pinned: Vec<SocketAddr>,
+}
+
+impl Target {
+    /// A target reached by the usual DNS lookup (https).
+    pub fn unpinned(url: Url) -> Target {
+        Target {
+            url,
+            pinned: Vec::new(),
+        }
+    }
+
+    /// Whether the host is this machine: then no proxy is used.
+    pub fn is_local(&self) -> bool {
+        !self.pinned.is_empty() || is_loopback_ip(&self.url)
+    }
+}
+
+/// The addresses a plain-http URL's host is reached at, when it is certainly this machine: a
+/// loopback address, or a name that resolves and whose every address is loopback (pinned).
+/// Anything else is refused, since the request would travel unencrypted.
+fn loopback_proof(url: &Url, lookup: Lookup<'_>) -> Result<Vec<SocketAddr>, LiveError> {
+    let insecure = |why: &str| LiveError::InsecureUrl {
+        host: url.host_str().unwrap_or("").to_owned(),
+        why: why.to_owned(),
+    };
+    let leaves = "the request would leave this machine unencrypted";
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let port = url.port_or_known_default().unwrap_or(80);
+            let addrs = lookup(name, port).map_err(|_| {
+                insecure("the name does not resolve, so it is not known to be this machine")
+            })?;
+            if addrs.is_empty() {
+                return Err(insecure("the name resolves to no address"));
+            }
+            if !addrs.iter().all(|a| a.ip().is_loopback()) {
+                return Err(insecure(&format!(
+                    "the name resolves to an address off this machine: {leaves}"
+                )));
+            }
+            Ok(addrs)
+        }
+        _ if is_loopback_ip(url) => Ok(Vec::new()),
+        _ => Err(insecure(leaves)),
+    }
+}
+
+/// Whether `host` is a host name as DNS writes it: dot-separated DNS labels (a final dot
+/// allowed), 253 characters at most.
+pub fn is_host_name(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty() && name.len() <= 253 && name.split('.').all(is_dns_label)
+}
+
+/// Letters, digits and inner `-`, 1 to 63 characters: what one part of a host name may be.
+pub fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// Why `value` is not a DNS label, told without repeating it (it may be a token pasted into
+/// the wrong flag): its length, and which characters a label cannot hold.
+pub fn label_problems(value: &str) -> String {
+    let mut problems = Vec::new();
+    let count = value.chars().count();
+    if count == 0 {
+        return "it is empty".into();
+    }
+    if count > 63 {
+        problems.push(format!("{count} characters (at most 63)"));
+    }
+    let mut marks: Vec<char> = Vec::new();
+    let mut other = false;
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            continue;
+        }
+        if c.is_ascii_punctuation() {
+            if !marks.contains(&c) {
+                marks.push(c);
+            }
+        } else {
+            other = true;
+        }
+    }
+    marks.sort_unstable();
+    if !marks.is_empty() {
+        let list: Vec<String> = marks.iter().map(|c| format!("`{c}`")).collect();
+        problems.push(format!("contains {}", list.join(", ")));
+    }
+    if other {
+        problems.push("contains blanks, control or non-ASCII characters".into());
+    }
+    if value.starts_with('-') || value.ends_with('-') {
+        problems.push("starts or ends with `-`".into());
+    }
+    problems.join(", ")
+}
+
+/// How a refused URL may appear in its error: `` `scheme://host:port` `` when the host is a
+/// plain host name or an IP address, else a description. Never the path, credentials or
+/// query, nor the text as typed: it may be a secret pasted into the wrong flag.
+fn shown_origin(url: &Url) -> String {
+    let plain = match url.host() {
+        Some(url::Host::Domain(d)) => is_host_name(d),
+        Some(_) => true,
+        None => false,
+    };
+    if plain && matches!(url.scheme(), "http" | "https") {
+        format!("`{}`", url.origin().ascii_serialization())
+    } else {
+        "the value given".into()
+    }
+}
+
+/// A URL the live commands may call, resolved with the system resolver: see [`checked_url_with`].
+pub fn checked_url(raw: &str, what: &'static str) -> Result<Target, LiveError> {
+    checked_url_with(raw, what, &system_lookup)
+}
+
+/// Checks a URL the live commands may call: https, or plain http to this machine only (see
+/// [`loopback_proof`]). Nothing has been connected to when this fails.
+pub fn checked_url_with(
+    raw: &str,
+    what: &'static str,
+    lookup: Lookup<'_>,
+) -> Result<Target, LiveError> {
+    let url = parsed_url(raw, what)?;
+    let pinned = if url.scheme() == "http" {
+        loopback_proof(&url, lookup)?
+    } else {
+        Vec::new()
+    };
+    Ok(Target { url, pinned })
+}
+
+/// Parses a URL of the form the live commands call: http or https, a plain host name, no
+/// credentials, query string or fragment. The error never repeats more of the value than its
+/// origin.
+pub fn parsed_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
+    let bad = |shown: String, why: &str, help: Option<&str>| LiveError::BadUrl {
+        shown,
         what,
         why: why.to_owned(),
         help: help.map(str::to_owned),
     };
-    let url = Url::parse(raw).map_err(|e| {
+    let url = Url::parse(raw.trim()).map_err(|e| {
         bad(
-            shown.clone(),
-            &e.to_string(),
+            "the value given".into(),
+            &format!("not a URL ({e})"),
             Some("write the whole URL, starting with https://"),
         )
     })?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(LiveError::InsecureUrl {
-                host: url.host_str().unwrap_or("").to_owned(),
-            });
-        }
-        _ => {
+    let shown = shown_origin(&url);
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(
+            shown,
+            "only https:// URLs are called (and http:// to loopback)",
+            None,
+        ));
+    }
+    match url.host() {
+        None => return Err(bad(shown, "it names no host", None)),
+        Some(url::Host::Domain(d)) if !is_host_name(d) => {
             return Err(bad(
-                display_url(&url),
-                "only https:// URLs are called (and http:// to loopback)",
+                shown,
+                "its host is not a host name (letters, digits, `-` and dots)",
                 None,
             ));
         }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad(display_url(&url), "it names no host", None));
+        Some(_) => {}
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad(
-            display_url(&url),
+            shown,
             "it holds credentials",
             Some("the token goes in the Authorization header only: remove `user:password@`"),
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
-            display_url(&url),
+            shown,
             "it has a query string or fragment",
             Some("remove everything from `?` or `#` on"),
         ));
@@ -189,20 +365,12 @@ pub fn checked_url(raw: &str, what: &'static str) -> Result<Url, LiveError> {
 }
 
 /// `https://{project}.texterchat.com/server/api/v2`, for a valid project id (a DNS label).
+/// An invalid one is described, never repeated: it may be a token given to the wrong flag.
 pub fn project_url(project: &str) -> Result<Url, LiveError> {
     let id = project.trim();
-    let valid = (1..=63).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-');
-    if !valid {
+    if !is_dns_label(id) {
         return Err(LiveError::BadProject {
-            // Shown only when short and plain, so a token pasted here stays out of logs.
-            id: if id.len() <= 63 && id.bytes().all(|b| b.is_ascii_graphic()) {
-                id.to_owned()
-            } else {
-                "(the value given)".to_owned()
-            },
+            why: label_problems(id),
         });
     }
     let url = format!(
@@ -210,7 +378,7 @@ pub fn project_url(project: &str) -> Result<Url, LiveError> {
         id.to_ascii_lowercase()
     );
     Url::parse(&url).map_err(|e| LiveError::BadUrl {
-        url,
+        shown: "the project URL".into(),
         what: "project URL",
         why: e.to_string(),
         help: None,
@@ -265,6 +433,8 @@ pub enum FailureKind {
     RetryAfterPastDeadline { status: u16, wait: Duration },
     /// The answer was longer than the limit for its kind.
     TooLarge(usize),
+    /// A redirect that is not followed (to another origin, or too many): retrying cannot help.
+    Redirect(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -286,6 +456,7 @@ impl fmt::Display for Failure {
                 human_duration(*wait)
             )?,
             FailureKind::TooLarge(limit) => write!(f, "the answer is over {limit} bytes")?,
+            FailureKind::Redirect(why) => f.write_str(why)?,
         }
         if self.attempts > 1 {
             write!(f, " ({} attempts)", self.attempts)?;
@@ -321,6 +492,49 @@ pub enum Body {
     Read(usize),
 }
 
+/// Which redirects a client follows.
+#[derive(Clone, Debug)]
+pub enum Redirects {
+    /// None: a 3xx is an answer like any other.
+    None,
+    /// Up to 5, each to this origin (scheme, host and port); one elsewhere fails the request.
+    SameOrigin(url::Origin),
+}
+
+impl Redirects {
+    fn policy(self) -> redirect::Policy {
+        match self {
+            Redirects::None => redirect::Policy::none(),
+            Redirects::SameOrigin(origin) => redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= 5 {
+                    attempt.error("more than 5 redirects")
+                } else if attempt.url().origin() == origin {
+                    attempt.follow()
+                } else {
+                    let to = attempt.url().origin().ascii_serialization();
+                    attempt.error(OffOrigin(to))
+                }
+            }),
+        }
+    }
+}
+
+/// A redirect to another origin, refused.
+#[derive(Debug)]
+struct OffOrigin(String);
+
+impl fmt::Display for OffOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "redirected to another origin ({}), which is not followed",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for OffOrigin {}
+
 /// The one HTTP client of a run, with its policy and deadline.
 #[derive(Clone)]
 pub struct Http {
@@ -330,30 +544,24 @@ pub struct Http {
 }
 
 impl Http {
-    /// Builds the client. `follow_redirects` is off for the API (a redirect is reported, not
-    /// followed with the token) and on for the docs; `proxy` off keeps loopback traffic local.
-    pub fn new(policy: Policy, follow_redirects: bool, proxy: bool) -> Result<Http, LiveError> {
+    /// Builds the client for one target. The API's client follows no redirect (one is
+    /// reported, not followed with the token); the docs' follows redirects within the docs'
+    /// origin only. A local target gets no proxy, and a pinned name its addresses only.
+    pub fn new(policy: Policy, redirects: Redirects, target: &Target) -> Result<Http, LiveError> {
         // The process-wide rustls provider; a second install (another run in the same
         // process) is refused harmlessly.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(policy.timeout)
-            .redirect(if follow_redirects {
-                redirect::Policy::custom(|attempt| {
-                    if attempt.previous().len() >= 5 {
-                        attempt.error("more than 5 redirects")
-                    } else if attempt.url().scheme() == "https" || is_loopback(attempt.url()) {
-                        attempt.follow()
-                    } else {
-                        attempt.error("refusing a redirect to plain http://")
-                    }
-                })
-            } else {
-                redirect::Policy::none()
-            });
-        if !proxy {
+            .redirect(redirects.policy());
+        if target.is_local() {
             builder = builder.no_proxy();
+        }
+        if let (false, Some(url::Host::Domain(name))) =
+            (target.pinned.is_empty(), target.url.host())
+        {
+            builder = builder.resolve_to_addrs(name, &target.pinned);
         }
         let client = builder.build().map_err(|e| LiveError::Setup {
             why: root_cause(&e),
@@ -361,12 +569,17 @@ impl Http {
         Ok(Http {
             client,
             policy,
-            deadline: Instant::now() + policy.deadline,
+            deadline: deadline_from(Instant::now(), policy.deadline),
         })
     }
 
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// When the run must be over: work after the requests (parsing) stops then too.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
     }
 
     /// GETs `url`, retrying 408, 429, 5xx, timeouts and connection errors. `auth` goes in the
@@ -412,7 +625,7 @@ impl Http {
             };
             let fatal = matches!(
                 failure.kind,
-                FailureKind::Deadline | FailureKind::TooLarge(_)
+                FailureKind::Deadline | FailureKind::TooLarge(_) | FailureKind::Redirect(_)
             );
             if fatal || attempt > self.policy.retries {
                 trace.log(1, || format!("GET {shown}: {failure}; giving up"));
@@ -510,7 +723,9 @@ fn retryable(status: u16) -> bool {
 
 fn transport(e: &reqwest::Error) -> FailureKind {
     let cause = root_cause(e);
-    if e.is_connect() {
+    if e.is_redirect() {
+        FailureKind::Redirect(cause)
+    } else if e.is_connect() {
         FailureKind::Transport(format!("cannot connect: {cause}"))
     } else if e.is_timeout() {
         FailureKind::Transport(format!("timed out: {cause}"))
@@ -575,7 +790,8 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
     if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
         return None;
     }
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+    // A four-digit year keeps the day arithmetic far from overflowing.
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || !(1..=9999).contains(&year) {
         return None;
     }
     let days = super::date::days_from_civil(year, month, day);
@@ -645,6 +861,15 @@ mod tests {
             None,
             "overflow"
         );
+        // A server-sent year far out must not overflow the day arithmetic.
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 99999999999999999 08:49:37 GMT", now),
+            None
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov -99999999999999999 08:49:37 GMT", now),
+            None
+        );
     }
 
     #[test]
@@ -656,36 +881,166 @@ mod tests {
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5h").is_err());
+        assert!(parse_duration("ms").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn durations_are_bounded_and_never_overflow() {
+        assert_eq!(parse_duration("24m"), Ok(Duration::from_secs(24 * 60)));
+        assert_eq!(parse_duration("1440m"), Ok(MAX_DURATION));
+        assert_eq!(parse_duration("86400000ms"), Ok(MAX_DURATION));
+        for huge in [
+            "86401s",
+            "1441m",
+            "99999999999999999s",
+            "99999999999999999999s",
+            "18446744073709551615m",
+            "18446744073709551615ms",
+            "99999999999999999999999999999999",
+        ] {
+            let err = parse_duration(huge).expect_err(huge);
+            assert!(err.contains("longer than 24 hours"), "{huge}: {err}");
+            assert!(!err.contains(huge), "the value is not echoed: {err}");
+        }
+        let now = Instant::now();
+        assert!(deadline_from(now, Duration::MAX) >= now);
+        assert_eq!(
+            deadline_from(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
     }
 
     #[test]
     fn only_https_or_loopback_http() {
+        // Nothing resolves: literal addresses and https need no lookup.
+        let none = |_: &str, _: u16| -> std::io::Result<Vec<SocketAddr>> {
+            Err(std::io::Error::other("no DNS in this test"))
+        };
         for ok in [
             "https://acme.texterchat.com/server/api/v2",
             "http://127.0.0.1:8080/server/api/v2",
             "http://127.8.9.10/",
             "http://[::1]:9/x",
+        ] {
+            let target = checked_url_with(ok, "base URL", &none).expect(ok);
+            assert!(target.pinned.is_empty(), "{ok}");
+        }
+        for insecure in [
+            "http://acme.texterchat.com/server/api/v2",
+            "http://10.0.0.1/",
+            "http://[::ffff:127.0.0.1]/",
             "http://localhost:3000",
         ] {
-            assert!(checked_url(ok, "base URL").is_ok(), "{ok}");
+            assert!(
+                matches!(
+                    checked_url_with(insecure, "base URL", &none),
+                    Err(LiveError::InsecureUrl { .. })
+                ),
+                "{insecure}"
+            );
         }
-        assert!(matches!(
-            checked_url("http://acme.texterchat.com/server/api/v2", "base URL"),
-            Err(LiveError::InsecureUrl { .. })
-        ));
-        assert!(matches!(
-            checked_url("http://10.0.0.1/", "base URL"),
-            Err(LiveError::InsecureUrl { .. })
-        ));
         for bad in [
             "ftp://x/",
             "acme.texterchat.com",
             "https://u:secretpw@x.com/",
             "https://x.com/?token=secretpw",
         ] {
-            let err = checked_url(bad, "base URL").expect_err(bad);
+            let err = checked_url_with(bad, "base URL", &none).expect_err(bad);
             assert!(!err.to_string().contains("secretpw"), "{err}");
         }
+    }
+
+    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+        list.iter()
+            .map(|a| a.parse().expect("socket address"))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_is_loopback_only_when_every_address_it_resolves_to_is() {
+        let resolver = |answer: Vec<SocketAddr>| {
+            move |_: &str, _: u16| -> std::io::Result<Vec<SocketAddr>> { Ok(answer.clone()) }
+        };
+        let local = addrs(&["127.0.0.1:3000", "[::1]:3000"]);
+        for name in [
+            "http://localhost:3000/",
+            "http://localhost.:3000/",
+            "http://dev.test:3000/",
+        ] {
+            let target = checked_url_with(name, "base URL", &resolver(local.clone())).expect(name);
+            assert_eq!(
+                target.pinned, local,
+                "{name}: pinned to what it resolved to"
+            );
+            assert!(target.is_local());
+        }
+        for answer in [
+            addrs(&["127.0.0.1:3000", "10.0.0.7:3000"]),
+            addrs(&["192.168.1.2:3000"]),
+            Vec::new(),
+        ] {
+            let err = checked_url_with(
+                "http://localhost:3000/",
+                "base URL",
+                &resolver(answer.clone()),
+            )
+            .expect_err("not all loopback");
+            assert!(
+                matches!(err, LiveError::InsecureUrl { .. }),
+                "{answer:?}: {err}"
+            );
+        }
+        // The lookup is asked for the URL's host and port (the scheme's default when none).
+        let asked = std::cell::RefCell::new(Vec::new());
+        let recording = |host: &str, port: u16| -> std::io::Result<Vec<SocketAddr>> {
+            asked.borrow_mut().push(format!("{host}:{port}"));
+            Ok(addrs(&["127.0.0.1:80"]))
+        };
+        let _ = checked_url_with("http://localhost./x", "base URL", &recording);
+        let _ = checked_url_with("https://example.com/x", "base URL", &recording);
+        assert_eq!(*asked.borrow(), ["localhost.:80"]);
+    }
+
+    /// Answers one HTTP request with 204 on a loopback port; returns the port's address.
+    fn one_shot_server() -> SocketAddr {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("address");
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn a_pinned_name_is_connected_to_at_its_pinned_addresses() {
+        let addr = one_shot_server();
+        // `.invalid` never resolves: only the pin can take the request to the server.
+        let url =
+            Url::parse(&format!("http://tokenscope-pin.invalid:{}/x", addr.port())).expect("url");
+        let mut pinned = addr;
+        pinned.set_port(0);
+        let target = Target {
+            url: url.clone(),
+            pinned: vec![pinned],
+        };
+        let http = Http::new(policy(), Redirects::None, &target).expect("client");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut trace = Trace::new(0);
+        let answer = runtime
+            .block_on(http.get(&url, "*/*", None, Body::Discard, &mut trace))
+            .map(|a| a.status);
+        assert_eq!(answer, Ok(204));
     }
 
     #[test]
@@ -696,6 +1051,59 @@ mod tests {
         );
         for bad in ["", "-acme", "acme-", "ac.me", "a_b", &"a".repeat(64)] {
             assert!(project_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refused_values_are_described_not_repeated() {
+        let token = "tsk_live_6c1f0e9b7d2a4f8e";
+        let err = project_url(token).expect_err("not a label").to_string();
+        assert!(err.contains("contains `_`"), "{err}");
+        assert!(!err.contains(token) && !err.contains("6c1f0e9b"), "{err}");
+        assert_eq!(
+            label_problems(&format!("{}_x y", "a".repeat(70))),
+            "74 characters (at most 63), contains `_`, contains blanks, control or non-ASCII characters"
+        );
+        assert_eq!(label_problems("-a"), "starts or ends with `-`");
+        for raw in [
+            token.to_owned(),
+            format!("https://{token}/server/api/v2"),
+            format!("http://{token}:8080/"),
+            format!("ftp://{token}/"),
+            format!("https://acme.texterchat.com/?key={token}"),
+            format!("https://{token}@acme.texterchat.com/"),
+            format!("https://x:{token}@acme.texterchat.com/"),
+            format!("https://acme.texterchat.com/#{token}"),
+            format!("mailto:{token}@example.com"),
+        ] {
+            let err = checked_url(&raw, "base URL").expect_err(&raw);
+            let text = format!(
+                "{err} {:?}",
+                miette::Diagnostic::help(&err).map(|h| h.to_string())
+            );
+            assert!(!text.contains("6c1f0e9b"), "{raw}: {text}");
+        }
+    }
+
+    #[test]
+    fn host_names_are_dns_names() {
+        for ok in [
+            "localhost",
+            "localhost.",
+            "acme.texterchat.com",
+            "xn--bcher-kva.example",
+        ] {
+            assert!(is_host_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".",
+            "localhost..",
+            "a_b.com",
+            "-a.com",
+            &format!("{}.com", "a".repeat(64)),
+        ] {
+            assert!(!is_host_name(bad), "{bad}");
         }
     }
 

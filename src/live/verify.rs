@@ -8,18 +8,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use reqwest::Url;
 use serde::Serialize;
 
 use crate::audit::{quoted_list, rule};
 use crate::error::did_you_mean;
 use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, Token, resolve_scope};
+use crate::sanitize::terminal_line;
 use crate::table::{EndpointId, ScopeId, Segment, Table};
 use crate::yaml::closest;
 
 use super::error::LiveError;
-use super::http::{Body, Failure, Http, Policy, Trace, display_url, is_loopback, join};
+use super::http::{Body, Failure, Http, Policy, Redirects, Target, Trace, display_url, join};
 use super::secret::Secret;
 
 /// Stands in for every path parameter of a probe: a well-formed id (24 hex digits, all
@@ -273,14 +273,15 @@ pub struct Outcome {
 pub fn run(
     table: &Table,
     plan: &Plan,
-    base: &Url,
+    target: &Target,
     token: Secret,
     policy: Policy,
     verbosity: u8,
 ) -> Result<Outcome, LiveError> {
+    let base = &target.url;
     let preflight_url =
         join(base, &probe_path(table, plan.preflight)).map_err(|why| LiveError::BadUrl {
-            url: display_url(base),
+            shown: format!("`{}`", display_url(base)),
             what: "base URL",
             why,
             help: None,
@@ -288,7 +289,7 @@ pub fn run(
     let mut probes = Vec::new();
     for id in plan.probes() {
         let url = join(base, &probe_path(table, id)).map_err(|why| LiveError::BadUrl {
-            url: display_url(base),
+            shown: format!("`{}`", display_url(base)),
             what: "base URL",
             why,
             help: None,
@@ -299,9 +300,8 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(|e| LiveError::Setup { why: e.to_string() })?;
-    let proxy = !is_loopback(base);
     runtime.block_on(async move {
-        let http = Http::new(policy, false, proxy)?;
+        let http = Http::new(policy, Redirects::None, target)?;
         let token = Arc::new(token);
         let mut log = Vec::new();
         let mut trace = Trace::new(verbosity);
@@ -412,7 +412,8 @@ pub fn run(
     })
 }
 
-/// The manifest token the live token stands for: `--token NAME`, or the only one.
+/// The manifest token the live token stands for: `--token NAME`, or the only one. The names
+/// in the errors come from the manifest, so they are escaped for the terminal.
 pub fn select_token(manifest: &Manifest, name: Option<&str>) -> Result<usize, LiveError> {
     let names: Vec<&str> = manifest
         .tokens
@@ -431,15 +432,17 @@ pub fn select_token(manifest: &Manifest, name: Option<&str>) -> Result<usize, Li
                 .iter()
                 .position(|n| *n == wanted)
                 .ok_or_else(|| LiveError::UnknownToken {
-                    path: manifest.file.path.clone(),
-                    help: did_you_mean(&closest(wanted, names.iter().copied())).or_else(listed),
+                    path: terminal_line(&manifest.file.path).into_owned(),
+                    help: did_you_mean(&closest(wanted, names.iter().copied()))
+                        .or_else(listed)
+                        .map(|h| terminal_line(&h).into_owned()),
                 })
         }
         None if names.len() == 1 => Ok(0),
         None => Err(LiveError::WhichToken {
-            path: manifest.file.path.clone(),
+            path: terminal_line(&manifest.file.path).into_owned(),
             count: names.len(),
-            help: listed(),
+            help: listed().map(|h| terminal_line(&h).into_owned()),
         }),
     }
 }
@@ -509,6 +512,44 @@ pub fn findings(table: &Table, token: &Token, verdicts: &[Verdict]) -> Vec<Findi
         )
     });
     out
+}
+
+/// What a run could not settle about the scopes a token declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unchecked {
+    /// How many scopes the token declares (known to the table).
+    pub declared: usize,
+    /// Of those, how many only a write could check.
+    pub unverifiable: usize,
+    /// Of those, how many got an answer that settles nothing.
+    pub inconclusive: usize,
+}
+
+/// `Some` when the run checked nothing about the token: none of the scopes it declares was
+/// confirmed or denied (or, when it declares none, no scope at all was). A clean result would
+/// then say nothing, so the run must not pass as one.
+pub fn nothing_checked(table: &Table, token: &Token, verdicts: &[Verdict]) -> Option<Unchecked> {
+    let declared: BTreeSet<ScopeId> = token
+        .scope_entries()
+        .iter()
+        .filter_map(|e| resolve_scope(table, &e.value.value))
+        .collect();
+    let considered: Vec<&Verdict> = verdicts
+        .iter()
+        .filter(|v| declared.is_empty() || declared.contains(&v.scope))
+        .collect();
+    if considered
+        .iter()
+        .any(|v| matches!(v.status, Status::Confirmed | Status::Denied))
+    {
+        return None;
+    }
+    let count = |s: Status| considered.iter().filter(|v| v.status == s).count();
+    Some(Unchecked {
+        declared: declared.len(),
+        unverifiable: count(Status::Unverifiable),
+        inconclusive: count(Status::Inconclusive),
+    })
 }
 
 #[cfg(test)]
@@ -651,6 +692,53 @@ mod tests {
             &answers(&[("Get Chat by Chat ID", Answer::from_status(200))]),
         );
         assert!(findings(t, &m.tokens[0], &v).is_empty());
+    }
+
+    #[test]
+    fn a_run_that_settles_no_declared_scope_checked_nothing() {
+        let t = table();
+        let plan = Plan::new(t).expect("plan");
+        let token = |scopes: &str| {
+            let text =
+                format!("integration: x\ntokens:\n  bot:\n    {scopes}\n    endpoints: []\n");
+            Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest")
+        };
+        let some_answers = answers(&[
+            ("List All Templates", Answer::from_status(200)),
+            ("Get Messages of a Chat", Answer::from_status(403)),
+        ]);
+        let v = verdicts(t, &plan, &some_answers);
+        // Write-only scopes: nothing about them was checked, whatever else was.
+        let writes = token("scopes: [Manage labels, Send template messages]");
+        assert_eq!(
+            nothing_checked(t, &writes.tokens[0], &v),
+            Some(Unchecked {
+                declared: 2,
+                unverifiable: 2,
+                inconclusive: 0
+            })
+        );
+        // One declared scope settled is a check.
+        let mixed = token("scopes: [Manage labels, View all chats]");
+        assert_eq!(nothing_checked(t, &mixed.tokens[0], &v), None);
+        // Declaring none: any settled scope is a check (of undeclared ones); none is not.
+        let bare = token("scopes: []");
+        assert_eq!(nothing_checked(t, &bare.tokens[0], &v), None);
+        let silent = verdicts(
+            t,
+            &plan,
+            &answers(&[("List All Templates", Answer::from_status(400))]),
+        );
+        assert!(nothing_checked(t, &bare.tokens[0], &silent).is_some());
+        let reads = token("scopes: [View template messages]");
+        assert_eq!(
+            nothing_checked(t, &reads.tokens[0], &silent),
+            Some(Unchecked {
+                declared: 1,
+                unverifiable: 0,
+                inconclusive: 1
+            })
+        );
     }
 
     #[test]
