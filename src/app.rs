@@ -16,7 +16,12 @@ use crate::yaml::Limits;
 /// Runs the command and writes its output; returns the exit status.
 pub fn run(cli: Cli) -> Exit {
     let color = use_color(cli.global.color);
-    let stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let failure = std::cell::RefCell::new(None);
+    let checked = CheckedWriter {
+        inner: std::io::stdout().lock(),
+        failure: &failure,
+    };
+    let stdout = std::io::BufWriter::with_capacity(64 * 1024, checked);
     // Human output goes through a terminal filter: nothing a manifest, file name or docs page
     // holds can drive the terminal. Machine formats are escaped by their own serializers.
     let mut stdout: Box<dyn Write> = if human_stdout(&cli.command) {
@@ -26,10 +31,51 @@ pub fn run(cli: Cli) -> Exit {
     };
     let mut stderr = TerminalWriter::new(std::io::stderr().lock(), color);
     let exit = execute_to(&cli, color, &mut stdout, &mut stderr);
-    let _ = stderr.flush();
-    // A closed pipe (`tokenscope audit | head`) is not an error worth reporting.
     let _ = stdout.flush();
+    drop(stdout);
+    // A report that could not be written (a full disk) must not pass for a clean run; a closed
+    // pipe (`tokenscope audit | head`) is the reader's choice, not an error.
+    let exit = match failure.into_inner() {
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(stderr, "error: cannot write the output: {e}");
+            Exit::InvalidInput
+        }
+        _ => exit,
+    };
+    let _ = stderr.flush();
     exit
+}
+
+/// Standard output that remembers its first write error (commands write on regardless, and
+/// the run's exit status reports it) and drops what would follow it.
+struct CheckedWriter<'a, W: Write> {
+    inner: W,
+    failure: &'a std::cell::RefCell<Option<std::io::Error>>,
+}
+
+impl<W: Write> Write for CheckedWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failure.borrow().is_some() {
+            return Ok(buf.len());
+        }
+        match self.inner.write_all(buf) {
+            Ok(()) => Ok(buf.len()),
+            Err(e) => {
+                *self.failure.borrow_mut() = Some(e);
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failure.borrow().is_some() {
+            return Ok(());
+        }
+        if let Err(e) = self.inner.flush() {
+            *self.failure.borrow_mut() = Some(e);
+        }
+        Ok(())
+    }
 }
 
 /// Whether a command writes text for people to standard output.

@@ -81,13 +81,19 @@ impl Baseline {
         let file = SourceFile::read(path, 64 * 1024 * 1024)?;
         let parsed: BaselineFile = serde_json::from_str(&file.text).map_err(|e| {
             let offset = file.offset_of(e.line(), e.column());
-            InputError::at(
+            let error = InputError::at(
                 &file,
                 file.span(offset, 0),
                 format!("invalid baseline: {e}"),
                 "here",
                 Some("write a new one with `--write-baseline FILE`".into()),
-            )
+            );
+            // A file that is not even trying to be a baseline is not shown.
+            if file.text.contains("\"schema_version\"") {
+                error
+            } else {
+                error.without_text()
+            }
         })?;
         if parsed.schema_version != 1 {
             return Err(InputError::Unknown {

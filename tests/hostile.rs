@@ -449,10 +449,11 @@ fn a_1_mib_flood_of_findings_stays_within_a_bounded_multiple_of_its_size() {
                 &["audit", "--format", format, "flood.tokenscope.yaml"],
             );
             assert_eq!(code, 1, "{format}");
-            // Before findings were grouped and capped as they arrive, this took gigabytes.
+            // Before findings were grouped and capped as they arrive, this took gigabytes; what
+            // is left is the parse tree of a list of 86,000 entries (in a debug build).
             let used = (peak - baseline) * 1024;
             assert!(
-                used < 64 * text.len() as i64,
+                used < 96 * text.len() as i64,
                 "{format}: {used} bytes over start-up for a {}-byte manifest",
                 text.len()
             );
@@ -559,4 +560,149 @@ fn did_you_mean_on_a_huge_reference_is_skipped() {
     assert!(!stdout.contains("did you mean"));
     // Edit distance on these would take minutes and gigabytes; a generous bound catches it.
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn markdown_reports_cannot_carry_html_mentions_or_broken_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "integration: \"<img src=x onerror=alert(1)> @octocat\"\ntokens:\n  \"bot`</code><script>@admin\":\n    scopes: [\"Manage `x`<b>|y @team\", Manage labels]\n    endpoints: [Create Label, \"<details open>\"]\n";
+    write(dir.path(), "md.tokenscope.yaml", text.as_bytes());
+    let run = tokenscope_in(
+        dir.path(),
+        &["audit", "--format", "markdown", "md.tokenscope.yaml"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_safe_markdown(&run.stdout, 6);
+    let old = dir.path().join("old.tokenscope.yaml");
+    std::fs::write(&old, VALID).expect("write");
+    let run = tokenscope_in(
+        dir.path(),
+        &[
+            "diff",
+            "--format",
+            "markdown",
+            "old.tokenscope.yaml",
+            "md.tokenscope.yaml",
+        ],
+    );
+    assert_safe_markdown(&run.stdout, 5);
+}
+
+/// Parses Markdown as GitHub does (CommonMark with tables): no HTML, no mention outside code,
+/// and every table row has the table's columns.
+fn assert_safe_markdown(markdown: &str, columns: usize) {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut cells = 0;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => panic!("HTML in the report: {h}\n{markdown}"),
+            Event::Text(t) => assert!(
+                !["@octocat", "@admin", "@team"]
+                    .iter()
+                    .any(|m| t.contains(m)),
+                "a mention: {t}\n{markdown}"
+            ),
+            Event::Start(Tag::TableRow | Tag::TableHead) => cells = 0,
+            Event::Start(Tag::TableCell) => cells += 1,
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
+                assert_eq!(cells, columns, "a value changed the columns:\n{markdown}")
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_malformed_inline_comment_is_the_same_error_for_every_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "integration: x\ntokens:\n  t:\n    scopes:\n      - Manage labels\n      - View quick replies  # tokenscope: ignore[excess-scope] kept for the picker\n      - List all chats # tokenscope: ignore excess-scope oops\n    endpoints: [Create Label]\n";
+    write(dir.path(), "m.tokenscope.yaml", text.as_bytes());
+    for args in [
+        vec!["audit", "m.tokenscope.yaml"],
+        vec!["suggest", "m.tokenscope.yaml"],
+        vec!["suggest", "--write", "m.tokenscope.yaml"],
+        vec!["suggest", "--dry-run", "m.tokenscope.yaml"],
+        vec!["diff", "m.tokenscope.yaml", "m.tokenscope.yaml"],
+        vec!["scan", "--manifest", "m.tokenscope.yaml", "."],
+    ] {
+        let run = tokenscope_in(dir.path(), &args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+        assert!(
+            run.stderr.contains("malformed tokenscope comment"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let after = std::fs::read_to_string(dir.path().join("m.tokenscope.yaml")).expect("read");
+    assert_eq!(
+        after, text,
+        "suggest --write must not drop a scope the user marked as kept"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_fails_the_run_and_a_closed_pipe_does_not() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let Ok(full) = full else { return };
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["audit", "--format", "json", "examples"])
+        .stdout(full)
+        .output()
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write the output"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["audit", "examples"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("waits");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the run's own verdict stands"
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn write_baseline_never_overwrites_what_is_not_a_baseline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.tokenscope.yaml", VALID.as_bytes());
+    let run = tokenscope_in(
+        dir.path(),
+        &[
+            "audit",
+            "--write-baseline",
+            "m.tokenscope.yaml",
+            "m.tokenscope.yaml",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("refusing to overwrite"),
+        "{}",
+        run.stderr
+    );
+    let after = std::fs::read_to_string(dir.path().join("m.tokenscope.yaml")).expect("read");
+    assert_eq!(after, VALID);
+    let run = tokenscope_in(
+        dir.path(),
+        &["audit", "--write-baseline", "b.json", "m.tokenscope.yaml"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = tokenscope_in(
+        dir.path(),
+        &["audit", "--write-baseline", "b.json", "m.tokenscope.yaml"],
+    );
+    assert_eq!(run.code, 0, "a baseline may be rewritten: {}", run.stderr);
 }

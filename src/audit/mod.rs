@@ -49,7 +49,7 @@ pub fn audit(
     manifest: Manifest,
     options: AuditOptions,
 ) -> Result<ManifestReport, Vec<InputError>> {
-    let inline = suppress::inline_ignores(&manifest.file)?;
+    let inline = &manifest.inline_ignores;
     let mut findings = Vec::new();
     let mut tokens = Vec::new();
     for token in &manifest.tokens {
@@ -108,15 +108,15 @@ fn distinct_references(analysis: &TokenAnalysis<'_>) -> Vec<(String, Resolution)
 
 /// A manifest's suppressions (its tokens' `ignore:` entries and its inline comments), read
 /// once, for commands that check findings `audit` did not make.
-pub struct Suppressions {
-    inline: Vec<suppress::InlineIgnore>,
+pub struct Suppressions<'m> {
+    inline: &'m [crate::manifest::InlineIgnore],
 }
 
-impl Suppressions {
-    /// A malformed inline comment is reported by `audit`; here it simply silences nothing.
-    pub fn of(manifest: &Manifest) -> Self {
+impl<'m> Suppressions<'m> {
+    /// The inline comments were read (and any malformed one refused) with the manifest.
+    pub fn of(manifest: &'m Manifest) -> Self {
         Suppressions {
-            inline: suppress::inline_ignores(&manifest.file).unwrap_or_default(),
+            inline: &manifest.inline_ignores,
         }
     }
 

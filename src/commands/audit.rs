@@ -83,6 +83,17 @@ fn exit_of(input_errors: bool, fails: bool) -> Exit {
 }
 
 fn write_baseline(path: &Path, entries: Vec<BaselineEntry>, err: &mut dyn Write) -> Exit {
+    // Only a baseline is ever overwritten: not a manifest named by mistake, not any other file.
+    if path.exists()
+        && let Err(e) = Baseline::load(path)
+    {
+        let _ = writeln!(
+            err,
+            "error: refusing to overwrite {}: it is not a tokenscope baseline ({e})",
+            crate::source::display_path(path)
+        );
+        return Exit::InvalidInput;
+    }
     let count = entries.len();
     match crate::atomic::write_atomically(path, &baseline::render(entries)) {
         Ok(()) => {

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde::Serialize;
 
-use crate::render::markdown::cell;
+use crate::render::markdown::{cell, code};
 
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::diff::{TokenDiff, TokenStatus, diff};
@@ -105,6 +105,7 @@ fn at_git_ref(reference: &str, path: &Path, api: &str) -> Result<Manifest, Vec<I
                 api: None,
                 owner: None,
                 tokens: Vec::new(),
+                inline_ignores: Vec::new(),
             });
         }
         return Err(vec![InputError::Io {
@@ -205,7 +206,7 @@ fn markdown(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
             "— no risk increase"
         }
     );
-    let _ = writeln!(out, "`{}` → `{}`\n", cell(old), cell(new));
+    let _ = writeln!(out, "{} → {}\n", code(old), code(new));
     if tokens.is_empty() {
         out.push_str("No token, scope or endpoint changed.\n");
         return out;
@@ -213,8 +214,8 @@ fn markdown(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
     out.push_str("| Token | Change | Scope or endpoint | Risk | Why |\n|---|---|---|---|---|\n");
     for t in tokens {
         let token = format!(
-            "`{}`{}",
-            cell(&t.name),
+            "{}{}",
+            code(&t.name),
             match t.status {
                 TokenStatus::Added => " (new)",
                 TokenStatus::Removed => " (removed)",

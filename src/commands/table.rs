@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::render::markdown::cell;
+use crate::render::markdown::{cell, code};
 
 use crate::table::{Risk, Table};
 
@@ -99,7 +99,7 @@ pub fn to_json(t: &Table) -> String {
 
 pub fn to_markdown(t: &Table) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {} scope table\n", t.title);
+    let _ = writeln!(out, "# {} scope table\n", cell(&t.title));
     if let Some(retrieved) = &t.retrieved {
         let _ = writeln!(out, "Checked against the docs on {retrieved}.\n");
     }
@@ -137,7 +137,7 @@ pub fn to_markdown(t: &Table) -> String {
     );
     for e in &t.endpoints {
         let sig = match (&e.method, &e.path) {
-            (Some(m), Some(p)) => format!("`{m} {p}`"),
+            (Some(m), Some(p)) => code(&format!("{m} {p}")),
             _ => "not published".to_owned(),
         };
         let scopes = if e.scopes.is_empty() {

@@ -12,6 +12,8 @@ pub struct Manifest {
     pub api: Option<Text>,
     pub owner: Option<Text>,
     pub tokens: Vec<Token>,
+    /// `# tokenscope: ignore[...]` comments, in file order.
+    pub inline_ignores: Vec<super::InlineIgnore>,
 }
 
 #[derive(Debug)]

@@ -32,9 +32,18 @@ impl Manifest {
         let root = yaml::parse_document(&file, Limits::MANIFEST, MANIFEST).map_err(|e| vec![e])?;
         let mut reader = Reader::new(&file);
         let manifest = read_manifest(&mut reader, &root, api);
-        match manifest {
-            Some(m) if reader.errors.is_empty() => Ok(m),
-            _ => Err(reader.errors),
+        let inline = super::inline::inline_ignores(&file);
+        match (manifest, inline) {
+            (Some(mut m), Ok(inline)) if reader.errors.is_empty() => {
+                m.inline_ignores = inline;
+                Ok(m)
+            }
+            (_, inline) => {
+                let mut errors = reader.errors;
+                errors.extend(inline.err().unwrap_or_default());
+                errors.sort_by_key(|e| e.span().map(|s| s.offset));
+                Err(errors)
+            }
         }
     }
 }
@@ -93,6 +102,7 @@ fn read_manifest(r: &mut Reader<'_>, root: &Node, table_api: &str) -> Option<Man
         api,
         owner,
         tokens,
+        inline_ignores: Vec::new(),
     })
 }
 

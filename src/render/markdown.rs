@@ -5,9 +5,15 @@ use std::fmt::Write as _;
 use crate::finding::Severity;
 use crate::report::Run;
 
-/// A Markdown table cell: pipes escaped, line breaks folded.
+/// A Markdown table cell from text that may hold `code spans` (messages): nothing in it can
+/// become HTML, a link, a mention or a new column (see [`crate::sanitize::markdown_cell`]).
 pub fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    crate::sanitize::markdown_cell(s)
+}
+
+/// A value shown as code, which nothing inside can end early.
+pub fn code(s: &str) -> String {
+    crate::sanitize::markdown_code(s)
 }
 
 fn badge(severity: Severity) -> &'static str {
@@ -32,8 +38,8 @@ pub fn render(run: &Run) -> String {
     for report in run.reports() {
         let _ = writeln!(
             out,
-            "### `{}` ({})\n",
-            report.manifest.file.path,
+            "### {} ({})\n",
+            code(&report.manifest.file.path),
             cell(&report.manifest.integration.value)
         );
         if report.findings.is_empty() {
@@ -51,10 +57,7 @@ pub fn render(run: &Run) -> String {
                 badge(f.severity),
                 f.rule,
                 f.span.line,
-                f.token
-                    .as_deref()
-                    .map(|t| format!("`{}`", cell(t)))
-                    .unwrap_or_default(),
+                f.token.as_deref().map(code).unwrap_or_default(),
                 cell(&f.message),
                 f.help.as_deref().map(cell).unwrap_or_default()
             );
@@ -66,8 +69,8 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(out, "### Could not be read\n");
         for e in errors {
             let at = match (e.path(), e.line_column()) {
-                (Some(p), Some((l, c))) => format!("`{p}:{l}:{c}`: "),
-                (Some(p), None) => format!("`{p}`: "),
+                (Some(p), Some((l, c))) => format!("{}: ", code(&format!("{p}:{l}:{c}"))),
+                (Some(p), None) => format!("{}: ", code(p)),
                 _ => String::new(),
             };
             let _ = writeln!(out, "- {at}{}", cell(&e.to_string()));
