@@ -1,4 +1,6 @@
-//! Manifest parsing, reference resolution, the audit, and suggest's rewrite, on arbitrary bytes.
+//! Manifest parsing, reference resolution, the audit, suggest's rewrite and the human rendering
+//! of what comes out, on arbitrary bytes. Beyond "no panic": a report stays proportional to its
+//! input and never carries a control character from it.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -6,6 +8,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use tokenscope::audit::{AuditOptions, TokenAnalysis, audit};
 use tokenscope::manifest::Manifest;
+use tokenscope::render::human::HumanRenderer;
 use tokenscope::source::SourceFile;
 use tokenscope::suggest::write::rewrite_scopes;
 use tokenscope::suggest::{TokenSuggestion, scope_set};
@@ -16,12 +19,32 @@ fn table() -> &'static Table {
     TABLE.get_or_init(|| Table::embedded().unwrap_or_else(|e| panic!("embedded table: {e:?}")))
 }
 
+/// What one rendered finding or error may cost at most, whatever the input.
+const MAX_RENDERED: usize = 16 * 1024;
+
+fn check_rendered(text: &str) {
+    assert!(text.len() <= MAX_RENDERED, "{} bytes for one diagnostic", text.len());
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "a raw control character reached the output: {text:?}"
+    );
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(file) = SourceFile::from_bytes("fuzz.tokenscope.yaml".into(), data.to_vec()) else {
         return;
     };
-    let Ok(manifest) = Manifest::parse(file, "texter") else {
-        return;
+    let renderer = HumanRenderer::new(false);
+    let manifest = match Manifest::parse(file, "texter") {
+        Ok(m) => m,
+        Err(errors) => {
+            for e in &errors {
+                let mut out = String::new();
+                renderer.diagnostic(&mut out, e);
+                check_rendered(&out);
+            }
+            return;
+        }
     };
     let plans: Vec<(usize, ScopeSet)> = manifest
         .tokens
@@ -34,5 +57,11 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     let _ = rewrite_scopes(&manifest, table(), &plans);
-    let _ = audit(table(), manifest, AuditOptions::default());
+    if let Ok(report) = audit(table(), manifest, AuditOptions::default()) {
+        for f in &report.findings {
+            let mut out = String::new();
+            renderer.finding(&mut out, f, &report.manifest.file);
+            check_rendered(&out);
+        }
+    }
 });
