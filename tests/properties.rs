@@ -169,6 +169,35 @@ fn manifest_text() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
+    /// A span at any column of a line of any length renders, in bounded space, with the
+    /// column it is at (miette's renderer panicked from column 65,536 on).
+    #[test]
+    fn frames_render_at_any_column(
+        column in 0usize..300_000,
+        tail in 0usize..300_000,
+        length in 0usize..5_000,
+        filler in prop::sample::select(vec!["x", "é", "字", "\t", " ", "a, "]),
+    ) {
+        use tokenscope::render::frame::{FrameRenderer, Label, Level, Place, Report};
+        let before = filler.repeat(column / filler.len().max(1) + 1);
+        let text = format!("k: {before}TARGET{}\nnext: line\n", "y".repeat(tail));
+        let file = SourceFile::new("f.yaml", text.as_str());
+        let offset = text.find("TARGET").unwrap_or(0);
+        let span = file.span(offset, length);
+        let mut out = String::new();
+        FrameRenderer::new(false).render(&mut out, &Report {
+            code: Some("error[x]"),
+            level: Level::Error,
+            message: "m",
+            place: Place::Frame { file: &file, labels: vec![Label { span, text: Some("here".into()), primary: true }] },
+            help: None,
+        });
+        prop_assert!(out.len() < 2_000, "{} bytes", out.len());
+        prop_assert!(out.contains("TARGET"), "{}", out);
+        let header = format!("f.yaml:1:{}", span.column);
+        prop_assert!(out.contains(&header), "{}", out);
+    }
+
     /// Byte mutations of real manifests never panic the parser or the audit.
     #[test]
     fn mutated_examples_never_panic(example in 0..EXAMPLES.len(), mutations in prop::collection::vec(mutation(), 1..6)) {
