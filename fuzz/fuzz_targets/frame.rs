@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
             }
         })
         .collect();
+    let message: String = text.chars().take(64).collect();
     for color in [false, true] {
         let mut out = String::new();
         FrameRenderer::new(color).render(
@@ -35,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
             &Report {
                 code: Some("error[fuzz]"),
                 level: Level::Error,
-                message: &text[..text.len().min(64)],
+                message: &message,
                 place: Place::Frame {
                     file: &file,
                     labels: labels.clone(),
@@ -43,9 +44,9 @@ fuzz_target!(|data: &[u8]| {
                 help: Some("help"),
             },
         );
-        assert!(out.len() < 16 * 1024, "{} bytes", out.len());
+        assert!(out.len() < 64 * 1024, "{} bytes", out.len());
         if !color {
-            assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+            assert!(!out.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{out:?}");
         }
     }
 });
