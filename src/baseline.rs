@@ -139,10 +139,14 @@ pub fn render(entries: impl IntoIterator<Item = BaselineEntry>) -> String {
     let mut findings: Vec<BaselineEntry> = entries.into_iter().collect();
     findings.sort();
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
-    crate::render::json::to_string(&BaselineFile {
+    let file = BaselineFile {
         schema_version: 1,
         findings,
-    })
+    };
+    // Plain structs of strings: serialising them cannot fail.
+    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::config::FailOn;
 use crate::config::{RuleSelector, parse_rule_selector};
+use crate::live::NetArgs;
+use crate::live::date::parse_date;
 
 /// Audit API token scopes: missing and excess scopes, unknown names, minimal sets.
 #[derive(Debug, Parser)]
@@ -69,7 +71,7 @@ pub enum Command {
     /// Print the scope table in use, or check a custom one.
     Table(TableArgs),
     /// Check a real token's scopes read-only against the live API (token from the environment).
-    Verify(crate::commands::verify::VerifyArgs),
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -248,7 +250,7 @@ pub enum TableAction {
         file: PathBuf,
     },
     /// Compare the table with the published API docs; `--write` updates the `--table` file.
-    Drift(crate::commands::drift::DriftArgs),
+    Drift(DriftArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -257,6 +259,60 @@ pub enum TableFormat {
     Yaml,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("api").required(true).args(["project", "base_url"])))]
+pub struct VerifyArgs {
+    /// The manifest declaring the token.
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// The manifest's token the live token stands for (needed when it declares several).
+    #[arg(long, value_name = "NAME")]
+    pub token: Option<String>,
+    /// The Texter project id: the API is https://ID.texterchat.com/server/api/v2.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// The API base URL instead (https; plain http only to loopback, for local stand-ins).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The environment variable holding the token (never pass a token as an argument).
+    #[arg(long, value_name = "VAR", default_value = "TEXTER_TOKEN")]
+    pub token_env: String,
+    /// Read the token from the first line of standard input instead.
+    #[arg(long, conflicts_with = "token_env")]
+    pub token_stdin: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// The lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The docs site; its `llms.txt` lists the API reference pages.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://help.texterchat.com"
+    )]
+    pub docs_url: String,
+    /// Write the docs' version into the table file given with `--table`, in place (atomically,
+    /// keeping comments and order) and set its `retrieved:` date.
+    #[arg(long)]
+    pub write: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// The date `--write` records in `retrieved:` [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD", env = "TOKENSCOPE_TODAY", value_parser = parse_date, hide = true)]
+    pub today: Option<String>,
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 #[cfg(test)]

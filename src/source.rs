@@ -4,13 +4,10 @@
 //! file's text travels with the findings (shared, never copied per finding).
 
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
-
-use crate::error::InputError;
 
 /// A loaded text file: the path as the user should see it, its full text, and where each line
 /// starts (so locating a span costs a binary search, not a scan from the top).
@@ -55,62 +52,6 @@ impl SourceFile {
             text,
             frame_text,
             line_starts,
-        }
-    }
-
-    /// Reads a text file, refusing files over `max_bytes`, binary files and invalid UTF-8 with
-    /// a diagnostic instead of a panic or a silently mangled string.
-    pub fn read(path: &Path, max_bytes: u64) -> Result<Self, InputError> {
-        let display = display_path(path);
-        let io_err = |cause: std::io::Error| InputError::Io {
-            path: display.clone(),
-            cause,
-        };
-        // Look before opening: opening a FIFO or a device could block or never end.
-        let meta = std::fs::metadata(path).map_err(io_err)?;
-        if meta.is_dir() {
-            return Err(InputError::IsDirectory { path: display });
-        }
-        if !meta.is_file() {
-            return Err(InputError::NotAFile { path: display });
-        }
-        let file = std::fs::File::open(path).map_err(io_err)?;
-        if meta.len() > max_bytes {
-            return Err(InputError::TooLarge {
-                path: display,
-                size: meta.len(),
-                limit: max_bytes,
-            });
-        }
-        // The size can change between stat and read (or lie, for special files): read at most
-        // one byte past the cap so an oversized stream is still refused without reading it all.
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(max_bytes + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io_err)?;
-        if bytes.len() as u64 > max_bytes {
-            return Err(InputError::TooLarge {
-                path: display,
-                size: bytes.len() as u64,
-                limit: max_bytes,
-            });
-        }
-        Self::from_bytes(display, bytes)
-    }
-
-    /// Checks that bytes are text (UTF-8, no NUL) and wraps them.
-    pub fn from_bytes(path: String, bytes: Vec<u8>) -> Result<Self, InputError> {
-        if let Some(pos) = memchr_nul(&bytes) {
-            let (line, column) = line_col_lossy(&bytes, pos);
-            return Err(InputError::Binary { path, line, column });
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Self::new(path, text)),
-            Err(err) => {
-                let pos = err.utf8_error().valid_up_to();
-                let (line, column) = line_col_lossy(err.as_bytes(), pos);
-                Err(InputError::NotUtf8 { path, line, column })
-            }
         }
     }
 
@@ -228,24 +169,6 @@ fn lone_cr_as_lf(text: &str) -> String {
         .collect()
 }
 
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
-}
-
-fn line_col_lossy(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
-}
-
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
@@ -265,28 +188,6 @@ mod tests {
         assert_eq!((span.line, span.column), (2, 4));
         assert_eq!(file.offset_of(2, 4), 9);
         assert_eq!(file.offset_of(9, 1), file.text.len());
-    }
-
-    #[test]
-    fn binary_and_invalid_utf8_are_refused_with_a_position() {
-        let err = SourceFile::from_bytes("b".into(), b"a: 1\nb\0".to_vec()).unwrap_err();
-        assert!(matches!(
-            err,
-            InputError::Binary {
-                line: 2,
-                column: 2,
-                ..
-            }
-        ));
-        let err = SourceFile::from_bytes("u".into(), b"a: \xff".to_vec()).unwrap_err();
-        assert!(matches!(
-            err,
-            InputError::NotUtf8 {
-                line: 1,
-                column: 4,
-                ..
-            }
-        ));
     }
 
     #[test]

@@ -5,16 +5,15 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use clap::Args;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::OutputFormat;
-use crate::live::date::{parse_date, today};
+use crate::cli::{DriftArgs, OutputFormat};
+use crate::live::LiveError;
+use crate::live::date::today;
 use crate::live::drift::{Change, Kind, check_removals, compare, fetch, index_url};
 use crate::live::http::{Policy, display_url, verbosity};
 use crate::live::write::rewrite;
-use crate::live::{LiveError, NetArgs};
 use crate::render::human::HumanRenderer;
 use crate::render::json::{SCHEMA_VERSION, to_string};
 use crate::sanitize::terminal_line;
@@ -22,29 +21,6 @@ use crate::source::{SourceFile, display_path};
 use crate::table::Table;
 
 use super::{Exit, Output};
-
-#[derive(Debug, Args)]
-pub struct DriftArgs {
-    /// The docs site; its `llms.txt` lists the API reference pages.
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "https://help.texterchat.com"
-    )]
-    pub docs_url: String,
-    /// Write the docs' version into the table file given with `--table`, in place (atomically,
-    /// keeping comments and order) and set its `retrieved:` date.
-    #[arg(long)]
-    pub write: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// The date `--write` records in `retrieved:` [default: today, UTC].
-    #[arg(long, value_name = "YYYY-MM-DD", env = "TOKENSCOPE_TODAY", value_parser = parse_date, hide = true)]
-    pub today: Option<String>,
-    #[command(flatten)]
-    pub net: NetArgs,
-}
 
 #[derive(Serialize)]
 struct DriftJson<'a> {

@@ -2,19 +2,17 @@
 //! API, compared with what the manifest declares.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use clap::{ArgGroup, Args};
 use serde::Serialize;
 
-use crate::cli::{FailOn, OutputFormat};
+use crate::cli::{OutputFormat, VerifyArgs};
 use crate::finding::Summary;
 use crate::live::http::{Policy, Target, checked_url, display_url, project_url, verbosity};
 use crate::live::verify::{
     Outcome, Plan, Status, Unchecked, Verdict, findings, nothing_checked, run as run_live,
     select_token,
 };
-use crate::live::{LiveError, NetArgs, Secret};
+use crate::live::{LiveError, Secret};
 use crate::manifest::Manifest;
 use crate::render::human::HumanRenderer;
 use crate::render::json::{FindingJson, SCHEMA_VERSION, finding_json, to_string};
@@ -22,37 +20,6 @@ use crate::sanitize::terminal_line;
 use crate::table::Table;
 
 use super::{Exit, Output};
-
-#[derive(Debug, Args)]
-#[command(group(ArgGroup::new("api").required(true).args(["project", "base_url"])))]
-pub struct VerifyArgs {
-    /// The manifest declaring the token.
-    #[arg(value_name = "MANIFEST")]
-    pub manifest: PathBuf,
-    /// The manifest's token the live token stands for (needed when it declares several).
-    #[arg(long, value_name = "NAME")]
-    pub token: Option<String>,
-    /// The Texter project id: the API is https://ID.texterchat.com/server/api/v2.
-    #[arg(long, value_name = "ID")]
-    pub project: Option<String>,
-    /// The API base URL instead (https; plain http only to loopback, for local stand-ins).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// The environment variable holding the token (never pass a token as an argument).
-    #[arg(long, value_name = "VAR", default_value = "TEXTER_TOKEN")]
-    pub token_env: String,
-    /// Read the token from the first line of standard input instead.
-    #[arg(long, conflicts_with = "token_env")]
-    pub token_stdin: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// The lowest severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-    #[command(flatten)]
-    pub net: NetArgs,
-}
 
 #[derive(Serialize)]
 struct VerifyJson<'a> {

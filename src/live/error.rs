@@ -6,7 +6,7 @@
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::commands::Exit;
+use crate::exit::Exit;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum LiveError {

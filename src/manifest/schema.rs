@@ -110,7 +110,10 @@ impl JsonSchema for RuleName {
 /// The schema as pretty JSON with a trailing newline.
 pub fn manifest_schema() -> String {
     let schema = schemars::schema_for!(ManifestSchema);
-    crate::render::json::to_string(&schema)
+    // A schema built from types: serialising it cannot fail.
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

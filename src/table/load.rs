@@ -11,7 +11,8 @@ use crate::yaml::{self, Fields, Limits, Node, Reader, Text, closest, normalize};
 
 use super::matching::parse_template;
 use super::model::{
-    Area, AreaId, Endpoint, EndpointId, Evidence, Risk, Scope, ScopeId, ScopeSet, Segment, Table,
+    Area, AreaId, Endpoint, EndpointId, Evidence, METHODS, Risk, Scope, ScopeId, ScopeSet, Segment,
+    Table,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -37,9 +38,6 @@ const AREA_KEYS: &[&str] = &["id", "title", "bundle"];
 const ENDPOINT_KEYS: &[&str] = &[
     "name", "method", "path", "area", "scopes", "evidence", "source",
 ];
-
-/// HTTP methods a table may name.
-pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 impl Table {
     /// Parses and validates a table; every problem found is returned, each located.

@@ -213,7 +213,7 @@ impl Table {
 /// A URL or prefixed path without its host and API prefix, for similarity comparisons.
 fn strip_url(reference: &str) -> String {
     let (method, rest) = match reference.trim().split_once(char::is_whitespace) {
-        Some((m, rest)) if super::load::METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
+        Some((m, rest)) if super::model::METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
             (Some(m.to_ascii_uppercase()), rest.trim())
         }
         _ => (None, reference.trim()),

@@ -4,8 +4,8 @@ mod load;
 mod matching;
 mod model;
 
-pub use load::METHODS;
 pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
+pub use model::METHODS;
 pub use model::{
     Area, AreaId, Endpoint, EndpointId, Evidence, Risk, Scope, ScopeId, ScopeSet, Segment, Table,
 };

@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::source::{SourceFile, Span};
 
+/// HTTP methods a table may name.
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
 /// Index of a scope in table order (the order every scope list is printed in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ScopeId(pub usize);
