@@ -9,6 +9,32 @@ pub mod extract;
 mod method;
 mod structured;
 
+/// Work done by this thread, counted in tests only: it proves that scanning costs time in
+/// proportion to its input without timing anything.
+#[cfg(test)]
+pub(crate) mod work {
+    use std::cell::Cell;
+
+    thread_local! {
+        static DONE: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub fn add(n: usize) {
+        DONE.with(|d| d.set(d.get().saturating_add(n)));
+    }
+
+    /// The work counted since the last call.
+    pub fn take() -> usize {
+        DONE.with(|d| d.replace(0))
+    }
+}
+
+#[cfg(not(test))]
+pub(crate) mod work {
+    #[inline(always)]
+    pub fn add(_: usize) {}
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -397,5 +423,109 @@ impl ScanResult {
         self.endpoints
             .iter()
             .filter_map(|(id, occ)| occ.iter().find(|o| !o.prose).map(|o| (*id, o)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table::embedded().unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// Phase one on one file's text, as `scan` runs it: (work done, candidates found).
+    fn phase_one(table: &Table, name: &str, text: &str) -> (usize, usize) {
+        let vocab = vocabulary(table, None);
+        let Some(filter) = prefilter(table, &vocab) else {
+            panic!("no prefilter")
+        };
+        work::take();
+        let hits = filter.hits(text.as_bytes());
+        let found = structured::extract(name, text)
+            .unwrap_or_else(|| extract::extract(name, text, &vocab, Some(&hits)));
+        (work::take(), found.len())
+    }
+
+    /// Linear work grows about 8 times from `n` to `8n`; quadratic work 64 times.
+    fn assert_linear(what: &str, name: &str, make: impl Fn(usize) -> String) {
+        let table = table();
+        let n = 400;
+        let (small, found_small) = phase_one(&table, name, &make(n));
+        let (large, found_large) = phase_one(&table, name, &make(8 * n));
+        assert!(small > 0, "{what}: nothing counted");
+        assert!(
+            large <= small * 10,
+            "{what}: work grew from {small} to {large} for 8 times the input"
+        );
+        assert!(found_large >= found_small, "{what}");
+    }
+
+    const MARKER: &str = "const TEXTER_BASE = process.env.TEXTER_BASE;\n";
+
+    #[test]
+    fn many_paths_on_one_line_cost_linear_work() {
+        assert_linear("quoted paths", "a.js", |n| {
+            format!(
+                "{MARKER}const all = [{}];\n",
+                "\"/chats/search\",".repeat(n)
+            )
+        });
+        assert_linear("calls with methods", "a.js", |n| {
+            format!(
+                "{MARKER}{}\n",
+                "axios.post(`${B}/chats/${id}/resolve`, {method: 'POST'});".repeat(n)
+            )
+        });
+        assert_linear("absolute URLs", "a.js", |n| {
+            "\"https://a.texterchat.com/server/api/v2/chats/search\" ".repeat(n)
+        });
+        assert_linear("wide characters before paths", "a.js", |n| {
+            format!("{MARKER}{}\n", "é\"/labels/${id}\"+".repeat(n))
+        });
+        assert_linear("slashes that start nothing", "a.js", |n| {
+            format!("{MARKER}{} \"/chats/search\"\n", "=/zz".repeat(4 * n))
+        });
+        assert_linear("nested splices", "a.js", |n| {
+            format!("{MARKER}{}{}'\n", "'/chats' + (".repeat(n), ")".repeat(n))
+        });
+        assert_linear("unclosed interpolations", "a.js", |n| {
+            format!("{MARKER}{}\n", "\"/chats/${{".repeat(n))
+        });
+    }
+
+    #[test]
+    fn a_minified_bundle_costs_linear_work() {
+        const SNIPPETS: &[&str] = &[
+            "function(e,t){return e.post(\"/chats/\"+t+\"/resolve\",{method:\"POST\"})}",
+            "var a=TEXTER_BASE+\"/chats/search?q=\"+encodeURIComponent(q);",
+            "n.get(`${B}/labels/${id}`).then(function(r){return r.data})",
+            "x=/ab+c/g.test(s)?1:0;",
+            "fetch(\"https://acme.texterchat.com/server/api/v2/whatsapp/templates\");",
+            "\"/templates/send\"",
+            "u=a/b/c/d;",
+            "é'/quick-replies'+(",
+            "k={a:1,b:[2,3]};",
+        ];
+        assert_linear("bundle", "app.min.js", |n| {
+            (0..n)
+                .map(|i| SNIPPETS[(i * 7 + i / 3) % SNIPPETS.len()])
+                .collect()
+        });
+    }
+
+    #[test]
+    fn long_neighbouring_lines_cost_linear_work() {
+        assert_linear("long lines around calls", "a.js", |n| {
+            let long = "x".repeat(64 * n);
+            let calls = "fetch(`${B}/chats/assign`);".repeat(n);
+            format!("{MARKER}{long}\n{calls}\n{long}\n")
+        });
+        assert_linear("many short lines", "a.js", |n| {
+            format!(
+                "{MARKER}{}",
+                "fetch(`${B}/labels/${id}`, {\n  method: 'PATCH',\n})\n".repeat(n)
+            )
+        });
     }
 }
