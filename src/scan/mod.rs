@@ -528,4 +528,19 @@ mod tests {
             )
         });
     }
+
+    #[test]
+    fn structured_documents_cost_linear_work() {
+        // Escaped slashes: no URL appears in the text as written.
+        assert_linear("HAR on one line", "s.har", |n| {
+            let entries: Vec<String> = (0..n)
+                .map(|i| {
+                    format!(
+                        r#"{{"request":{{"method":"GET","url":"https:\/\/a.texterchat.com\/server\/api\/v2\/chats\/{i}"}}}}"#
+                    )
+                })
+                .collect();
+            format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(","))
+        });
+    }
 }
