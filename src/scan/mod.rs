@@ -312,18 +312,7 @@ pub fn scan(
 /// Phase two: decide what counts and match it against the table.
 fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
     let project_marker = files.iter().any(|f| f.has_marker);
-    // Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths.
-    let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
-    for f in &files {
-        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
-            if !c.segments.is_empty()
-                && table.match_path(None, &c.segments) == PathMatch::None
-                && is_prefix_of_table_path(table, &c.segments)
-            {
-                bases.insert(c.segments.clone());
-            }
-        }
-    }
+    let bases = bases(table, &files);
     let mut result = ScanResult::default();
     for f in files {
         let mut file_used = false;
@@ -344,6 +333,7 @@ fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
                     .collect(),
                 _ => vec![(c.segments.clone(), false)],
             };
+            work::add(attempts.len());
             for (segments, inferred) in attempts {
                 let with_method = c
                     .method
@@ -404,6 +394,57 @@ fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
         .unresolved
         .sort_by_key(|a| (a.file, a.line, a.column));
     result
+}
+
+/// Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths,
+/// each in the form matching sees (see [`base_key`]), so a project naming thousands of
+/// bases tries each suffix against a few.
+fn bases(table: &Table, files: &[FileScan]) -> BTreeSet<Vec<Segment>> {
+    let literals = table_literals(table);
+    let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
+    for f in files {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+            if !c.segments.is_empty()
+                && table.match_path(None, &c.segments) == PathMatch::None
+                && is_prefix_of_table_path(table, &c.segments)
+            {
+                bases.insert(base_key(&literals, &c.segments));
+            }
+        }
+    }
+    bases
+}
+
+/// The literal segments of table paths, by position.
+fn table_literals(table: &Table) -> Vec<BTreeSet<&str>> {
+    let mut by_position: Vec<BTreeSet<&str>> = Vec::new();
+    for ep in &table.endpoints {
+        for (i, segment) in ep.segments.iter().enumerate() {
+            if by_position.len() <= i {
+                by_position.push(BTreeSet::new());
+            }
+            if let Segment::Literal(l) = segment {
+                by_position[i].insert(l.as_str());
+            }
+        }
+    }
+    by_position
+}
+
+/// A base as matching sees it: every parameter is alike, and so is every literal that no
+/// table path has at its position (it can only meet a parameter there). Bases with the same
+/// key complete every suffix into the same endpoints.
+fn base_key(literals: &[BTreeSet<&str>], base: &[Segment]) -> Vec<Segment> {
+    base.iter()
+        .enumerate()
+        .map(|(i, segment)| match segment {
+            Segment::Literal(l) if literals.get(i).is_some_and(|set| set.contains(l.as_str())) => {
+                segment.clone()
+            }
+            Segment::Literal(_) => Segment::Literal(String::new()),
+            Segment::Param(_) => Segment::Param(String::new()),
+        })
+        .collect()
 }
 
 fn is_prefix_of_table_path(table: &Table, prefix: &[Segment]) -> bool {
@@ -542,5 +583,61 @@ mod tests {
                 .collect();
             format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(","))
         });
+    }
+
+    fn file(path: &str, candidates: Vec<Candidate>) -> FileScan {
+        FileScan {
+            path: path.to_owned(),
+            text: String::new(),
+            has_marker: true,
+            candidates,
+        }
+    }
+
+    fn candidate(line: usize, path: &str, kind: Kind) -> Candidate {
+        Candidate {
+            line,
+            column: 1,
+            offset: 0,
+            length: 0,
+            text: path.to_owned(),
+            segments: crate::table::request_segments(path).unwrap_or_default(),
+            kind,
+            method: None,
+            prose: false,
+        }
+    }
+
+    /// `n` bases that end inside a path, each spelled differently, and `n` suffixes.
+    fn bases_and_suffixes(n: usize) -> Vec<FileScan> {
+        let bases = (0..n)
+            .map(|i| {
+                let path = format!("/whatsapp/templates/acc{i}/tpl{i}/localizations/l{i}");
+                candidate(i + 1, &path, Kind::Texter)
+            })
+            .collect();
+        let suffixes = (0..n)
+            .map(|i| candidate(i + 1, "/submit", Kind::Suffix))
+            .collect();
+        vec![file("bases.js", bases), file("suffixes.js", suffixes)]
+    }
+
+    #[test]
+    fn many_bases_and_suffixes_cost_linear_work() {
+        let table = table();
+        let mut counted = Vec::new();
+        for n in [200, 1600] {
+            work::take();
+            let result = resolve(&table, bases_and_suffixes(n));
+            counted.push(work::take());
+            let occurrences: usize = result.endpoints.values().map(Vec::len).sum();
+            assert_eq!(occurrences, n, "every suffix completes a base");
+        }
+        assert!(
+            counted[1] <= counted[0] * 10,
+            "work grew from {} to {}",
+            counted[0],
+            counted[1]
+        );
     }
 }
