@@ -82,3 +82,155 @@ fn a_two_megabyte_minified_line_is_scanned() {
         .expect("Resolve Chat found");
     assert_eq!(resolve["occurrences"].as_array().map(Vec::len), Some(calls));
 }
+
+/// Calls of distinct endpoints, each with its method, so every file is named in a comment.
+const CALLS: &[&str] = &[
+    "axios.post(`${TEXTER_BASE}/chats/assign`, body)",
+    "axios.get(`${TEXTER_BASE}/chats/search`)",
+    "axios.post(`${TEXTER_BASE}/whatsapp/templates/send`, body)",
+    "axios.get(`${TEXTER_BASE}/scenarios/manage`)",
+    "axios.post(`${TEXTER_BASE}/whatsapp/templates/subscribe`, body)",
+    "axios.post(`${TEXTER_BASE}/whatsapp/templates/unsubscribe`, body)",
+    "axios.get(`${TEXTER_BASE}/whatsapp/templates/unsubscribed`)",
+    "axios.get(`${TEXTER_BASE}/whatsapp/templates`)",
+    "axios.get(`${TEXTER_BASE}/labels`)",
+];
+
+/// File names that are YAML if copied into a manifest as they are: line breaks of every kind
+/// followed by a token holding high-risk scopes, comment and key indicators, YAML 1.1 words.
+const HOSTILE_NAMES: &[&str] = &[
+    "a.js\n  evil:\n    scopes: [Manage all chats]\n    endpoints: [Assign Chat]\n#",
+    "b.js\r  evil-cr:\r    scopes: [View all chats]\r#",
+    "c.js\u{2028}  evil-ls:\u{2028}    scopes: [View all chats]",
+    "d.js\u{85}  evil-nel: x",
+    "e #.js",
+    "f: g.js",
+    "- [x]: {y}, &a *b !c | > % @ `",
+    "no",
+    "\"quoted' \\ \t\u{1b}[2J\u{202e}.js",
+];
+
+#[cfg(unix)]
+#[test]
+fn file_names_never_become_manifest_structure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).expect("dir");
+    for (name, call) in HOSTILE_NAMES.iter().zip(CALLS) {
+        std::fs::write(tree.join(name), format!("{MARKER}{call}\n")).expect("write");
+    }
+    let out = dir.path().join("out.tokenscope.yaml");
+    let out_str = out.to_str().expect("utf-8");
+    let run = scan_in(
+        &tree,
+        &["--integration", "app", "--write-manifest", out_str, "."],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = std::fs::read_to_string(&out).expect("written");
+    let audit = isolated_command()
+        .args(["audit", "--format", "json", out_str])
+        .output()
+        .expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("JSON");
+    let manifest = &doc["manifests"][0];
+    assert_eq!(manifest["integration"], "app", "{written}");
+    let tokens = manifest["tokens"].as_array().expect("tokens");
+    assert_eq!(tokens.len(), 1, "{written}");
+    assert_eq!(tokens[0]["name"], "app");
+    assert_eq!(
+        tokens[0]["endpoints"].as_array().map(Vec::len),
+        Some(CALLS.len())
+    );
+    assert_eq!(
+        tokens[0]["excess_scopes"],
+        serde_json::json!([]),
+        "{written}"
+    );
+    assert_eq!(
+        tokens[0]["missing_scopes"],
+        serde_json::json!([]),
+        "{written}"
+    );
+    let scopes = tokens[0]["granted_scopes"]
+        .as_array()
+        .expect("scopes")
+        .len();
+    // Three comment lines, integration, api, tokens, the token, scopes and endpoints keys,
+    // then one line per scope and per endpoint.
+    assert_eq!(
+        written.lines().count(),
+        9 + scopes + CALLS.len(),
+        "no line but those meant: {written}"
+    );
+    for line in written.lines() {
+        assert!(
+            !line.contains(['\r', '\u{85}', '\u{2028}', '\u{1b}', '\u{202e}']),
+            "{line:?}"
+        );
+    }
+    assert!(written.contains("a.js\\n  evil:"), "{written}");
+}
+
+#[test]
+fn integration_names_are_written_as_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.js"), format!("{MARKER}{}\n", CALLS[0])).expect("write");
+    let out = dir.path().join("out.tokenscope.yaml");
+    let out_str = out.to_str().expect("utf-8");
+    for name in [
+        "x\n  evil:\n    scopes: [Manage all chats]",
+        "x\r  evil: {}",
+        "x\u{2028}y",
+        "no",
+        "On",
+        "0x1F",
+        "1:30",
+        ".inf",
+        "~",
+        "<<",
+        "- a",
+        "a: b",
+        "#x",
+        "a #b",
+        "'q'",
+        "\"q\"",
+        " padded ",
+        "tab\there",
+        "del\u{7f}c1\u{9f}bom\u{feff}",
+    ] {
+        let integration = format!("--integration={name}");
+        let run = scan_in(
+            dir.path(),
+            &[&integration, "--force", "--write-manifest", out_str, "."],
+        );
+        assert_eq!(run.code, 0, "{name:?}: {}", run.stderr);
+        let audit = isolated_command()
+            .args(["audit", "--format", "json", out_str])
+            .output()
+            .expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("JSON");
+        assert_eq!(doc["manifests"][0]["integration"], name);
+        let tokens = doc["manifests"][0]["tokens"].as_array().expect("tokens");
+        assert_eq!(tokens.len(), 1, "{name:?}");
+        assert_eq!(tokens[0]["name"], name);
+    }
+}
+
+#[test]
+fn a_manifest_that_does_not_read_back_is_not_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.js"), format!("{MARKER}{}\n", CALLS[0])).expect("write");
+    let out = dir.path().join("out.tokenscope.yaml");
+    let out_str = out.to_str().expect("utf-8");
+    // An empty name, and a key longer than YAML allows an implicit key to be.
+    for name in ["", " ", &"x".repeat(2000)] {
+        let integration = format!("--integration={name}");
+        let run = scan_in(
+            dir.path(),
+            &[&integration, "--write-manifest", out_str, "."],
+        );
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("not written"), "{}", run.stderr);
+        assert!(!out.exists());
+    }
+}
