@@ -185,6 +185,10 @@ pub struct ScanArgs {
     /// Do not honour `.gitignore`, `.ignore` and similar files.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Follow symbolic links found while walking (they are skipped otherwise, since they can
+    /// point outside the tree). Paths named on the command line are always followed.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_filesize: u64,

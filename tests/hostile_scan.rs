@@ -234,3 +234,41 @@ fn a_manifest_that_does_not_read_back_is_not_written() {
         assert!(!out.exists());
     }
 }
+
+/// A tree whose `link.js` and `linked/` point at a file and a directory outside it.
+#[cfg(unix)]
+fn tree_with_links_outside() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(outside.join("dir")).expect("dir");
+    let secret = format!(
+        "{MARKER}fetch(\"https://a.texterchat.com/server/api/v2/chats/search?key=OUTSIDE-SECRET\")\n"
+    );
+    std::fs::write(outside.join("secret.js"), &secret).expect("write");
+    std::fs::write(outside.join("dir/inner.js"), &secret).expect("write");
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).expect("dir");
+    std::fs::write(tree.join("own.js"), MARKER).expect("write");
+    std::os::unix::fs::symlink("../outside/secret.js", tree.join("link.js")).expect("symlink");
+    std::os::unix::fs::symlink("../outside/dir", tree.join("linked")).expect("symlink");
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_tree_are_read_only_with_follow() {
+    let dir = tree_with_links_outside();
+    let tree = dir.path().join("tree");
+    for format in ["human", "json"] {
+        let run = scan_in(&tree, &["--format", format, "."]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.all().contains("OUTSIDE-SECRET"), "{}", run.all());
+        assert!(!run.all().contains("Search Chats"), "{}", run.all());
+    }
+    for follow in ["--follow", "-L"] {
+        let run = scan_in(&tree, &[follow, "--format", "json", "."]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(occurrences(&json(&run)), 2, "{}", run.stdout);
+        assert!(run.stdout.contains("OUTSIDE-SECRET"));
+    }
+}

@@ -45,6 +45,7 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
     let options = ScanOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
+        follow: args.follow,
         max_filesize: args.max_filesize,
         extra_host,
         threads: args

@@ -90,6 +90,9 @@ pub struct Unresolved {
 pub struct ScanOptions {
     pub hidden: bool,
     pub no_ignore: bool,
+    /// Read symbolic links found while walking; without it they are skipped, so a tree cannot
+    /// make scan read (and print) files outside it.
+    pub follow: bool,
     pub max_filesize: u64,
     /// Host of `--base-url`, which counts as a Texter host.
     pub extra_host: Option<String>,
@@ -227,6 +230,7 @@ pub fn scan(
             .git_global(!options.no_ignore)
             .git_exclude(!options.no_ignore)
             .parents(!options.no_ignore)
+            .follow_links(options.follow)
             .max_filesize(Some(options.max_filesize))
             .threads(options.threads.max(1))
             .filter_entry(|e| e.file_name() != ".git");
