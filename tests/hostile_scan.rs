@@ -272,3 +272,36 @@ fn links_out_of_the_tree_are_read_only_with_follow() {
         assert!(run.stdout.contains("OUTSIDE-SECRET"));
     }
 }
+
+#[test]
+fn the_size_limit_applies_to_named_files_without_reading_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Text with a call first (so it is not binary), then a sparse 2 GiB of zeros.
+    let mut head = format!("{MARKER}{}\n", CALLS[1]);
+    head.push_str(&"// padding\n".repeat(1000));
+    let path = dir.path().join("huge.js");
+    std::fs::write(&path, &head).expect("write");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    file.set_len(2 * 1024 * 1024 * 1024).expect("sparse file");
+    for args in [
+        &["--format", "json", "huge.js"][..],
+        &["--format", "json", "--max-filesize", "1000000", "huge.js"],
+        &["--format", "json", "--max-filesize", "1000000", "."],
+    ] {
+        let run = scan_in(dir.path(), args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        let doc = json(&run);
+        assert_eq!(doc["endpoints"], serde_json::json!([]), "{args:?}");
+        assert_eq!(doc["files_scanned"], 0, "{args:?}");
+    }
+    // Under the limit it is read as before.
+    std::fs::write(&path, &head).expect("write");
+    let run = scan_in(
+        dir.path(),
+        &["--format", "json", "--max-filesize", "1000000", "huge.js"],
+    );
+    assert_eq!(occurrences(&json(&run)), 1, "{}", run.stdout);
+}

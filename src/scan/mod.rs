@@ -238,6 +238,7 @@ pub fn scan(
             let mut buf: Vec<u8> = Vec::new();
             let (filter, vocab, found, errors, scanned) =
                 (&filter, &vocab, &found, &errors, &scanned);
+            let max_filesize = options.max_filesize;
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
@@ -260,14 +261,16 @@ pub fn scan(
                 {
                     return ignore::WalkState::Continue;
                 }
+                let read = read_capped(entry.path(), max_filesize, &mut buf);
+                // Over the limit, as ripgrep skips it: named or found alike.
+                if matches!(read, Ok(false)) {
+                    return ignore::WalkState::Continue;
+                }
                 let n = scanned.fetch_add(1, Ordering::Relaxed) + 1;
                 if n % 256 == 0 {
                     progress(n);
                 }
-                buf.clear();
-                if let Err(cause) = std::fs::File::open(entry.path())
-                    .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf))
-                {
+                if let Err(cause) = read {
                     if let Ok(mut e) = errors.lock() {
                         e.push(InputError::Io {
                             path: display_path(entry.path()),
@@ -311,6 +314,25 @@ pub fn scan(
     result.files_scanned = scanned.into_inner();
     result.errors = errors;
     result
+}
+
+/// Reads a file into `buf` unless it holds more than `limit` bytes (`Ok(false)`). The size is
+/// taken from the open file before reading, and at most one byte past the limit is read, so
+/// a huge file, named or found, costs neither its size in memory nor the time to read it.
+fn read_capped(path: &std::path::Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    use std::io::Read as _;
+    buf.clear();
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > limit {
+        return Ok(false);
+    }
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(buf)?;
+    Ok(buf.len() as u64 <= limit)
 }
 
 /// Phase two: decide what counts and match it against the table.
