@@ -305,3 +305,14 @@ fn the_size_limit_applies_to_named_files_without_reading_them() {
     );
     assert_eq!(occurrences(&json(&run)), 1, "{}", run.stdout);
 }
+
+#[test]
+fn absurd_thread_counts_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in ["0", "1025", "100000", "-1", "many"] {
+        let run = scan_in(dir.path(), &[&format!("--threads={n}"), "."]);
+        assert_eq!(run.code, 2, "{n}: {}", run.stderr);
+        assert!(run.stderr.contains("from 1 to 1024"), "{n}: {}", run.stderr);
+    }
+    assert_eq!(scan_in(dir.path(), &["--threads", "1", "."]).code, 0);
+}

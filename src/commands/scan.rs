@@ -48,9 +48,11 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
         follow: args.follow,
         max_filesize: args.max_filesize,
         extra_host,
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        threads: args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(crate::scan::MAX_THREADS)
+        }),
     };
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();

@@ -85,6 +85,10 @@ pub struct Unresolved {
     pub candidates: Vec<EndpointId>,
 }
 
+/// The most worker threads scan starts: more only costs memory and start-up time, and a
+/// count such as 100000 would take minutes to start.
+pub const MAX_THREADS: usize = 1024;
+
 /// What to scan and how.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
@@ -232,7 +236,7 @@ pub fn scan(
             .parents(!options.no_ignore)
             .follow_links(options.follow)
             .max_filesize(Some(options.max_filesize))
-            .threads(options.threads.max(1))
+            .threads(options.threads.clamp(1, MAX_THREADS))
             .filter_entry(|e| e.file_name() != ".git");
         builder.build_parallel().run(|| {
             let mut buf: Vec<u8> = Vec::new();
