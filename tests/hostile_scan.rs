@@ -316,3 +316,56 @@ fn absurd_thread_counts_are_usage_errors() {
     }
     assert_eq!(scan_in(dir.path(), &["--threads", "1", "."]).code, 0);
 }
+
+/// Escape sequences in `text` other than plain colour changes (`ESC [ digits m`) that do not
+/// conceal text: what is left of a file's own sequences if any reach the terminal raw.
+fn raw_escapes(text: &str) -> Vec<String> {
+    text.split('\x1b')
+        .skip(1)
+        .filter(|rest| {
+            let colour = rest.strip_prefix('[').is_some_and(|r| {
+                r.find('m')
+                    .is_some_and(|end| r[..end].bytes().all(|b| b.is_ascii_digit() || b == b';'))
+            });
+            !colour || rest.starts_with("[8m")
+        })
+        .map(|rest| rest.chars().take(12).collect())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_and_code_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "a\x1b[8mhidden\x1b]0;title\x07\nFAKE: 0 errors\u{202e}.js";
+    std::fs::write(
+        dir.path().join(name),
+        format!("{MARKER}axios.post(`${{TEXTER_BASE}}/chats/assign`) // \x1b[8m\x1b[2J\u{9b}\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("app.tokenscope.yaml"),
+        "integration: x\ntokens:\n  t:\n    scopes: [Manage labels]\n    endpoints: [Create Label]\n",
+    )
+    .expect("write");
+    for color in ["never", "always"] {
+        let run = scan_in(
+            dir.path(),
+            &["--color", color, "--manifest", "app.tokenscope.yaml", "."],
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let all = run.all();
+        assert!(all.contains("Assign Chat"), "{all}");
+        assert!(all.contains("a\\u{1b}[8mhidden"), "{color}: {all}");
+        assert!(all.contains("\\nFAKE: 0 errors"), "{color}: {all}");
+        assert!(
+            !all.lines().any(|l| l.starts_with("FAKE")),
+            "a file name cannot start a line: {all}"
+        );
+        assert_eq!(raw_escapes(&all), Vec::<String>::new(), "{color}: {all}");
+        assert!(
+            !all.contains(['\x07', '\u{9b}', '\u{202e}']),
+            "{color}: {all}"
+        );
+    }
+}

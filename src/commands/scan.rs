@@ -15,6 +15,7 @@ use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, resolve_endpoint};
 use crate::render::json::{self, ErrorJson, FindingJson, finding_json};
 use crate::report::{BaselineStatus, Outcome, Run};
+use crate::sanitize::{is_unsafe_for_terminal, terminal_line};
 use crate::scan::{Confidence, ScanOptions, ScanResult, scan};
 use crate::source::{SourceFile, display_path};
 use crate::suggest::write::{yaml_comment, yaml_scalar};
@@ -131,6 +132,8 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
                 for (file, findings) in by_file {
                     let file = if file == usize::MAX {
                         m.file.clone()
+                    } else if args.gate.format == ReportFormat::Human {
+                        for_terminal(&result.files[file])
                     } else {
                         result.files[file].clone()
                     };
@@ -263,6 +266,26 @@ fn cross_check(
     by_file
 }
 
+/// A source file as code frames show it: its name escaped, and each character a terminal would
+/// act on replaced by as many `?` as it has bytes, so every span still points at the same text.
+/// Line breaks stay (a lone CR is one).
+fn for_terminal(file: &SourceFile) -> SourceFile {
+    let path = terminal_line(&file.path).into_owned();
+    let unsafe_char = |c: char| c != '\r' && is_unsafe_for_terminal(c);
+    if !file.text.chars().any(unsafe_char) {
+        return SourceFile::new(path, std::sync::Arc::clone(&file.text));
+    }
+    let mut text = String::with_capacity(file.text.len());
+    for c in file.text.chars() {
+        if unsafe_char(c) {
+            text.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            text.push(c);
+        }
+    }
+    SourceFile::new(path, text)
+}
+
 fn confidence_word(c: Confidence) -> &'static str {
     match c {
         Confidence::High => "high",
@@ -288,16 +311,22 @@ fn human(table: &Table, result: &ScanResult) -> String {
         } else {
             table.scope_names(&ep.scopes).join(" + ")
         };
-        let _ = writeln!(out, "{}  {}  (needs {needs})", ep.name, ep.signature());
+        let _ = writeln!(
+            out,
+            "{}  {}  (needs {})",
+            terminal_line(&ep.name),
+            terminal_line(&ep.signature()),
+            terminal_line(&needs)
+        );
         for o in occurrences {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}  {:<6}  {}{}",
-                result.files[o.file].path,
+                terminal_line(&result.files[o.file].path),
                 o.line,
                 o.column,
                 confidence_word(o.confidence),
-                short(&o.text),
+                terminal_line(&short(&o.text)),
                 if o.prose { "  (prose)" } else { "" }
             );
         }
@@ -316,11 +345,11 @@ fn human(table: &Table, result: &ScanResult) -> String {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}  {}  could be: {}",
-                result.files[u.file].path,
+                terminal_line(&result.files[u.file].path),
                 u.line,
                 u.column,
-                short(&u.text),
-                names.join(", ")
+                terminal_line(&short(&u.text)),
+                terminal_line(&names.join(", "))
             );
         }
     }
