@@ -55,32 +55,42 @@ fn forty_thousand_paths_on_one_line_are_all_scanned() {
 #[test]
 fn a_two_megabyte_minified_line_is_scanned() {
     let dir = tempfile::tempdir().expect("tempdir");
-    const SNIPPETS: &[&str] = &[
-        "function(e,t){return e.post(\"/chats/\"+t+\"/resolve\",{method:\"POST\"})}",
-        "var a=TEXTER_BASE+\"/chats/search?q=\"+encodeURIComponent(q);",
-        "x=/ab+c/g.test(s)?1:0;",
-        "n.get('/labels/'+encodeURIComponent(l)).then(function(r){return r.data});",
-        "u=a/b/c/d;é",
-        "k={a:1,b:[2,3]};",
+    // A minified route table: paths without methods, then one call with its method at the end.
+    const ROUTES: &[&str] = &[
+        "k.search=TEXTER_BASE+\"/chats/search\",",
+        "k.label=\"/labels/\"+encodeURIComponent(l),",
+        "x=/ab+c/g.test(s)?1:0;u=a/b/c/d;é,",
+        "k.templates=TEXTER_BASE+`/whatsapp/templates`,",
     ];
     let mut bundle = String::new();
     let mut i = 0;
     while bundle.len() < 2 * 1024 * 1024 {
-        bundle.push_str(SNIPPETS[(i * 7 + i / 3) % SNIPPETS.len()]);
+        bundle.push_str(ROUTES[i % ROUTES.len()]);
         i += 1;
     }
+    bundle.push_str("function(e,t){return e.post(TEXTER_BASE+\"/chats/\"+t+\"/resolve\")}");
     std::fs::write(dir.path().join("app.min.js"), &bundle).expect("write");
     let run = scan_in(dir.path(), &["--format", "json", "."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let calls = bundle.matches("/resolve\"").count();
     let doc = json(&run);
-    let resolve = doc["endpoints"]
-        .as_array()
-        .expect("endpoints")
-        .iter()
-        .find(|e| e["name"] == "Resolve Chat")
-        .expect("Resolve Chat found");
-    assert_eq!(resolve["occurrences"].as_array().map(Vec::len), Some(calls));
+    let routes = i.div_ceil(ROUTES.len());
+    let confidences = |name: &str| -> Vec<String> {
+        doc["endpoints"]
+            .as_array()
+            .expect("endpoints")
+            .iter()
+            .filter(|e| e["name"] == name)
+            .flat_map(|e| e["occurrences"].as_array().cloned().unwrap_or_default())
+            .map(|o| o["confidence"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // Each path gets the method written near it, and only that: none for the table's entries.
+    assert_eq!(confidences("Search Chats"), vec!["medium"; routes]);
+    assert_eq!(confidences("Resolve Chat"), ["high"]);
+    assert_eq!(
+        doc["unresolved"].as_array().map(Vec::len),
+        Some(bundle.matches("/labels/").count())
+    );
 }
 
 /// Calls of distinct endpoints, each with its method, so every file is named in a comment.
