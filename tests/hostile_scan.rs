@@ -379,3 +379,24 @@ fn file_names_and_code_never_reach_the_terminal_raw() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn the_manifest_is_never_written_through_a_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.js"), format!("{MARKER}{}\n", CALLS[0])).expect("write");
+    let outside = dir.path().join("outside.txt");
+    std::fs::write(&outside, "keep").expect("write");
+    let link = dir.path().join("tokenscope.yaml");
+    std::os::unix::fs::symlink(&outside, &link).expect("symlink");
+    std::os::unix::fs::symlink(dir.path().join("missing"), dir.path().join("dangling.yaml"))
+        .expect("symlink");
+    for target in ["tokenscope.yaml", "dangling.yaml"] {
+        let run = scan_in(dir.path(), &["--force", "--write-manifest", target, "a.js"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(&outside).expect("read"), "keep");
+    assert!(!dir.path().join("missing").exists());
+    assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+}

@@ -468,6 +468,12 @@ fn write_manifest(
     path: &std::path::Path,
 ) -> Result<String, String> {
     let shown = display_path(path);
+    // A link in a tree from a pull request could send the write anywhere on the machine.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "error: {shown} is a symbolic link; not written (name the file itself)\n"
+        ));
+    }
     if path.exists() && !args.force {
         return Err(format!(
             "error: {shown} exists; pass --force to overwrite it\n"
