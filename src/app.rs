@@ -24,7 +24,8 @@ pub fn run(cli: Cli) -> Exit {
     } else {
         Box::new(stdout)
     };
-    let mut stderr = TerminalWriter::new(std::io::stderr().lock(), color);
+    // Not locked for the whole run: scan's progress spinner writes from worker threads.
+    let mut stderr = TerminalWriter::new(std::io::stderr(), color);
     let exit = execute_to(&cli, color, &mut stdout, &mut stderr);
     let _ = stderr.flush();
     // A closed pipe (`tokenscope audit | head`) is not an error worth reporting.

@@ -400,3 +400,29 @@ fn the_manifest_is_never_written_through_a_link() {
     assert!(!dir.path().join("missing").exists());
     assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
 }
+
+/// On a terminal the progress spinner draws from the walker's threads, past 256 files.
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_on_a_terminal_does_not_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..600 {
+        std::fs::write(dir.path().join(format!("f{i}.js")), "x\n").expect("write");
+    }
+    let command = format!(
+        "'{}' scan '{}'",
+        env!("CARGO_BIN_EXE_tokenscope"),
+        dir.path().display()
+    );
+    // `script` runs the command on a pseudo-terminal; without it there is nothing to test.
+    let Ok(output) = assert_cmd::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .timeout(Duration::from_secs(60))
+        .output()
+    else {
+        return;
+    };
+    let run = Run::from(output);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("600 files scanned"), "{}", run.all());
+}
