@@ -176,8 +176,9 @@ impl<'t> Places<'t> {
                 NodeKind::Str(s) => {
                     if let Some(key) = wanted.get(s.as_str()).copied() {
                         // A quoted scalar's text starts after its quote.
-                        let quoted =
-                            text[node.span.offset.min(text.len())..].starts_with(['"', '\'']);
+                        let quoted = text
+                            .get(node.span.offset..)
+                            .is_some_and(|t| t.starts_with(['"', '\'']));
                         at.entry(key)
                             .or_default()
                             .push(node.span.offset + usize::from(quoted));
@@ -386,6 +387,27 @@ mod tests {
             ]
         );
         assert!(extract("package.json", r#"{"name": "x"}"#).is_none());
+    }
+
+    proptest::proptest! {
+        /// Whatever a HAR holds, reading it never panics and every location lies inside it.
+        #[test]
+        fn any_har_is_read_without_panicking(
+            urls in proptest::collection::vec(r#"(https://a\.texterchat\.com|\\/|/|é|\\u00e9|\?|labels|chats|\n| )*"#, 0..6),
+            pretty in proptest::bool::ANY,
+        ) {
+            let entries: Vec<String> = urls
+                .iter()
+                .map(|u| format!(r#"{{"request": {{"method": "GET", "url": "{}"}}}}"#, u.replace('\n', "\\n")))
+                .collect();
+            let sep = if pretty { ",\n" } else { "," };
+            let har = format!(r#"{{"log": {{"entries": [{}]}}}}"#, entries.join(sep));
+            for c in extract("s.har", &har).unwrap_or_default() {
+                proptest::prop_assert!(har.is_char_boundary(c.offset));
+                proptest::prop_assert!(c.offset + c.length <= har.len());
+                proptest::prop_assert!(c.line >= 1 && c.column >= 1);
+            }
+        }
     }
 
     #[test]
