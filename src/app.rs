@@ -29,7 +29,8 @@ pub fn run(cli: Cli) -> Exit {
     } else {
         Box::new(stdout)
     };
-    let mut stderr = TerminalWriter::new(std::io::stderr().lock(), color);
+    // Not locked for the whole run: scan's progress spinner writes from worker threads.
+    let mut stderr = TerminalWriter::new(std::io::stderr(), color);
     let exit = execute_to(&cli, color, &mut stdout, &mut stderr);
     let _ = stdout.flush();
     drop(stdout);

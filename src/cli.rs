@@ -8,6 +8,7 @@ pub use crate::config::FailOn;
 use crate::config::{RuleSelector, parse_rule_selector};
 use crate::live::NetArgs;
 use crate::live::date::parse_date;
+use crate::scan::MAX_THREADS;
 
 /// Audit API token scopes: missing and excess scopes, unknown names, minimal sets.
 #[derive(Debug, Parser)]
@@ -191,14 +192,28 @@ pub struct ScanArgs {
     /// Do not honour `.gitignore`, `.ignore` and similar files.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Follow symbolic links found while walking (they are skipped otherwise, since they can
+    /// point outside the tree). Paths named on the command line are always followed.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_filesize: u64,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: the number of CPUs, at most 1024].
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     #[command(flatten)]
     pub gate: GateArgs,
+}
+
+/// `--threads`: a count scan accepts, so an absurd one is a usage error, not a hang.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of threads from 1 to {MAX_THREADS}"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]

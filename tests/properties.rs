@@ -9,9 +9,10 @@ use proptest::strategy::ValueTree;
 use tokenscope::audit::{AuditOptions, TokenAnalysis, audit};
 use tokenscope::manifest::{Manifest, Resolution, resolve_endpoint};
 use tokenscope::source::SourceFile;
-use tokenscope::suggest::write::rewrite_scopes;
+use tokenscope::suggest::write::{rewrite_scopes, yaml_comment, yaml_scalar};
 use tokenscope::suggest::{TokenSuggestion, scope_set};
 use tokenscope::table::{ScopeSet, Table};
+use tokenscope::yaml::{Limits, Node, NodeKind};
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
@@ -166,6 +167,75 @@ fn manifest_text() -> impl Strategy<Value = String> {
         .prop_map(|tokens| format!("integration: prop\ntokens:\n{}", tokens.concat()))
 }
 
+/// Text a YAML reader could take for structure: indicators, line breaks of both YAML versions,
+/// controls, YAML 1.1 words and numbers, byte order marks.
+fn yaml_lookalike() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "\n",
+        "\r",
+        "\r\n",
+        "\u{85}",
+        "\u{2028}",
+        "\u{2029}",
+        "#",
+        " #",
+        ": ",
+        ":",
+        "-",
+        "- ",
+        "? ",
+        "&a",
+        "*a",
+        "!x",
+        "|",
+        ">",
+        "'",
+        "\"",
+        "\\",
+        "%",
+        "@",
+        "`",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "no",
+        "On",
+        "yes",
+        "~",
+        "null",
+        "0x1F",
+        "1:30",
+        ".inf",
+        "1e3",
+        "2024-01-01",
+        "<<",
+        "=",
+        " ",
+        "\t",
+        "\u{1b}",
+        "\u{7f}",
+        "\u{9f}",
+        "\u{feff}",
+        "\u{202e}",
+        "é",
+        "x",
+        "Manage all chats",
+        "---",
+        "...",
+    ]);
+    prop::collection::vec(atoms, 0..8).prop_map(|v| v.concat())
+}
+
+/// The string a scalar node holds, if it is one.
+fn text_of(node: &Node) -> Option<&str> {
+    match &node.kind {
+        NodeKind::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -196,6 +266,34 @@ proptest! {
         prop_assert!(out.contains("TARGET"), "{}", out);
         let header = format!("f.yaml:1:{}", span.column);
         prop_assert!(out.contains(&header), "{}", out);
+    }
+
+    /// Any text reads back unchanged as a value, a flow item and a key, and a comment holding
+    /// it stays one comment: what a file name holds never becomes YAML structure.
+    #[test]
+    fn yaml_scalars_and_comments_read_back_as_written(text in yaml_lookalike()) {
+        let doc = format!(
+            "k0: {}\nl0: [{}]\n{}: v\nc0: 1   # {}\n",
+            yaml_scalar(&text, false),
+            yaml_scalar(&text, true),
+            yaml_scalar(&text, false),
+            yaml_comment(&text),
+        );
+        let root = tokenscope::yaml::parse(&SourceFile::new("s.yaml", doc.clone()), Limits::MANIFEST);
+        prop_assert!(root.is_ok(), "{:?}", doc);
+        let root = root.unwrap_or_else(|_| unreachable!());
+        let NodeKind::Map(entries) = &root.kind else {
+            return Err(TestCaseError::fail(format!("not a mapping: {doc:?}")));
+        };
+        prop_assert_eq!(entries.len(), 4, "{:?}", doc);
+        prop_assert_eq!(text_of(&entries[0].1), Some(text.as_str()), "{:?}", doc);
+        let NodeKind::Seq(items) = &entries[1].1.kind else {
+            return Err(TestCaseError::fail(format!("not a list: {doc:?}")));
+        };
+        prop_assert_eq!(items.len(), 1, "{:?}", doc);
+        prop_assert_eq!(text_of(&items[0]), Some(text.as_str()), "{:?}", doc);
+        prop_assert_eq!(text_of(&entries[2].0), Some(text.as_str()), "{:?}", doc);
+        prop_assert!(doc.lines().count() == 4, "{:?}", doc);
     }
 
     /// Byte mutations of real manifests never panic the parser or the audit.

@@ -15,9 +15,10 @@ use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, resolve_endpoint};
 use crate::render::json::{self, ErrorJson, FindingJson, finding_json};
 use crate::report::{BaselineStatus, Outcome, Run};
+use crate::sanitize::{is_unsafe_for_terminal, terminal_line};
 use crate::scan::{Confidence, ScanOptions, ScanResult, scan};
 use crate::source::{SourceFile, display_path};
-use crate::suggest::write::yaml_scalar;
+use crate::suggest::write::{yaml_comment, yaml_scalar};
 use crate::suggest::{minimal_scopes, scope_set};
 use crate::table::{EndpointId, Table};
 
@@ -45,11 +46,14 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
     let options = ScanOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
+        follow: args.follow,
         max_filesize: args.max_filesize,
         extra_host,
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        threads: args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(crate::scan::MAX_THREADS)
+        }),
     };
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -128,6 +132,8 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
                 for (file, findings) in by_file {
                     let file = if file == usize::MAX {
                         m.file.clone()
+                    } else if args.gate.format == ReportFormat::Human {
+                        for_terminal(&result.files[file])
                     } else {
                         result.files[file].clone()
                     };
@@ -260,6 +266,26 @@ fn cross_check(
     by_file
 }
 
+/// A source file as code frames show it: its name escaped, and each character a terminal would
+/// act on replaced by as many `?` as it has bytes, so every span still points at the same text.
+/// Line breaks stay (a lone CR is one).
+fn for_terminal(file: &SourceFile) -> SourceFile {
+    let path = terminal_line(&file.path).into_owned();
+    let unsafe_char = |c: char| c != '\r' && is_unsafe_for_terminal(c);
+    if !file.text.chars().any(unsafe_char) {
+        return SourceFile::new(path, std::sync::Arc::clone(&file.text));
+    }
+    let mut text = String::with_capacity(file.text.len());
+    for c in file.text.chars() {
+        if unsafe_char(c) {
+            text.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            text.push(c);
+        }
+    }
+    SourceFile::new(path, text)
+}
+
 fn confidence_word(c: Confidence) -> &'static str {
     match c {
         Confidence::High => "high",
@@ -285,16 +311,22 @@ fn human(table: &Table, result: &ScanResult) -> String {
         } else {
             table.scope_names(&ep.scopes).join(" + ")
         };
-        let _ = writeln!(out, "{}  {}  (needs {needs})", ep.name, ep.signature());
+        let _ = writeln!(
+            out,
+            "{}  {}  (needs {})",
+            terminal_line(&ep.name),
+            terminal_line(&ep.signature()),
+            terminal_line(&needs)
+        );
         for o in occurrences {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}  {:<6}  {}{}",
-                result.files[o.file].path,
+                terminal_line(&result.files[o.file].path),
                 o.line,
                 o.column,
                 confidence_word(o.confidence),
-                short(&o.text),
+                terminal_line(&short(&o.text)),
                 if o.prose { "  (prose)" } else { "" }
             );
         }
@@ -313,11 +345,11 @@ fn human(table: &Table, result: &ScanResult) -> String {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}  {}  could be: {}",
-                result.files[u.file].path,
+                terminal_line(&result.files[u.file].path),
                 u.line,
                 u.column,
-                short(&u.text),
-                names.join(", ")
+                terminal_line(&short(&u.text)),
+                terminal_line(&names.join(", "))
             );
         }
     }
@@ -436,6 +468,12 @@ fn write_manifest(
     path: &std::path::Path,
 ) -> Result<String, String> {
     let shown = display_path(path);
+    // A link in a tree from a pull request could send the write anywhere on the machine.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "error: {shown} is a symbolic link; not written (name the file itself)\n"
+        ));
+    }
     if path.exists() && !args.force {
         return Err(format!(
             "error: {shown} exists; pass --force to overwrite it\n"
@@ -455,7 +493,45 @@ fn write_manifest(
             .unwrap_or_else(|| "integration".to_owned())
     });
     let ids: Vec<EndpointId> = called.iter().map(|(id, _)| *id).collect();
-    let scopes = scope_set(&minimal_scopes(table, &ids));
+    let scopes: Vec<&str> = scope_set(&minimal_scopes(table, &ids))
+        .iter()
+        .map(|&s| table.scope(s).name.as_str())
+        .collect();
+    let endpoints: Vec<(&str, String)> = called
+        .iter()
+        .map(|(id, occ)| {
+            let ep = table.endpoint(*id);
+            let at = format!(
+                "{}, {}:{}",
+                ep.signature(),
+                result.files[occ.file].path,
+                occ.line
+            );
+            (ep.name.as_str(), at)
+        })
+        .collect();
+    let y = manifest_text(&table.api, &integration, &scopes, &endpoints);
+    // The file must read back as exactly the manifest meant before it is written.
+    let names: Vec<&str> = endpoints.iter().map(|(name, _)| *name).collect();
+    check_manifest(table, &y, &shown, &integration, &scopes, &names)?;
+    crate::atomic::write_atomically(path, &y)
+        .map_err(|e| format!("error: cannot write {shown}: {e}\n"))?;
+    Ok(format!(
+        "tokenscope: wrote {shown} with {} and {}\n",
+        plural(called.len(), "endpoint"),
+        plural(scopes.len(), "scope")
+    ))
+}
+
+/// A manifest with one token named after the integration. Every value goes through
+/// `yaml_scalar` and every comment through `yaml_comment`: file names hold anything but `/`
+/// and NUL, and none of it may become YAML structure.
+fn manifest_text(
+    api: &str,
+    integration: &str,
+    scopes: &[&str],
+    endpoints: &[(&str, String)],
+) -> String {
     let mut y = String::new();
     let _ = writeln!(
         y,
@@ -466,42 +542,125 @@ fn write_manifest(
         "# minimal scopes they need. Review it, split tokens as your deployment does, then run"
     );
     let _ = writeln!(y, "# `tokenscope audit` and `tokenscope suggest`.");
-    let _ = writeln!(y, "integration: {}", yaml_scalar(&integration, false));
-    let _ = writeln!(y, "api: {}", table.api);
+    let _ = writeln!(y, "integration: {}", yaml_scalar(integration, false));
+    let _ = writeln!(y, "api: {}", yaml_scalar(api, false));
     let _ = writeln!(y, "tokens:");
-    let _ = writeln!(y, "  {}:", yaml_scalar(&integration, false));
+    let _ = writeln!(y, "  {}:", yaml_scalar(integration, false));
     if scopes.is_empty() {
         let _ = writeln!(y, "    scopes: []");
     } else {
         let _ = writeln!(y, "    scopes:");
-        for s in &scopes {
-            let _ = writeln!(y, "      - {}", yaml_scalar(&table.scope(*s).name, false));
+        for s in scopes {
+            let _ = writeln!(y, "      - {}", yaml_scalar(s, false));
         }
     }
     let _ = writeln!(y, "    endpoints:");
-    for (id, occ) in &called {
-        let ep = table.endpoint(*id);
+    for (name, at) in endpoints {
         let _ = writeln!(
             y,
-            "      - {}   # {}, {}:{}",
-            yaml_scalar(&ep.name, false),
-            ep.signature(),
-            result.files[occ.file].path,
-            occ.line
+            "      - {}   # {}",
+            yaml_scalar(name, false),
+            yaml_comment(at)
         );
     }
-    // The file must read back as a valid manifest before it is written.
-    Manifest::parse(SourceFile::new(shown.clone(), y.clone()), &table.api).map_err(|e| {
-        format!(
-            "error: the generated manifest does not parse: {:?}\n",
-            e.first().map(ToString::to_string)
-        )
-    })?;
-    crate::atomic::write_atomically(path, &y)
-        .map_err(|e| format!("error: cannot write {shown}: {e}\n"))?;
-    Ok(format!(
-        "tokenscope: wrote {shown} with {} and {}\n",
-        plural(called.len(), "endpoint"),
-        plural(scopes.len(), "scope")
-    ))
+    y
+}
+
+/// Reads the generated text with the parser `audit` uses and checks that it holds exactly
+/// the integration, the one token, and the scopes and endpoints meant, in order: whatever a
+/// file name or a table held, nothing else reaches the disk.
+fn check_manifest(
+    table: &Table,
+    text: &str,
+    shown: &str,
+    integration: &str,
+    scopes: &[&str],
+    endpoints: &[&str],
+) -> Result<(), String> {
+    let refuse = |why: String| Err(format!("error: {why}; {shown} not written\n"));
+    let m = match Manifest::parse(
+        SourceFile::new(shown.to_owned(), text.to_owned()),
+        &table.api,
+    ) {
+        Ok(m) => m,
+        Err(e) => {
+            let why = e.first().map(ToString::to_string).unwrap_or_default();
+            return refuse(format!("the generated manifest does not parse ({why})"));
+        }
+    };
+    let values = |entries: &[crate::manifest::Entry]| -> Option<Vec<String>> {
+        entries
+            .iter()
+            .map(|e| e.reason.is_none().then(|| e.value.value.clone()))
+            .collect()
+    };
+    let holds = m.integration.value == integration
+        && m.api.as_ref().map(|a| a.value.as_str()) == Some(table.api.as_str())
+        && m.owner.is_none()
+        && match m.tokens.as_slice() {
+            [token] => {
+                token.name.value == integration
+                    && token.ignores.is_empty()
+                    && token.scopes.is_some()
+                    && values(token.scope_entries()).is_some_and(|v| v == scopes)
+                    && values(token.endpoint_entries()).is_some_and(|v| v == endpoints)
+            }
+            _ => false,
+        };
+    if holds {
+        Ok(())
+    } else {
+        refuse("the generated manifest does not read back as written".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_manifest_meant_checks_out() {
+        let table = Table::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        let endpoints = [("Create Label", "POST /labels, a.js:1".to_owned())];
+        let meant = manifest_text("texter", "app", &["Manage labels"], &endpoints);
+        let check = |text: &str| {
+            check_manifest(
+                &table,
+                text,
+                "m.yaml",
+                "app",
+                &["Manage labels"],
+                &["Create Label"],
+            )
+        };
+        assert_eq!(check(&meant), Ok(()));
+        for (what, extra) in [
+            (
+                "a second token",
+                "  evil:\n    scopes: [Manage all chats]\n",
+            ),
+            ("a reason", "        reason: x\n"),
+            (
+                "an ignore",
+                "    ignore:\n      - rule: excess-scope\n        reason: x\n",
+            ),
+        ] {
+            let text = if what == "a reason" {
+                meant.replace(
+                    "      - Create Label",
+                    "      - endpoint: Create Label\n        reason: x",
+                )
+            } else {
+                format!("{meant}{extra}")
+            };
+            assert!(check(&text).is_err(), "{what}: {text}");
+        }
+        let owner = meant.replace("api: texter\n", "api: texter\nowner: x\n");
+        assert!(check(&owner).is_err());
+        let more = meant.replace(
+            "      - Manage labels\n",
+            "      - Manage labels\n      - Manage all chats\n",
+        );
+        assert!(check(&more).is_err());
+    }
 }

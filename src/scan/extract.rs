@@ -4,6 +4,7 @@
 use crate::table::{API_PREFIX, Segment, request_segments};
 
 use super::method::method_near;
+use super::work;
 
 /// What kind of string a candidate is, which decides how far it can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +87,7 @@ fn read_expr(line: &str, start: usize) -> (usize, String) {
     let mut out = String::new();
     let mut i = start;
     while i < bytes.len() {
+        work::add(1);
         let c = bytes[i];
         match c {
             b'$' | b'#' if bytes.get(i + 1) == Some(&b'{') => {
@@ -161,6 +163,7 @@ fn percent_placeholder(rest: &[u8]) -> Option<usize> {
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(b))
         .count();
+    work::add(len);
     (len > 0 && rest.get(len) == Some(&b'%')).then_some(len)
 }
 
@@ -169,6 +172,7 @@ fn skip_braces(bytes: &[u8], open: usize) -> usize {
     let mut depth = 0;
     let mut i = open;
     while i < bytes.len() {
+        work::add(1);
         match bytes[i] {
             b'{' => depth += 1,
             b'}' => {
@@ -203,6 +207,12 @@ fn concatenation(bytes: &[u8], quote: usize) -> Option<(usize, bool)> {
     let expr_start = i;
     let mut depth = 0i32;
     while i < bytes.len() {
+        // Longer is not a value spliced into a path: the path ends with it. The bound keeps
+        // a line of nested `'/x' + (` from being read again for every path on it.
+        if i - expr_start >= MAX_SPLICED && !is_continuation(bytes[i]) {
+            return Some((i, true));
+        }
+        work::add(1);
         match bytes[i] {
             b'(' | b'[' => depth += 1,
             b')' | b']' if depth == 0 => return (i > expr_start).then_some((i, true)),
@@ -223,6 +233,13 @@ fn concatenation(bytes: &[u8], quote: usize) -> Option<(usize, bool)> {
         i += 1;
     }
     (i > expr_start).then_some((i, true))
+}
+
+/// Bytes of an expression spliced between two string literals (`" + id + "`) read at most.
+const MAX_SPLICED: usize = 256;
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// Lowercase host of a URL expression (`https://{p}.texterchat.com/...` → `{p}.texterchat.com`).
@@ -251,11 +268,13 @@ pub fn extract(
 ) -> Vec<Candidate> {
     let prose_file = is_prose_file(path);
     let lines: Vec<&str> = text.split('\n').collect();
+    let mut line_starts: Vec<usize> = Vec::with_capacity(lines.len());
     let mut found: Vec<Candidate> = Vec::new();
     let mut offset = 0;
     let mut next_hit = 0;
     for (index, line) in lines.iter().enumerate() {
         let line_start = offset;
+        line_starts.push(line_start);
         offset += line.len() + 1;
         if let Some(hits) = hits {
             while next_hit < hits.len() && hits[next_hit] < line_start {
@@ -268,136 +287,207 @@ pub fn extract(
         if !line.contains('/') {
             continue;
         }
-        let prose = prose_file || is_comment(line);
-        let mut consumed: Vec<(usize, usize)> = Vec::new();
-        let lower = line.to_ascii_lowercase();
-
-        // Absolute URLs: Texter hosts count, other hosts never do.
-        let mut search = 0;
-        while let Some(pos) = lower[search..].find("http").map(|p| p + search) {
-            search = pos + 4;
-            let rest = &lower[pos..];
-            if !(rest.starts_with("http://") || rest.starts_with("https://")) {
-                continue;
-            }
-            let (end, expr) = read_expr(line, pos);
-            consumed.push((pos, end));
-            search = end.max(search);
-            let Some(host) = host_of(&expr) else { continue };
-            let texter = is_texter_host(&host, vocab) || expr.contains(API_PREFIX);
-            if !texter {
-                continue;
-            }
-            if let Some(segments) = request_segments(&expr) {
-                found.push(candidate(
-                    line,
-                    index,
-                    line_start,
-                    pos,
-                    end,
-                    segments,
-                    Kind::Texter,
-                    prose,
-                ));
-            }
-        }
-
-        // Relative paths: `/` + a known first segment, not inside a URL already read, and not
-        // the tail of a longer path on some other base (`/api/chats/1`).
-        let mut search = 0;
-        while let Some(pos) = line[search..].find('/').map(|p| p + search) {
-            search = pos + 1;
-            if consumed.iter().any(|(s, e)| pos >= *s && pos < *e) {
-                continue;
-            }
-            let before = line[..pos].chars().next_back();
-            let base_var =
-                before.is_some_and(|c| c == '}' || c == '$') || preceded_by_variable(&line[..pos]);
-            let quoted = before.is_none_or(|c| {
-                matches!(
-                    c,
-                    '"' | '\'' | '`' | ' ' | '\t' | '(' | '=' | ':' | '[' | ','
-                )
-            });
-            if !(base_var || quoted) {
-                continue;
-            }
-            let first: String = line[pos + 1..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            if first.is_empty() {
-                continue;
-            }
-            let (end, expr) = read_expr(line, pos);
-            if end <= pos + 1 {
-                continue;
-            }
-            let Some(segments) = request_segments(&expr) else {
-                continue;
-            };
-            let api_path = expr.starts_with(API_PREFIX);
-            let kind = if api_path {
-                Kind::Texter
-            } else if vocab.first_segments.contains(&first) {
-                Kind::Relative
-            } else if matches!(before, Some('"' | '\'' | '`')) {
-                Kind::Suffix
-            } else {
-                continue;
-            };
-            consumed.push((pos, end));
-            search = end.max(search);
-            found.push(candidate(
-                line, index, line_start, pos, end, segments, kind, prose,
-            ));
-        }
+        let at = LineAt {
+            line,
+            index,
+            start: line_start,
+            prose: prose_file || is_comment(line),
+        };
+        let urls = urls_on_line(&at, vocab, &mut found);
+        paths_on_line(&at, vocab, &urls, &mut found);
     }
     // Methods, now that every candidate line is known (a search stops at another call).
     let candidate_lines: std::collections::HashSet<usize> =
         found.iter().map(|c| c.line - 1).collect();
     for c in &mut found {
         let index = c.line - 1;
-        c.method = method_near(&lines, index, &|i| {
+        let start = c.offset - line_starts[index];
+        c.method = method_near(&lines, index, (start, start + c.length), &|i| {
             i != index && candidate_lines.contains(&i)
         });
     }
     found
 }
 
-/// `$BASE/...` or `BASE_URL + "/..."`-style: the text right before the path is a variable.
-fn preceded_by_variable(before: &str) -> bool {
-    let ident: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    let rest = &before[..before.len() - ident.len()];
-    !ident.is_empty() && rest.ends_with('$')
+/// The line being read and where it is.
+struct LineAt<'a> {
+    line: &'a str,
+    /// 0-based line number.
+    index: usize,
+    /// Byte offset of the line in the file.
+    start: usize,
+    prose: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn candidate(
-    line: &str,
-    index: usize,
-    line_start: usize,
-    start: usize,
-    end: usize,
-    segments: Vec<Segment>,
-    kind: Kind,
-    prose: bool,
-) -> Candidate {
-    Candidate {
-        line: index + 1,
-        column: line[..start].chars().count() + 1,
-        offset: line_start + start,
-        length: end - start,
-        text: line[start..end].to_owned(),
-        segments,
-        kind,
-        method: None,
-        prose,
+impl LineAt<'_> {
+    fn candidate(
+        &self,
+        columns: &mut Columns<'_>,
+        (start, end): (usize, usize),
+        segments: Vec<Segment>,
+        kind: Kind,
+    ) -> Candidate {
+        Candidate {
+            line: self.index + 1,
+            column: columns.at(start),
+            offset: self.start + start,
+            length: end - start,
+            text: self.line[start..end].to_owned(),
+            segments,
+            kind,
+            method: None,
+            prose: self.prose,
+        }
     }
+}
+
+/// 1-based character columns of byte offsets asked for in increasing order, counted once
+/// across the line rather than from its start for every candidate.
+struct Columns<'a> {
+    line: &'a str,
+    byte: usize,
+    column: usize,
+}
+
+impl<'a> Columns<'a> {
+    fn new(line: &'a str) -> Self {
+        Columns {
+            line,
+            byte: 0,
+            column: 1,
+        }
+    }
+
+    fn at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            *self = Columns::new(self.line);
+        }
+        let counted = self.line[self.byte..byte].chars().count();
+        work::add(byte - self.byte);
+        self.byte = byte;
+        self.column += counted;
+        self.column
+    }
+}
+
+/// Absolute URLs on a line: Texter hosts count, other hosts never do. Returns the byte ranges
+/// of every URL read (sorted, disjoint), which relative paths must not start inside.
+fn urls_on_line(
+    at: &LineAt<'_>,
+    vocab: &Vocabulary,
+    found: &mut Vec<Candidate>,
+) -> Vec<(usize, usize)> {
+    let line = at.line;
+    let lower = line.to_ascii_lowercase();
+    let mut columns = Columns::new(line);
+    let mut urls = Vec::new();
+    let mut search = 0;
+    while let Some(pos) = lower[search..].find("http").map(|p| p + search) {
+        search = pos + 4;
+        let rest = &lower[pos..];
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            continue;
+        }
+        let (end, expr) = read_expr(line, pos);
+        urls.push((pos, end));
+        search = end.max(search);
+        let Some(host) = host_of(&expr) else { continue };
+        let texter = is_texter_host(&host, vocab) || expr.contains(API_PREFIX);
+        if !texter {
+            continue;
+        }
+        if let Some(segments) = request_segments(&expr) {
+            found.push(at.candidate(&mut columns, (pos, end), segments, Kind::Texter));
+        }
+    }
+    urls
+}
+
+/// Relative paths on a line: `/` + a known first segment, not inside a URL already read, and
+/// not the tail of a longer path on some other base (`/api/chats/1`). Each byte is read a
+/// bounded number of times: a path read is skipped whole, and what it is is decided before
+/// it is read.
+fn paths_on_line(
+    at: &LineAt<'_>,
+    vocab: &Vocabulary,
+    urls: &[(usize, usize)],
+    found: &mut Vec<Candidate>,
+) {
+    let line = at.line;
+    let mut columns = Columns::new(line);
+    let mut next_url = 0;
+    let mut search = 0;
+    while let Some(pos) = line[search..].find('/').map(|p| p + search) {
+        work::add(pos + 1 - search);
+        search = pos + 1;
+        while next_url < urls.len() && urls[next_url].1 <= pos {
+            next_url += 1;
+        }
+        if let Some(&(url_start, url_end)) = urls.get(next_url)
+            && pos >= url_start
+        {
+            search = url_end.max(search);
+            continue;
+        }
+        let Some(kind) = path_kind(line, pos, vocab) else {
+            continue;
+        };
+        let (end, expr) = read_expr(line, pos);
+        search = end.max(search);
+        let Some(segments) = request_segments(&expr) else {
+            continue;
+        };
+        found.push(at.candidate(&mut columns, (pos, end), segments, kind));
+    }
+}
+
+/// What a `/` at `pos` starts, judged from the text around it before the path is read:
+/// `None` when it starts no candidate.
+fn path_kind(line: &str, pos: usize, vocab: &Vocabulary) -> Option<Kind> {
+    let before = line[..pos].chars().next_back();
+    let base_var =
+        before.is_some_and(|c| c == '}' || c == '$') || preceded_by_variable(&line[..pos]);
+    let quoted = before.is_none_or(|c| {
+        matches!(
+            c,
+            '"' | '\'' | '`' | ' ' | '\t' | '(' | '=' | ':' | '[' | ','
+        )
+    });
+    if !(base_var || quoted) {
+        return None;
+    }
+    let rest = &line[pos + 1..];
+    let first_len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        .count();
+    work::add(first_len);
+    let first = &rest[..first_len];
+    if first.is_empty() {
+        return None;
+    }
+    // The prefix is plain text, so the path read from here starts with it exactly when the
+    // line does.
+    if line[pos..].starts_with(API_PREFIX) {
+        Some(Kind::Texter)
+    } else if vocab.first_segments.iter().any(|s| s == first) {
+        Some(Kind::Relative)
+    } else if matches!(before, Some('"' | '\'' | '`')) {
+        Some(Kind::Suffix)
+    } else {
+        None
+    }
+}
+
+/// `$BASE/...` or `BASE_URL + "/..."`-style: the text right before the path is a variable.
+fn preceded_by_variable(before: &str) -> bool {
+    let ident = before
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    work::add(ident);
+    ident > 0 && before[..before.len() - ident].ends_with('$')
 }
 
 #[cfg(test)]
@@ -446,6 +536,32 @@ mod tests {
                 (format!("/{}", p.join("/")), c.kind, c.method, c.prose)
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, extraction never panics and every candidate is a slice of it.
+        #[test]
+        fn candidates_are_slices_of_any_text(
+            text in r#"([a-zé$%{}()\[\]'"`+., =:/#\n-]|/chats|/labels|https://a.texterchat.com|/server/api/v2|method: 'POST'){0,80}"#
+        ) {
+            for c in extract("a.js", &text, &vocab(), None) {
+                let slice = text.get(c.offset..c.offset + c.length);
+                proptest::prop_assert_eq!(slice, Some(c.text.as_str()));
+                let line_start = text[..c.offset].rfind('\n').map_or(0, |i| i + 1);
+                proptest::prop_assert_eq!(c.column, text[line_start..c.offset].chars().count() + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_spliced_expression_ends_the_path_on_a_character_boundary() {
+        for pad in 0..4 {
+            let text = format!("get('/labels/' + {}{})", "x".repeat(pad), "é".repeat(300));
+            let found = extract("a.js", &text, &vocab(), None);
+            assert_eq!(found.len(), 1, "{text}");
+            assert!(found[0].length < 300, "{}", found[0].length);
+            assert_eq!(found[0].segments.len(), 2);
+        }
     }
 
     #[test]

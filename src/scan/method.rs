@@ -1,64 +1,104 @@
 //! Finding the HTTP method of a call from the code around a path.
+//!
+//! Only a bounded window around each path is searched: a minified line holding thousands of
+//! paths then costs time in proportion to its length, not its length times its paths.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Method spellings, tried in order on a line; the first that matches wins for that line.
+use super::work;
+
+/// Bytes searched on the path's own line before its start and after its end; neighbouring
+/// lines are searched this far from the path's side (their start after it, their end before).
+pub const WINDOW: usize = 256;
+/// Lines searched after the path's line, then before it.
+const NEIGHBOURS: usize = 3;
+
+/// Method spellings, tried in order on a window; the first that matches wins for that window.
+/// Word boundaries are ASCII (`(?-u:\b)`) so the fast DFA engines apply to any text.
 static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         // method: "POST", "method": 'patch', method = 'DELETE'
-        r#"(?i)\bmethod["']?\s*[:=]\s*["'`]?(get|post|put|patch|delete)\b"#,
+        r#"(?i)(?-u:\b)method["']?\s*[:=]\s*["'`]?(get|post|put|patch|delete)(?-u:\b)"#,
         // Go net/http and C# HttpMethod constants; Ruby Net::HTTP::Post
-        r"\b(?:http\.Method|HttpMethod\.|Net::HTTP::)(Get|Post|Put|Patch|Delete)\b",
+        r"(?-u:\b)(?:http\.Method|HttpMethod\.|Net::HTTP::)(Get|Post|Put|Patch|Delete)(?-u:\b)",
         // curl -X POST / --request PATCH
-        r#"(?:^|\s)(?:-X|--request)(?:\s+|=)["']?(?i:(get|post|put|patch|delete))\b"#,
+        r#"(?:^|\s)(?:-X|--request)(?:\s+|=)["']?(?i:(get|post|put|patch|delete))(?-u:\b)"#,
         // axios.post(, requests.patch(, client.PostAsync(, $http->delete(, HttpRequest...POST(
         r"(?i)(?:\.|->|::)(get|post|put|patch|delete)(?:async|json)?\s*(?:<[^>]*>)?\s*\(",
         // requestViaProxy('GET', ...), http.NewRequest("PATCH", ...)
         r#"["'`](GET|POST|PUT|PATCH|DELETE)["'`]"#,
         // prose and HTTP files: "POST https://...", "PATCH /chats/{id}"
-        r"\b(GET|POST|PUT|PATCH|DELETE)\s+(?:https?://|/|\$|\{)",
+        r"(?-u:\b)(GET|POST|PUT|PATCH|DELETE)\s+(?:https?://|/|\$|\{)",
         // helper names: postJson(, getJSON(, doPost(, httpDelete(
-        r"\b(get|post|put|patch|delete)[A-Z_][A-Za-z0-9_]*\s*\(",
-        r"\b[a-z][A-Za-z0-9_]*(Get|Post|Put|Patch|Delete)\s*\(",
+        r"(?-u:\b)(get|post|put|patch|delete)[A-Z_][A-Za-z0-9_]*\s*\(",
+        r"(?-u:\b)[a-z][A-Za-z0-9_]*(Get|Post|Put|Patch|Delete)\s*\(",
         // a bare helper: get("/labels/" + id)
-        r"\b(get|post|put|patch|delete)\s*\(",
+        r"(?-u:\b)(get|post|put|patch|delete)\s*\(",
     ]
     .iter()
     .filter_map(|p| Regex::new(p).ok())
     .collect()
 });
 
-/// The method named on one line, if any.
-pub fn method_on_line(line: &str) -> Option<String> {
+/// The method named in `line[lo..hi]`, if any. The text before `lo` is context only (`^` and
+/// `\b` see it), so a window never invents a line start or a word boundary.
+fn method_in(line: &str, lo: usize, hi: usize) -> Option<String> {
+    let hi = line.ceil_char_boundary(hi.min(line.len()));
+    let lo = line.floor_char_boundary(lo.min(hi));
+    work::add(hi - lo);
+    let haystack = &line[..hi];
     PATTERNS.iter().find_map(|re| {
-        re.captures(line)
+        re.captures_at(haystack, lo)
             .and_then(|c| c.get(1))
             .map(|m| m.as_str().to_ascii_uppercase())
     })
 }
 
-/// The method of a call whose path starts on line `index`: that line first, then up to three
-/// following lines (options objects, curl continuations), then up to three lines before; the
-/// search stops at a line holding another call's path (`stop`).
-pub fn method_near(lines: &[&str], index: usize, stop: &dyn Fn(usize) -> bool) -> Option<String> {
-    if let Some(m) = lines.get(index).and_then(|l| method_on_line(l)) {
+/// The method named anywhere on one line, if any.
+#[cfg(test)]
+fn method_on_line(line: &str) -> Option<String> {
+    method_in(line, 0, line.len())
+}
+
+/// The method of a call whose path is `lines[index][start..end]`: near the path on its line
+/// first, then the start of up to three following lines (options objects, curl continuations),
+/// then the end of up to three lines before; the search stops at a line holding another call's
+/// path (`stop`).
+pub fn method_near(
+    lines: &[&str],
+    index: usize,
+    (start, end): (usize, usize),
+    stop: &dyn Fn(usize) -> bool,
+) -> Option<String> {
+    let line = lines.get(index)?;
+    if let Some(m) = method_in(
+        line,
+        start.saturating_sub(WINDOW),
+        end.saturating_add(WINDOW),
+    ) {
         return Some(m);
     }
-    for (i, line) in lines.iter().enumerate().take(index + 4).skip(index + 1) {
+    for (i, line) in lines
+        .iter()
+        .enumerate()
+        .take(index + 1 + NEIGHBOURS)
+        .skip(index + 1)
+    {
         if stop(i) {
             break;
         }
-        if let Some(m) = method_on_line(line) {
+        if let Some(m) = method_in(line, 0, WINDOW) {
             return Some(m);
         }
     }
-    for i in (index.saturating_sub(3)..index).rev() {
+    for i in (index.saturating_sub(NEIGHBOURS)..index).rev() {
         if stop(i) {
             break;
         }
-        if let Some(m) = method_on_line(lines[i]) {
+        let line = lines[i];
+        if let Some(m) = method_in(line, line.len().saturating_sub(WINDOW), line.len()) {
             return Some(m);
         }
     }
@@ -114,9 +154,49 @@ mod tests {
     }
 
     #[test]
+    fn looks_near_the_path_only() {
+        let far = " ".repeat(WINDOW + 10);
+        let before = format!("axios.post({far}`${{B}}/chats/assign`)");
+        let start = before.find('`').unwrap_or(0);
+        let path = (start, start + 20);
+        assert_eq!(method_near(&[before.as_str()], 0, path, &|_| false), None);
+        let after = format!("fetch(`${{B}}/chats/${{id}}`,{far}{{method: 'PATCH'}})");
+        assert_eq!(method_near(&[after.as_str()], 0, (6, 26), &|_| false), None);
+        let near = format!("fetch(`${{B}}/chats/${{id}}`, {{method: 'PATCH'}}){far}");
+        assert_eq!(
+            method_near(&[near.as_str()], 0, (6, 26), &|_| false).as_deref(),
+            Some("PATCH")
+        );
+        // A neighbouring line counts only near the path: its start after it, its end before it.
+        let lines = [
+            "fetch(`${B}/chats/${id}`, {",
+            &format!("{far}method: 'PATCH',"),
+        ];
+        assert_eq!(method_near(&lines, 0, (6, 26), &|_| false), None);
+    }
+
+    #[test]
+    fn a_window_keeps_the_context_before_it() {
+        // `-X` must follow whitespace or the line start; the window's start is neither.
+        let line = format!("x-X POST{}\"/chats/assign\"", " ".repeat(WINDOW - 8));
+        let path = line.find('/').unwrap_or(0);
+        assert_eq!(path - WINDOW, 1, "the window starts at `-X`");
+        assert_eq!(
+            method_near(&[line.as_str()], 0, (path, path + 13), &|_| false),
+            None
+        );
+        // ASCII word boundaries still hold next to non-ASCII text.
+        assert_eq!(method_on_line("é.post(url)").as_deref(), Some("POST"));
+        assert_eq!(method_on_line("éxGET /chats"), None);
+    }
+
+    #[test]
     fn looks_at_nearby_lines_but_not_past_another_call() {
         let lines = ["fetch(`${BASE}/chats/${id}`, {", "  method: 'PATCH',", "})"];
-        assert_eq!(method_near(&lines, 0, &|_| false).as_deref(), Some("PATCH"));
-        assert_eq!(method_near(&lines, 0, &|i| i == 1), None);
+        assert_eq!(
+            method_near(&lines, 0, (6, 26), &|_| false).as_deref(),
+            Some("PATCH")
+        );
+        assert_eq!(method_near(&lines, 0, (6, 26), &|i| i == 1), None);
     }
 }

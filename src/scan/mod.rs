@@ -9,6 +9,32 @@ pub mod extract;
 mod method;
 mod structured;
 
+/// Work done by this thread, counted in tests only: it proves that scanning costs time in
+/// proportion to its input without timing anything.
+#[cfg(test)]
+pub(crate) mod work {
+    use std::cell::Cell;
+
+    thread_local! {
+        static DONE: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub fn add(n: usize) {
+        DONE.with(|d| d.set(d.get().saturating_add(n)));
+    }
+
+    /// The work counted since the last call.
+    pub fn take() -> usize {
+        DONE.with(|d| d.replace(0))
+    }
+}
+
+#[cfg(not(test))]
+pub(crate) mod work {
+    #[inline(always)]
+    pub fn add(_: usize) {}
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -59,11 +85,18 @@ pub struct Unresolved {
     pub candidates: Vec<EndpointId>,
 }
 
+/// The most worker threads scan starts: more only costs memory and start-up time, and a
+/// count such as 100000 would take minutes to start.
+pub const MAX_THREADS: usize = 1024;
+
 /// What to scan and how.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
     pub hidden: bool,
     pub no_ignore: bool,
+    /// Read symbolic links found while walking; without it they are skipped, so a tree cannot
+    /// make scan read (and print) files outside it.
+    pub follow: bool,
     pub max_filesize: u64,
     /// Host of `--base-url`, which counts as a Texter host.
     pub extra_host: Option<String>,
@@ -201,13 +234,15 @@ pub fn scan(
             .git_global(!options.no_ignore)
             .git_exclude(!options.no_ignore)
             .parents(!options.no_ignore)
+            .follow_links(options.follow)
             .max_filesize(Some(options.max_filesize))
-            .threads(options.threads.max(1))
+            .threads(options.threads.clamp(1, MAX_THREADS))
             .filter_entry(|e| e.file_name() != ".git");
         builder.build_parallel().run(|| {
             let mut buf: Vec<u8> = Vec::new();
             let (filter, vocab, found, errors, scanned) =
                 (&filter, &vocab, &found, &errors, &scanned);
+            let max_filesize = options.max_filesize;
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
@@ -230,14 +265,16 @@ pub fn scan(
                 {
                     return ignore::WalkState::Continue;
                 }
+                let read = read_capped(entry.path(), max_filesize, &mut buf);
+                // Over the limit, as ripgrep skips it: named or found alike.
+                if matches!(read, Ok(false)) {
+                    return ignore::WalkState::Continue;
+                }
                 let n = scanned.fetch_add(1, Ordering::Relaxed) + 1;
                 if n % 256 == 0 {
                     progress(n);
                 }
-                buf.clear();
-                if let Err(cause) = std::fs::File::open(entry.path())
-                    .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf))
-                {
+                if let Err(cause) = read {
                     if let Ok(mut e) = errors.lock() {
                         e.push(InputError::Io {
                             path: display_path(entry.path()),
@@ -283,21 +320,29 @@ pub fn scan(
     result
 }
 
+/// Reads a file into `buf` unless it holds more than `limit` bytes (`Ok(false)`). The size is
+/// taken from the open file before reading, and at most one byte past the limit is read, so
+/// a huge file, named or found, costs neither its size in memory nor the time to read it.
+fn read_capped(path: &std::path::Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    use std::io::Read as _;
+    buf.clear();
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > limit {
+        return Ok(false);
+    }
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(buf)?;
+    Ok(buf.len() as u64 <= limit)
+}
+
 /// Phase two: decide what counts and match it against the table.
 fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
     let project_marker = files.iter().any(|f| f.has_marker);
-    // Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths.
-    let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
-    for f in &files {
-        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
-            if !c.segments.is_empty()
-                && table.match_path(None, &c.segments) == PathMatch::None
-                && is_prefix_of_table_path(table, &c.segments)
-            {
-                bases.insert(c.segments.clone());
-            }
-        }
-    }
+    let bases = bases(table, &files);
     let mut result = ScanResult::default();
     for f in files {
         let mut file_used = false;
@@ -318,6 +363,7 @@ fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
                     .collect(),
                 _ => vec![(c.segments.clone(), false)],
             };
+            work::add(attempts.len());
             for (segments, inferred) in attempts {
                 let with_method = c
                     .method
@@ -380,6 +426,57 @@ fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
     result
 }
 
+/// Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths,
+/// each in the form matching sees (see [`base_key`]), so a project naming thousands of
+/// bases tries each suffix against a few.
+fn bases(table: &Table, files: &[FileScan]) -> BTreeSet<Vec<Segment>> {
+    let literals = table_literals(table);
+    let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
+    for f in files {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+            if !c.segments.is_empty()
+                && table.match_path(None, &c.segments) == PathMatch::None
+                && is_prefix_of_table_path(table, &c.segments)
+            {
+                bases.insert(base_key(&literals, &c.segments));
+            }
+        }
+    }
+    bases
+}
+
+/// The literal segments of table paths, by position.
+fn table_literals(table: &Table) -> Vec<BTreeSet<&str>> {
+    let mut by_position: Vec<BTreeSet<&str>> = Vec::new();
+    for ep in &table.endpoints {
+        for (i, segment) in ep.segments.iter().enumerate() {
+            if by_position.len() <= i {
+                by_position.push(BTreeSet::new());
+            }
+            if let Segment::Literal(l) = segment {
+                by_position[i].insert(l.as_str());
+            }
+        }
+    }
+    by_position
+}
+
+/// A base as matching sees it: every parameter is alike, and so is every literal that no
+/// table path has at its position (it can only meet a parameter there). Bases with the same
+/// key complete every suffix into the same endpoints.
+fn base_key(literals: &[BTreeSet<&str>], base: &[Segment]) -> Vec<Segment> {
+    base.iter()
+        .enumerate()
+        .map(|(i, segment)| match segment {
+            Segment::Literal(l) if literals.get(i).is_some_and(|set| set.contains(l.as_str())) => {
+                segment.clone()
+            }
+            Segment::Literal(_) => Segment::Literal(String::new()),
+            Segment::Param(_) => Segment::Param(String::new()),
+        })
+        .collect()
+}
+
 fn is_prefix_of_table_path(table: &Table, prefix: &[Segment]) -> bool {
     table.endpoints.iter().any(|ep| {
         ep.segments.len() > prefix.len()
@@ -397,5 +494,180 @@ impl ScanResult {
         self.endpoints
             .iter()
             .filter_map(|(id, occ)| occ.iter().find(|o| !o.prose).map(|o| (*id, o)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table::embedded().unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// Phase one on one file's text, as `scan` runs it: (work done, candidates found).
+    fn phase_one(table: &Table, name: &str, text: &str) -> (usize, usize) {
+        let vocab = vocabulary(table, None);
+        let Some(filter) = prefilter(table, &vocab) else {
+            panic!("no prefilter")
+        };
+        work::take();
+        let hits = filter.hits(text.as_bytes());
+        let found = structured::extract(name, text)
+            .unwrap_or_else(|| extract::extract(name, text, &vocab, Some(&hits)));
+        (work::take(), found.len())
+    }
+
+    /// Linear work grows about 8 times from `n` to `8n`; quadratic work 64 times.
+    fn assert_linear(what: &str, name: &str, make: impl Fn(usize) -> String) {
+        let table = table();
+        let n = 400;
+        let (small, found_small) = phase_one(&table, name, &make(n));
+        let (large, found_large) = phase_one(&table, name, &make(8 * n));
+        assert!(small > 0, "{what}: nothing counted");
+        assert!(
+            large <= small * 10,
+            "{what}: work grew from {small} to {large} for 8 times the input"
+        );
+        assert!(found_large >= found_small, "{what}");
+    }
+
+    const MARKER: &str = "const TEXTER_BASE = process.env.TEXTER_BASE;\n";
+
+    #[test]
+    fn many_paths_on_one_line_cost_linear_work() {
+        assert_linear("quoted paths", "a.js", |n| {
+            format!(
+                "{MARKER}const all = [{}];\n",
+                "\"/chats/search\",".repeat(n)
+            )
+        });
+        assert_linear("calls with methods", "a.js", |n| {
+            format!(
+                "{MARKER}{}\n",
+                "axios.post(`${B}/chats/${id}/resolve`, {method: 'POST'});".repeat(n)
+            )
+        });
+        assert_linear("absolute URLs", "a.js", |n| {
+            "\"https://a.texterchat.com/server/api/v2/chats/search\" ".repeat(n)
+        });
+        assert_linear("wide characters before paths", "a.js", |n| {
+            format!("{MARKER}{}\n", "é\"/labels/${id}\"+".repeat(n))
+        });
+        assert_linear("slashes that start nothing", "a.js", |n| {
+            format!("{MARKER}{} \"/chats/search\"\n", "=/zz".repeat(4 * n))
+        });
+        assert_linear("nested splices", "a.js", |n| {
+            format!("{MARKER}{}{}'\n", "'/chats' + (".repeat(n), ")".repeat(n))
+        });
+        assert_linear("unclosed interpolations", "a.js", |n| {
+            format!("{MARKER}{}\n", "\"/chats/${{".repeat(n))
+        });
+    }
+
+    #[test]
+    fn a_minified_bundle_costs_linear_work() {
+        const SNIPPETS: &[&str] = &[
+            "function(e,t){return e.post(\"/chats/\"+t+\"/resolve\",{method:\"POST\"})}",
+            "var a=TEXTER_BASE+\"/chats/search?q=\"+encodeURIComponent(q);",
+            "n.get(`${B}/labels/${id}`).then(function(r){return r.data})",
+            "x=/ab+c/g.test(s)?1:0;",
+            "fetch(\"https://acme.texterchat.com/server/api/v2/whatsapp/templates\");",
+            "\"/templates/send\"",
+            "u=a/b/c/d;",
+            "é'/quick-replies'+(",
+            "k={a:1,b:[2,3]};",
+        ];
+        assert_linear("bundle", "app.min.js", |n| {
+            (0..n)
+                .map(|i| SNIPPETS[(i * 7 + i / 3) % SNIPPETS.len()])
+                .collect()
+        });
+    }
+
+    #[test]
+    fn long_neighbouring_lines_cost_linear_work() {
+        assert_linear("long lines around calls", "a.js", |n| {
+            let long = "x".repeat(64 * n);
+            let calls = "fetch(`${B}/chats/assign`);".repeat(n);
+            format!("{MARKER}{long}\n{calls}\n{long}\n")
+        });
+        assert_linear("many short lines", "a.js", |n| {
+            format!(
+                "{MARKER}{}",
+                "fetch(`${B}/labels/${id}`, {\n  method: 'PATCH',\n})\n".repeat(n)
+            )
+        });
+    }
+
+    #[test]
+    fn structured_documents_cost_linear_work() {
+        // Escaped slashes: no URL appears in the text as written.
+        assert_linear("HAR on one line", "s.har", |n| {
+            let entries: Vec<String> = (0..n)
+                .map(|i| {
+                    format!(
+                        r#"{{"request":{{"method":"GET","url":"https:\/\/a.texterchat.com\/server\/api\/v2\/chats\/{i}"}}}}"#
+                    )
+                })
+                .collect();
+            format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(","))
+        });
+    }
+
+    fn file(path: &str, candidates: Vec<Candidate>) -> FileScan {
+        FileScan {
+            path: path.to_owned(),
+            text: String::new(),
+            has_marker: true,
+            candidates,
+        }
+    }
+
+    fn candidate(line: usize, path: &str, kind: Kind) -> Candidate {
+        Candidate {
+            line,
+            column: 1,
+            offset: 0,
+            length: 0,
+            text: path.to_owned(),
+            segments: crate::table::request_segments(path).unwrap_or_default(),
+            kind,
+            method: None,
+            prose: false,
+        }
+    }
+
+    /// `n` bases that end inside a path, each spelled differently, and `n` suffixes.
+    fn bases_and_suffixes(n: usize) -> Vec<FileScan> {
+        let bases = (0..n)
+            .map(|i| {
+                let path = format!("/whatsapp/templates/acc{i}/tpl{i}/localizations/l{i}");
+                candidate(i + 1, &path, Kind::Texter)
+            })
+            .collect();
+        let suffixes = (0..n)
+            .map(|i| candidate(i + 1, "/submit", Kind::Suffix))
+            .collect();
+        vec![file("bases.js", bases), file("suffixes.js", suffixes)]
+    }
+
+    #[test]
+    fn many_bases_and_suffixes_cost_linear_work() {
+        let table = table();
+        let mut counted = Vec::new();
+        for n in [200, 1600] {
+            work::take();
+            let result = resolve(&table, bases_and_suffixes(n));
+            counted.push(work::take());
+            let occurrences: usize = result.endpoints.values().map(Vec::len).sum();
+            assert_eq!(occurrences, n, "every suffix completes a base");
+        }
+        assert!(
+            counted[1] <= counted[0] * 10,
+            "work grew from {} to {}",
+            counted[0],
+            counted[1]
+        );
     }
 }

@@ -48,30 +48,91 @@ pub enum WriteError {
     Io { path: String, cause: std::io::Error },
 }
 
-/// A scalar as YAML text: plain when that reads back as the same string, double-quoted otherwise.
+/// A scalar as YAML text: plain when every YAML 1.1 and 1.2 reader takes that back as the same
+/// string, double-quoted otherwise, with any character a reader could take for a line break or
+/// refuse written as an escape. Values come from file names and tables, so nothing they hold
+/// may end the scalar, start a new key or change the value's type.
 pub fn yaml_scalar(s: &str, in_flow: bool) -> String {
-    let reserved = [
-        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
+    if is_plain_safe(s, in_flow) {
+        s.to_owned()
+    } else {
+        double_quoted(s)
+    }
+}
+
+fn is_plain_safe(s: &str, in_flow: bool) -> bool {
+    // YAML 1.1's booleans and nulls (any case), the merge key and YAML 1.1's value key.
+    const TYPED: &[&str] = &[
+        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~", "<<", "=",
     ];
-    let special_start = s.starts_with([
-        '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
-        '`',
-    ]);
-    let needs_quotes = s.is_empty()
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first);
+    // Numbers, infinities and YAML 1.1's timestamps and sexagesimals all start like this.
+    let number_like = first.is_ascii_digit() || first == '+' || first == '.';
+    !(indicator
+        || number_like
         || s.trim() != s
-        || special_start
         || s.contains(": ")
         || s.contains(" #")
         || s.ends_with(':')
-        || s.contains(['\n', '\r', '\t'])
+        || s.chars().any(|c| c == '\t' || needs_escape(c))
         || (in_flow && s.contains([',', '[', ']', '{', '}']))
-        || reserved.contains(&s.to_ascii_lowercase().as_str())
-        || s.parse::<f64>().is_ok();
-    if needs_quotes {
-        serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
-    } else {
-        s.to_owned()
+        || TYPED.contains(&s.to_ascii_lowercase().as_str())
+        || s.parse::<f64>().is_ok())
+}
+
+/// Characters written as escapes in YAML text: line breaks of either YAML version (LF, CR,
+/// NEL, LS, PS), other controls (which readers refuse), byte order marks and non-characters,
+/// and the bidirectional overrides that make text read differently from what it holds.
+fn needs_escape(c: char) -> bool {
+    c == '\n'
+        || crate::sanitize::is_unsafe_for_terminal(c)
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+}
+
+/// A double-quoted YAML scalar using only the escapes YAML and JSON share.
+fn double_quoted(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
     }
+    out.push('"');
+    out
+}
+
+/// Text for a YAML comment: it cannot end the comment's line, since every line break and
+/// control character is written as a visible escape (`\n`, `\u{2028}`).
+pub fn yaml_comment(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == '\t' || needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Rewrites the `scopes:` lists of the given tokens (by index) to the given sets. Entries that
