@@ -5,8 +5,9 @@ use std::io::{IsTerminal, Write};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ColorChoice, Command, TableAction, TableFormat};
-use crate::commands::{self, Exit, Output};
+use crate::commands::{self, Context, Exit, Failure, Output};
 use crate::error::InputError;
+use crate::render::Style;
 use crate::render::human::HumanRenderer;
 use crate::sanitize::TerminalWriter;
 use crate::source::SourceFile;
@@ -99,57 +100,57 @@ fn human_stdout(command: &Command) -> bool {
     }
 }
 
-/// Runs the command, writing to `out` and `err` as it goes (audit streams its report).
+/// Runs the command, writing to `out` and `err` as it goes.
 pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    if let Command::Audit(args) = &cli.command {
-        return match load_table(cli) {
-            Ok(table) => commands::audit::run(&table, args, color, cli.global.quiet, out, err),
-            Err(errors) => {
-                let mut text = String::new();
-                for e in &errors {
-                    HumanRenderer::new(color).diagnostic(&mut text, e);
-                }
-                let _ = err.write_all(text.as_bytes());
-                Exit::InvalidInput
-            }
-        };
-    }
-    let (output, exit) = execute(cli, color);
-    // Errors first, so the summary line ends the run.
-    let _ = err.write_all(output.stderr.as_bytes());
-    let _ = err.flush();
-    let _ = out.write_all(output.stdout.as_bytes());
-    exit
-}
-
-/// Runs the command into buffers (what tests call).
-pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
-    let mut out = Output::default();
     let renderer = HumanRenderer::new(color);
     let table = match load_table(cli) {
         Ok(table) => table,
-        Err(errors) => {
-            for e in &errors {
-                renderer.diagnostic(&mut out.stderr, e);
-            }
-            return (out, Exit::InvalidInput);
+        Err(errors) => return report_failure(&renderer, err, Failure::from(errors)),
+    };
+    let style = Style {
+        color,
+        quiet: cli.global.quiet,
+    };
+    let mut ctx = Context {
+        table: &table,
+        style,
+        out,
+        err,
+    };
+    let result = match &cli.command {
+        Command::Audit(args) => commands::audit::run(&mut ctx, args),
+        Command::Scan(args) => commands::scan::run(&mut ctx, args),
+        _ => {
+            let (output, exit) = legacy(cli, &table, color);
+            // Errors first, so the summary line ends the run.
+            let _ = ctx.err.write_all(output.stderr.as_bytes());
+            let _ = ctx.err.flush();
+            let _ = ctx.out.write_all(output.stdout.as_bytes());
+            Ok(exit)
         }
     };
+    match result {
+        Ok(exit) => exit,
+        Err(failure) => report_failure(&renderer, ctx.err, failure),
+    }
+}
+
+/// Prints why a command stopped; returns its exit status.
+fn report_failure(renderer: &HumanRenderer, err: &mut dyn Write, failure: Failure) -> Exit {
+    let mut text = String::new();
+    for d in &failure.diagnostics {
+        renderer.diagnostic(&mut text, d.as_ref());
+    }
+    let _ = err.write_all(text.as_bytes());
+    failure.exit
+}
+
+/// The commands that still collect their output before writing it.
+fn legacy(cli: &Cli, table: &Table, color: bool) -> (Output, Exit) {
+    let mut out = Output::default();
+    let renderer = HumanRenderer::new(color);
     match &cli.command {
-        Command::Audit(args) => {
-            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-            let exit = commands::audit::run(
-                &table,
-                args,
-                color,
-                cli.global.quiet,
-                &mut stdout,
-                &mut stderr,
-            );
-            out.stdout = String::from_utf8_lossy(&stdout).into_owned();
-            out.stderr = String::from_utf8_lossy(&stderr).into_owned();
-            (out, exit)
-        }
+        Command::Audit(_) | Command::Scan(_) => (out, Exit::Success),
         Command::Schema => {
             out.stdout = crate::manifest::schema::manifest_schema();
             (out, Exit::Success)
@@ -173,11 +174,10 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
                 }
             }
         }
-        Command::Scan(args) => commands::scan::run(&table, args, color, cli.global.quiet),
-        Command::Diff(args) => commands::diff::run(&table, args, color),
-        Command::Verify(args) => commands::verify::run(&table, args, color, cli.global.quiet),
-        Command::Suggest(args) => commands::suggest::run(&table, args, color),
-        Command::Explain(args) => match commands::explain::explain(&table, &args.topic.join(" ")) {
+        Command::Diff(args) => commands::diff::run(table, args, color),
+        Command::Verify(args) => commands::verify::run(table, args, color, cli.global.quiet),
+        Command::Suggest(args) => commands::suggest::run(table, args, color),
+        Command::Explain(args) => match commands::explain::explain(table, &args.topic.join(" ")) {
             Ok(text) => {
                 out.stdout = text;
                 (out, Exit::Success)
@@ -215,7 +215,7 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
                 }
             }
             Some(TableAction::Drift(drift)) => commands::drift::run(
-                &table,
+                table,
                 cli.global.table.as_deref(),
                 drift,
                 color,
@@ -224,8 +224,8 @@ pub fn execute(cli: &Cli, color: bool) -> (Output, Exit) {
             None => {
                 out.stdout = match args.format {
                     TableFormat::Yaml => table.file.text.to_string(),
-                    TableFormat::Json => commands::table::to_json(&table),
-                    TableFormat::Markdown => commands::table::to_markdown(&table),
+                    TableFormat::Json => commands::table::to_json(table),
+                    TableFormat::Markdown => commands::table::to_markdown(table),
                 };
                 (out, Exit::Success)
             }

@@ -8,6 +8,7 @@ pub use crate::config::FailOn;
 use crate::config::{RuleSelector, parse_rule_selector};
 use crate::live::NetArgs;
 use crate::live::date::parse_date;
+pub use crate::render::ReportFormat;
 use crate::scan::MAX_THREADS;
 
 /// Audit API token scopes: missing and excess scopes, unknown names, minimal sets.
@@ -115,22 +116,6 @@ pub struct GateArgs {
     /// Record the current findings in this baseline file (and exit 0 unless input is invalid).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Annotated code frames for people.
-    Human,
-    /// A versioned JSON document for machines.
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations on the pull request).
-    Github,
-    /// JUnit XML, for CI test reports (GitLab, Jenkins, ...).
-    Junit,
-    /// A Markdown summary for pull request comments.
-    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -69,6 +69,10 @@ pub enum InputError {
     )]
     NotAudited { path: String, config: String },
 
+    #[error("`{flag}` {why}")]
+    #[diagnostic(code(input::usage))]
+    BadFlag { flag: &'static str, why: String },
+
     #[error("unknown {what} `{name}`")]
     #[diagnostic(code(input::unknown_topic))]
     Unknown {
@@ -140,7 +144,7 @@ impl InputError {
             | InputError::NoManifests { path }
             | InputError::NotAudited { path, .. } => Some(path),
             InputError::Located(located) => Some(&located.path),
-            InputError::Unknown { .. } => None,
+            InputError::Unknown { .. } | InputError::BadFlag { .. } => None,
         }
     }
 

@@ -31,13 +31,15 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// The gate the flags ask for; a baseline that cannot be read is an input error.
-    pub fn new(args: &GateArgs) -> Result<Gate, InputError> {
-        let baseline = match &args.baseline {
-            Some(path) => Some(Mutex::new(Baseline::load(path)?)),
-            None => None,
+    /// The gate the flags ask for. A baseline that cannot be read is an input error, reported
+    /// like an unreadable input (the run goes on, and exits 2).
+    pub fn new(args: &GateArgs) -> (Gate, Option<InputError>) {
+        let (baseline, error) = match args.baseline.as_deref().map(Baseline::load) {
+            Some(Ok(b)) => (Some(Mutex::new(b)), None),
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
         };
-        Ok(Gate {
+        let gate = Gate {
             levels: CliLevels {
                 deny: args.deny.clone(),
                 warn: args.warn.clone(),
@@ -48,7 +50,8 @@ impl Gate {
             hidden: Mutex::new(0),
             recorded: args.write_baseline.as_ref().map(|_| Mutex::new(Vec::new())),
             no_ignores: args.no_ignores,
-        })
+        };
+        (gate, error)
     }
 
     /// Applies rule levels and the baseline to one input's findings; returns the threshold
@@ -104,11 +107,7 @@ impl Gate {
                 .unwrap_or_default();
             return write_baseline(path, entries, err);
         }
-        if fails {
-            Exit::Findings
-        } else {
-            Exit::Success
-        }
+        if fails { Exit::Findings } else { Exit::Success }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod discover;
 pub mod error;
 pub mod exit;
 pub mod finding;
+pub mod gate;
 pub mod live;
 pub mod manifest;
 pub mod read;

@@ -32,6 +32,23 @@ pub struct Located<'a> {
     pub finding: &'a Finding,
 }
 
+/// What `verify` found about the live token, beside its findings.
+pub struct VerifyHead<'a> {
+    pub manifest: &'a str,
+    pub token: &'a str,
+    /// The API's base URL as shown (no credentials, no query).
+    pub base_url: String,
+    /// `None` when the API could not be reached to tell.
+    pub token_valid: Option<bool>,
+    /// The verdicts do not settle the comparison (the run exits 3).
+    pub inconclusive: bool,
+    pub verdicts: &'a [crate::live::verify::Verdict],
+    /// Why none of the declared scopes could be checked, when none could.
+    pub unchecked: Option<String>,
+    /// Whether findings follow (a blank line separates them from the verdicts).
+    pub has_findings: bool,
+}
+
 /// How a baseline was applied.
 #[derive(Debug, Default)]
 pub struct BaselineStatus {

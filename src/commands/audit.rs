@@ -1,33 +1,28 @@
 //! `tokenscope audit`: every manifest found, every rule, one report.
 //!
-//! Manifests are audited in parallel, in chunks; for the streaming formats (human, JSON,
-//! GitHub) each chunk is written as soon as it is done and then dropped, so memory stays flat
-//! however many manifests a run covers. Output order is the discovery order, whatever the
-//! threads do.
+//! What to audit is decided first (manifests found, each one's config, every config read
+//! once); then manifests are audited and rendered in parallel, in chunks, and written in
+//! discovery order as each chunk is done — so memory stays flat however many manifests a run
+//! covers, and output is the same bytes whatever the threads do.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::Mutex;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use crate::audit::{AuditOptions, audit};
-use crate::baseline::{self, Baseline, BaselineEntry};
-use crate::cli::{AuditArgs, GateArgs, ReportFormat};
-use crate::config::{self, CliLevels, Config, FailOn, effective_level};
+use crate::audit::{AuditOptions, ManifestReport, audit};
+use crate::cli::AuditArgs;
+use crate::config::{self, Config, FailOn};
 use crate::discover::{Found, discover};
 use crate::error::InputError;
 use crate::finding::Summary;
+use crate::gate::Gate;
 use crate::manifest::Manifest;
-use crate::render::human::{HumanRenderer, summary_line};
-use crate::render::{github, json, junit, markdown, sarif};
-use crate::report::{BaselineStatus, Outcome, Run};
+use crate::render::{self, Emitter, Head, Rendered, Tail, Unit};
 use crate::source::display_path;
 use crate::table::Table;
 
-use super::{Exit, Output};
+use super::{Context, Exit, Failure};
 
 /// How many manifests are audited (and held) at a time.
 const CHUNK: usize = 512;
@@ -35,102 +30,12 @@ const CHUNK: usize = 512;
 /// Below this many manifests, threads cost more than they save.
 const PARALLEL_FROM: usize = 16;
 
-/// Runs `audit`, writing the report to `out` and diagnostics about unreadable input to `err`.
-pub fn run(
-    table: &Table,
-    args: &AuditArgs,
-    color: bool,
-    quiet: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Exit {
-    let gate = &args.gate;
-    let (exit, entries) = match gate.format {
-        ReportFormat::Human | ReportFormat::Json | ReportFormat::Github => {
-            stream(table, plan(args), gate, color, quiet, out, err)
-        }
-        ReportFormat::Sarif | ReportFormat::Junit | ReportFormat::Markdown => {
-            let run = run_audit(table, plan(args), gate, err);
-            let rendered = render(&run, table, gate.format, color, quiet);
-            let _ = err.write_all(rendered.stderr.as_bytes());
-            let _ = out.write_all(rendered.stdout.as_bytes());
-            let entries = gate
-                .write_baseline
-                .as_ref()
-                .map(|_| {
-                    run.findings()
-                        .map(|l| BaselineEntry::of(l.finding, l.integration))
-                        .collect()
-                })
-                .unwrap_or_default();
-            (exit_of(run.errors().next().is_some(), run.fails()), entries)
-        }
-    };
-    match &gate.write_baseline {
-        Some(path) if exit != Exit::InvalidInput => write_baseline(path, entries, err),
-        _ => exit,
-    }
-}
-
-fn exit_of(input_errors: bool, fails: bool) -> Exit {
-    if input_errors {
-        Exit::InvalidInput
-    } else if fails {
-        Exit::Findings
-    } else {
-        Exit::Success
-    }
-}
-
-fn write_baseline(path: &Path, entries: Vec<BaselineEntry>, err: &mut dyn Write) -> Exit {
-    // Only a baseline is ever overwritten: not a manifest named by mistake, not any other file.
-    if path.exists()
-        && let Err(e) = Baseline::load(path)
-    {
-        let _ = writeln!(
-            err,
-            "error: refusing to overwrite {}: it is not a tokenscope baseline ({e})",
-            crate::source::display_path(path)
-        );
-        return Exit::InvalidInput;
-    }
-    let count = entries.len();
-    match crate::atomic::write_atomically(path, &baseline::render(entries)) {
-        Ok(()) => {
-            let _ = writeln!(
-                err,
-                "tokenscope: recorded {} in {}",
-                crate::audit::plural(count, "finding"),
-                crate::source::display_path(path)
-            );
-            Exit::Success
-        }
-        Err(cause) => {
-            let _ = writeln!(
-                err,
-                "error: cannot write {}: {cause}",
-                crate::source::display_path(path)
-            );
-            Exit::InvalidInput
-        }
-    }
-}
-
-/// What a run shares between the threads auditing its manifests.
-struct Shared<'a> {
-    table: &'a Table,
-    gate: &'a GateArgs,
-    options: AuditOptions,
-    levels: CliLevels,
-    baseline: Option<Mutex<Baseline>>,
-}
-
 /// What a run will audit, decided before any manifest is read: the manifests found, the config
 /// each uses (every config loaded once, here), and what could not even start.
 struct Plan {
     files: Vec<Found>,
     configs: Vec<Result<Arc<Config>, String>>,
-    early: Vec<Outcome>,
+    early: Vec<Vec<InputError>>,
     /// Warnings for standard error (symbolic links skipped).
     notes: String,
 }
@@ -147,8 +52,8 @@ fn plan(args: &AuditArgs) -> Plan {
     let early = found
         .errors
         .into_iter()
-        .map(|e| Outcome::Failed(vec![e]))
-        .chain(resolved.errors.into_iter().map(Outcome::Failed))
+        .map(|e| vec![e])
+        .chain(resolved.errors)
         .collect();
     Plan {
         files: found.files,
@@ -158,375 +63,122 @@ fn plan(args: &AuditArgs) -> Plan {
     }
 }
 
-impl Shared<'_> {
-    fn new<'a>(table: &'a Table, gate: &'a GateArgs, outcomes: &mut Vec<Outcome>) -> Shared<'a> {
-        let baseline = match &gate.baseline {
-            Some(path) => match Baseline::load(path) {
-                Ok(b) => Some(Mutex::new(b)),
-                Err(e) => {
-                    outcomes.push(Outcome::Failed(vec![e]));
-                    None
-                }
-            },
-            None => None,
-        };
-        Shared {
-            table,
-            gate,
-            options: AuditOptions {
-                no_ignores: gate.no_ignores,
-            },
-            levels: CliLevels {
-                deny: gate.deny.clone(),
-                warn: gate.warn.clone(),
-                allow: gate.allow.clone(),
-            },
-            baseline,
+/// One manifest, audited and gated.
+enum Audited {
+    Report(Box<ManifestReport>, FailOn),
+    Failed(Vec<InputError>),
+}
+
+impl Audited {
+    fn unit(&self) -> Unit<'_> {
+        match self {
+            Audited::Report(report, _) => Unit::Manifest(report),
+            Audited::Failed(errors) => Unit::Failed(errors),
         }
     }
-
-    /// Audits one manifest: rules, suppressions, rule levels, baseline. Returns the outcome and
-    /// how many findings the baseline hid.
-    fn audit_one(&self, path: &Path, config: &Result<Arc<Config>, String>) -> (Outcome, usize) {
-        let config = match config {
-            Ok(c) => c,
-            Err(broken) => {
-                let error = InputError::NotAudited {
-                    path: display_path(path),
-                    config: broken.clone(),
-                };
-                return (Outcome::Failed(vec![error]), 0);
-            }
-        };
-        let mut report = match Manifest::load(path, &self.table.api)
-            .and_then(|m| audit(self.table, m, self.options))
-        {
-            Ok(r) => r,
-            Err(errors) => return (Outcome::Failed(errors), 0),
-        };
-        report.findings.retain_mut(|f| {
-            match effective_level(f.rule, f.severity, &self.levels, config) {
-                Some(severity) => {
-                    f.severity = severity;
-                    true
-                }
-                None => false,
-            }
-        });
-        let mut hidden = 0;
-        if let Some(Ok(mut baseline)) = self.baseline.as_ref().map(Mutex::lock) {
-            let integration = report.manifest.integration.value.clone();
-            let before = report.findings.len();
-            report
-                .findings
-                .retain(|f| !baseline.contains(f, &integration));
-            hidden = before - report.findings.len();
-        }
-        let fail_on = self
-            .gate
-            .fail_on
-            .or(config.fail_on)
-            .unwrap_or(FailOn::Error);
-        (
-            Outcome::Report {
-                report: Box::new(report),
-                fail_on,
-            },
-            hidden,
-        )
-    }
-
-    fn baseline_status(self, hidden: usize) -> Option<BaselineStatus> {
-        self.baseline
-            .and_then(|b| b.into_inner().ok())
-            .map(|b| BaselineStatus {
-                hidden,
-                stale: b.stale().into_iter().cloned().collect(),
-            })
-    }
 }
 
-/// Discovers and audits every manifest under `paths`, keeping every outcome (for the formats
-/// that need the whole run, and for `scan`).
-fn run_audit(table: &Table, plan: Plan, gate: &GateArgs, err: &mut dyn Write) -> Run {
-    let _ = err.write_all(plan.notes.as_bytes());
-    let mut outcomes = plan.early;
-    let shared = Shared::new(table, gate, &mut outcomes);
-    let work: Vec<(&Found, &Result<Arc<Config>, String>)> =
-        plan.files.iter().zip(&plan.configs).collect();
-    let audited: Vec<(Outcome, usize)> = if work.len() < PARALLEL_FROM {
-        work.iter()
-            .map(|(f, c)| shared.audit_one(&f.path, c))
-            .collect()
-    } else {
-        work.par_iter()
-            .map(|(f, c)| shared.audit_one(&f.path, c))
-            .collect()
-    };
-    let hidden = audited.iter().map(|(_, h)| h).sum();
-    outcomes.extend(audited.into_iter().map(|(o, _)| o));
-    Run::new(outcomes, shared.baseline_status(hidden))
-}
-
-/// One audited manifest, already rendered.
-#[derive(Default)]
-struct Piece {
-    out: String,
-    err: String,
-    errors: Vec<json::ErrorJson>,
-    summary: Summary,
-    fails: bool,
-    failed: bool,
-    hidden: usize,
-    entries: Vec<BaselineEntry>,
-}
-
-#[derive(Serialize)]
-struct JsonHeader<'a> {
-    schema_version: u32,
-    tool: json::Tool,
-    table: json::TableInfo<'a>,
-}
-
-#[derive(Serialize)]
-struct JsonTrailer<'a> {
-    errors: &'a [json::ErrorJson],
-    summary: Summary,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<json::BaselineJson<'a>>,
-}
-
-fn stream(
+/// Audits one manifest: rules, suppressions, then the gate (levels, baseline).
+fn audit_one(
     table: &Table,
-    plan: Plan,
-    gate: &GateArgs,
-    color: bool,
-    quiet: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> (Exit, Vec<BaselineEntry>) {
-    let _ = err.write_all(plan.notes.as_bytes());
-    let mut early = plan.early;
-    let shared = Shared::new(table, gate, &mut early);
+    gate: &Gate,
+    path: &Path,
+    config: &Result<Arc<Config>, String>,
+) -> Audited {
+    let config = match config {
+        Ok(c) => c,
+        Err(broken) => {
+            return Audited::Failed(vec![InputError::NotAudited {
+                path: display_path(path),
+                config: broken.clone(),
+            }]);
+        }
+    };
+    let options = AuditOptions {
+        no_ignores: gate.no_ignores,
+    };
+    match Manifest::load(path, &table.api).and_then(|m| audit(table, m, options)) {
+        Ok(mut report) => {
+            let integration = report.manifest.integration.value.clone();
+            let fail_on = gate.apply(&mut report.findings, config, &integration);
+            Audited::Report(Box::new(report), fail_on)
+        }
+        Err(errors) => Audited::Failed(errors),
+    }
+}
+
+/// What the run counts as units are written.
+#[derive(Default)]
+struct Totals {
+    summary: Summary,
+    checked: usize,
+    unreadable: usize,
+    fails: bool,
+}
+
+impl Totals {
+    fn add(&mut self, audited: &Audited) {
+        match audited {
+            Audited::Report(report, fail_on) => {
+                self.checked += 1;
+                for f in &report.findings {
+                    self.summary.add(f.severity);
+                    self.fails |= fail_on.fails(f.severity);
+                }
+            }
+            Audited::Failed(_) => self.unreadable += 1,
+        }
+    }
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
+    let table = ctx.table;
+    let plan = plan(args);
+    ctx.err.write_all(plan.notes.as_bytes())?;
+    let (gate, baseline_error) = Gate::new(&args.gate);
+    let mut emitter = render::emitter(args.gate.format, table, ctx.style);
+    emitter.begin(ctx.out, &Head::Audit)?;
+
+    let mut totals = Totals::default();
+    let early = plan
+        .early
+        .into_iter()
+        .chain(baseline_error.map(|e| vec![e]))
+        .map(Audited::Failed);
+    for audited in early {
+        totals.add(&audited);
+        let rendered = emitter.render(&audited.unit());
+        emitter.write(ctx.out, ctx.err, rendered)?;
+    }
     let work: Vec<(&Found, &Result<Arc<Config>, String>)> =
         plan.files.iter().zip(&plan.configs).collect();
-    let renderer = HumanRenderer::new(color);
-    let format = gate.format;
-    let want_entries = gate.write_baseline.is_some();
-
-    let render_piece = |outcome: Outcome, hidden: usize| -> Piece {
-        let mut piece = Piece {
-            hidden,
-            ..Piece::default()
-        };
-        match &outcome {
-            Outcome::Report { report, fail_on } => {
-                for f in &report.findings {
-                    piece.summary.add(f.severity);
-                    piece.fails |= fail_on.fails(f.severity);
-                    if want_entries {
-                        piece
-                            .entries
-                            .push(BaselineEntry::of(f, &report.manifest.integration.value));
-                    }
-                }
-                match format {
-                    ReportFormat::Human => {
-                        for f in &report.findings {
-                            renderer.finding(&mut piece.out, f, &report.manifest.file);
-                        }
-                    }
-                    ReportFormat::Json => json::write_indented(
-                        &mut piece.out,
-                        &json::manifest_json(table, report),
-                        "    ",
-                    ),
-                    _ => piece.out = github::findings(&report.manifest.file, &report.findings),
-                }
-            }
-            Outcome::Failed(errors) => {
-                piece.failed = true;
-                match format {
-                    ReportFormat::Human => {
-                        for e in errors {
-                            renderer.diagnostic(&mut piece.err, e);
-                        }
-                    }
-                    ReportFormat::Json => {
-                        piece.errors = errors.iter().map(json::ErrorJson::from_error).collect()
-                    }
-                    _ => piece.out = github::errors(errors.iter()),
-                }
-            }
-            Outcome::Code { .. } => {}
-        }
-        piece
-    };
-
-    if format == ReportFormat::Json {
-        let header = json::to_string(&JsonHeader {
-            schema_version: json::SCHEMA_VERSION,
-            tool: json::Tool::current(),
-            table: json::TableInfo {
-                api: &table.api,
-                retrieved: table.retrieved.as_deref(),
-            },
-        });
-        let _ = write!(
-            out,
-            "{},\n  \"manifests\": [",
-            header.trim_end().trim_end_matches('}').trim_end()
-        );
-    }
-
-    let mut summary = Summary::default();
-    let (mut fails, mut input_errors, mut hidden, mut manifests, mut unreadable) =
-        (false, false, 0, 0, 0);
-    let mut entries = Vec::new();
-    let mut error_json = Vec::new();
-    let mut first = true;
-    let mut emit = |piece: Piece, out: &mut dyn Write, err: &mut dyn Write| {
-        summary.errors += piece.summary.errors;
-        summary.warnings += piece.summary.warnings;
-        summary.notes += piece.summary.notes;
-        fails |= piece.fails;
-        input_errors |= piece.failed;
-        hidden += piece.hidden;
-        if piece.failed {
-            unreadable += 1;
-        } else {
-            manifests += 1;
-        }
-        entries.extend(piece.entries);
-        error_json.extend(piece.errors);
-        let _ = err.write_all(piece.err.as_bytes());
-        if format == ReportFormat::Json {
-            if !piece.failed {
-                let _ = write!(out, "{}\n{}", if first { "" } else { "," }, piece.out);
-                first = false;
-            }
-        } else {
-            let _ = out.write_all(piece.out.as_bytes());
-        }
-    };
-    for outcome in early {
-        emit(render_piece(outcome, 0), out, err);
-    }
     for chunk in work.chunks(CHUNK) {
-        let work = |(found, config): &(&Found, &Result<Arc<Config>, String>)| {
-            let (outcome, hidden) = shared.audit_one(&found.path, config);
-            render_piece(outcome, hidden)
+        let emitter_ref: &dyn Emitter<'_> = emitter.as_ref();
+        let one = |(found, config): &(&Found, &Result<Arc<Config>, String>)| {
+            let audited = audit_one(table, &gate, &found.path, config);
+            let rendered = emitter_ref.render(&audited.unit());
+            (audited, rendered)
         };
         // A few manifests are done before a thread pool would have started.
-        let pieces: Vec<Piece> = if chunk.len() < PARALLEL_FROM {
-            chunk.iter().map(work).collect()
+        let done: Vec<(Audited, Rendered)> = if chunk.len() < PARALLEL_FROM {
+            chunk.iter().map(one).collect()
         } else {
-            chunk.par_iter().map(work).collect()
+            chunk.par_iter().map(one).collect()
         };
-        for piece in pieces {
-            emit(piece, out, err);
+        for (audited, rendered) in done {
+            totals.add(&audited);
+            emitter.write(ctx.out, ctx.err, rendered)?;
         }
     }
-    let status = shared.baseline_status(hidden);
-    match format {
-        ReportFormat::Json => {
-            let trailer = json::to_string(&JsonTrailer {
-                errors: &error_json,
-                summary,
-                baseline: status.as_ref().map(|b| json::BaselineJson {
-                    hidden: b.hidden,
-                    stale: &b.stale,
-                }),
-            });
-            let closing = if first { "]" } else { "\n  ]" };
-            let _ = write!(
-                out,
-                "{closing},\n{}",
-                trailer
-                    .trim_start()
-                    .trim_start_matches('{')
-                    .trim_start_matches('\n')
-            );
-        }
-        ReportFormat::Human => {
-            let _ = out.write_all(stale_notes(status.as_ref()).as_bytes());
-            if !quiet {
-                let mut line = summary_line(&summary, manifests, unreadable);
-                if let Some(status) = &status
-                    && status.hidden > 0
-                {
-                    line.push_str(&format!("; {} hidden by the baseline", status.hidden));
-                }
-                let _ = writeln!(out, "{line}");
-            }
-        }
-        _ => {
-            let _ = writeln!(out, "{}", summary_line(&summary, manifests, unreadable));
-        }
-    }
-    (exit_of(input_errors, fails), entries)
-}
-
-fn stale_notes(status: Option<&BaselineStatus>) -> String {
-    let mut notes = String::new();
-    for entry in status.map(|s| s.stale.as_slice()).unwrap_or_default() {
-        notes.push_str(&format!(
-            "note: baseline entry no longer matches (fixed?): {} in `{}`{}: {}\n",
-            entry.rule,
-            entry.integration,
-            entry
-                .token
-                .as_ref()
-                .map(|t| format!(" token `{t}`"))
-                .unwrap_or_default(),
-            entry.subject
-        ));
-    }
-    notes
-}
-
-/// Renders a whole run in any format (the non-streaming path, also used by `scan`).
-pub fn render(run: &Run, table: &Table, format: ReportFormat, color: bool, quiet: bool) -> Output {
-    let mut out = Output::default();
-    match format {
-        ReportFormat::Json => out.stdout = json::audit_document(run, table),
-        ReportFormat::Sarif => out.stdout = sarif::render(run),
-        ReportFormat::Github => out.stdout = github::render(run),
-        ReportFormat::Junit => out.stdout = junit::render(run),
-        ReportFormat::Markdown => out.stdout = markdown::render(run),
-        ReportFormat::Human => {
-            let renderer = HumanRenderer::new(color);
-            for outcome in &run.outcomes {
-                match outcome {
-                    Outcome::Report { report, .. } => {
-                        for f in &report.findings {
-                            renderer.finding(&mut out.stdout, f, &report.manifest.file);
-                        }
-                    }
-                    Outcome::Code { file, findings, .. } => {
-                        for f in findings {
-                            renderer.finding(&mut out.stdout, f, file);
-                        }
-                    }
-                    Outcome::Failed(errors) => {
-                        for e in errors {
-                            renderer.diagnostic(&mut out.stderr, e);
-                        }
-                    }
-                }
-            }
-            out.stdout.push_str(&stale_notes(run.baseline.as_ref()));
-            if !quiet {
-                let mut line = summary_line(&run.summary, run.reports().count(), run.unreadable());
-                if let Some(status) = &run.baseline
-                    && status.hidden > 0
-                {
-                    line.push_str(&format!("; {} hidden by the baseline", status.hidden));
-                }
-                out.stdout.push_str(&line);
-                out.stdout.push('\n');
-            }
-        }
-    }
-    out
+    let status = gate.baseline_status();
+    emitter.finish(
+        ctx.out,
+        &Tail {
+            summary: totals.summary,
+            checked: totals.checked,
+            unreadable: totals.unreadable,
+            baseline: status.as_ref(),
+        },
+    )?;
+    Ok(gate.finish(&args.gate, totals.unreadable > 0, totals.fails, ctx.err))
 }

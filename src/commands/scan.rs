@@ -4,45 +4,69 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::IsTerminal;
-
-use serde::Serialize;
+use std::path::Path;
 
 use crate::audit::{plural, rule};
-use crate::baseline::Baseline;
-use crate::cli::{ReportFormat, ScanArgs};
-use crate::config::{CliLevels, Config, FailOn, effective_level};
-use crate::finding::{Finding, RuleId};
+use crate::cli::ScanArgs;
+use crate::config::{Config, FailOn};
+use crate::error::InputError;
+use crate::finding::{Finding, RuleId, Summary};
+use crate::gate::Gate;
 use crate::manifest::{Manifest, resolve_endpoint};
-use crate::render::json::{self, ErrorJson, FindingJson, finding_json};
-use crate::report::{BaselineStatus, Outcome, Run};
-use crate::sanitize::{is_unsafe_for_terminal, terminal_line};
-use crate::scan::{Confidence, ScanOptions, ScanResult, scan};
+use crate::render::{self, Head, Tail, Unit};
+use crate::scan::{ScanOptions, ScanResult, scan};
 use crate::source::{SourceFile, display_path};
 use crate::suggest::write::{yaml_comment, yaml_scalar};
 use crate::suggest::{minimal_scopes, scope_set};
 use crate::table::{EndpointId, Table};
 
-use super::{Exit, Output};
+use super::{Context, Exit, Failure};
 
-pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output, Exit) {
-    let mut out = Output::default();
-    let extra_host = match &args.base_url {
-        Some(url) => match url.split("://").nth(1).map(|rest| {
-            rest.split(['/', ':'])
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase()
-        }) {
-            Some(host) if !host.is_empty() => Some(host),
-            _ => {
-                out.stderr.push_str(&format!(
-                    "error: `--base-url {url}` is not an absolute URL (https://host/...)\n"
-                ));
-                return (out, Exit::InvalidInput);
-            }
-        },
-        None => None,
-    };
+/// One input scan reports on: findings in a file, or what could not be read.
+enum Checked {
+    Findings {
+        file: SourceFile,
+        integration: String,
+        findings: Vec<Finding>,
+        fail_on: FailOn,
+    },
+    Failed(Vec<InputError>),
+}
+
+impl Checked {
+    fn unit(&self) -> Unit<'_> {
+        match self {
+            Checked::Findings {
+                file,
+                integration,
+                findings,
+                ..
+            } => Unit::Findings {
+                file,
+                integration,
+                findings,
+            },
+            Checked::Failed(errors) => Unit::Failed(errors),
+        }
+    }
+}
+
+/// The host `--base-url` names, which then counts as the API's.
+fn base_url_host(url: &str) -> Result<String, InputError> {
+    url.split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .map(str::to_ascii_lowercase)
+        .filter(|host| !host.is_empty())
+        .ok_or_else(|| InputError::BadFlag {
+            flag: "--base-url",
+            why: "is not an absolute URL (https://host/...)".into(),
+        })
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
+    let table = ctx.table;
+    let extra_host = args.base_url.as_deref().map(base_url_host).transpose()?;
     let options = ScanOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
@@ -55,7 +79,7 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
                 .min(crate::scan::MAX_THREADS)
         }),
     };
-    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+    let bar = (!ctx.style.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_message("scanning");
         bar
@@ -71,133 +95,103 @@ pub fn run(table: &Table, args: &ScanArgs, color: bool, quiet: bool) -> (Output,
         bar.finish_and_clear();
     }
 
-    // Cross-check against a manifest.
-    let mut outcomes: Vec<Outcome> = std::mem::take(&mut result.errors)
+    let (gate, baseline_error) = Gate::new(&args.gate);
+    let mut checked: Vec<Checked> = std::mem::take(&mut result.errors)
         .into_iter()
-        .map(|e| Outcome::Failed(vec![e]))
+        .chain(baseline_error)
+        .map(|e| Checked::Failed(vec![e]))
         .collect();
-    let mut baseline_status = None;
     if let Some(path) = &args.manifest {
-        match Manifest::load(path, &table.api) {
-            Ok(m) => {
-                let config = match Config::for_manifest(path, false) {
-                    Ok(c) => c,
-                    Err(errors) => {
-                        outcomes.push(Outcome::Failed(errors));
-                        Default::default()
-                    }
-                };
-                let levels = CliLevels {
-                    deny: args.gate.deny.clone(),
-                    warn: args.gate.warn.clone(),
-                    allow: args.gate.allow.clone(),
-                };
-                let fail_on = args
-                    .gate
-                    .fail_on
-                    .or(config.fail_on)
-                    .unwrap_or(FailOn::Error);
-                let mut by_file = cross_check(table, &m, &result, args.gate.no_ignores);
-                let mut baseline = match &args.gate.baseline {
-                    Some(p) => match Baseline::load(p) {
-                        Ok(b) => Some(b),
-                        Err(e) => {
-                            outcomes.push(Outcome::Failed(vec![e]));
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                let mut hidden = 0;
-                for findings in by_file.values_mut() {
-                    findings.retain_mut(|f| {
-                        match effective_level(f.rule, f.severity, &levels, &config) {
-                            Some(s) => {
-                                f.severity = s;
-                                true
-                            }
-                            None => false,
-                        }
-                    });
-                    if let Some(b) = baseline.as_mut() {
-                        let before = findings.len();
-                        findings.retain(|f| !b.contains(f, &m.integration.value));
-                        hidden += before - findings.len();
-                    }
-                }
-                baseline_status = baseline.map(|b| BaselineStatus {
-                    hidden,
-                    stale: b.stale().into_iter().cloned().collect(),
-                });
-                for (file, findings) in by_file {
-                    let file = if file == usize::MAX {
-                        m.file.clone()
-                    } else if args.gate.format == ReportFormat::Human {
-                        for_terminal(&result.files[file])
-                    } else {
-                        result.files[file].clone()
-                    };
-                    if !findings.is_empty() {
-                        outcomes.push(Outcome::Code {
-                            file,
-                            integration: m.integration.value.clone(),
-                            findings,
-                            fail_on,
-                        });
-                    }
-                }
-            }
-            Err(errors) => outcomes.push(Outcome::Failed(errors)),
-        }
-    }
-    let run = Run::new(outcomes, baseline_status);
-
-    let mut exit = if run.errors().next().is_some() {
-        Exit::InvalidInput
-    } else if run.fails() {
-        Exit::Findings
-    } else {
-        Exit::Success
-    };
-
-    match args.gate.format {
-        ReportFormat::Human => {
-            out.stdout = human(table, &result);
-            let findings = super::audit::render(&run, table, ReportFormat::Human, color, true);
-            out.stdout.push_str(&findings.stdout);
-            out.stderr.push_str(&findings.stderr);
-            if !quiet {
-                let _ = writeln!(
-                    out.stdout,
-                    "tokenscope: {} called in {} ({} scanned); {} unresolved; {}, {}, {}",
-                    plural(result.endpoints.len(), "endpoint"),
-                    plural(result.files.len(), "file"),
-                    plural(result.files_scanned, "file"),
-                    result.unresolved.len(),
-                    plural(run.summary.errors, "error"),
-                    plural(run.summary.warnings, "warning"),
-                    plural(run.summary.notes, "note"),
-                );
-            }
-        }
-        ReportFormat::Json => out.stdout = json_document(table, &result, &run),
-        other => {
-            let rendered = super::audit::render(&run, table, other, color, quiet);
-            out.stdout = rendered.stdout;
-            out.stderr.push_str(&rendered.stderr);
-        }
+        checked.extend(cross_check_manifest(
+            table,
+            &gate,
+            &result,
+            path,
+            args.follow,
+        ));
     }
 
+    let mut emitter = render::emitter(args.gate.format, table, ctx.style);
+    let mut summary = Summary::default();
+    let (mut fails, mut unreadable) = (false, 0);
+    let units: Vec<Unit<'_>> = checked.iter().map(Checked::unit).collect();
+    for c in &checked {
+        match c {
+            Checked::Findings {
+                findings, fail_on, ..
+            } => {
+                for f in findings {
+                    summary.add(f.severity);
+                    fails |= fail_on.fails(f.severity);
+                }
+            }
+            Checked::Failed(_) => unreadable += 1,
+        }
+    }
+    let status = gate.baseline_status();
+    render::emit_all(
+        emitter.as_mut(),
+        ctx.out,
+        ctx.err,
+        &Head::Scan(&result),
+        &units,
+        &Tail {
+            summary,
+            checked: units.len() - unreadable,
+            unreadable,
+            baseline: status.as_ref(),
+        },
+    )?;
+    let mut exit = gate.finish(&args.gate, unreadable > 0, fails, ctx.err);
     if let Some(path) = &args.write_manifest {
         match write_manifest(table, &result, args, path) {
-            Ok(message) => out.stderr.push_str(&message),
+            Ok(message) => ctx.err.write_all(message.as_bytes())?,
             Err(message) => {
-                out.stderr.push_str(&message);
+                ctx.err.write_all(message.as_bytes())?;
                 exit = Exit::InvalidInput;
             }
         }
     }
-    (out, exit)
+    Ok(exit)
+}
+
+/// `--manifest`: the calls found against what the manifest declares, gated like an audit.
+fn cross_check_manifest(
+    table: &Table,
+    gate: &Gate,
+    result: &ScanResult,
+    path: &Path,
+    follow: bool,
+) -> Vec<Checked> {
+    let manifest = match Manifest::load(path, &table.api) {
+        Ok(m) => m,
+        Err(errors) => return vec![Checked::Failed(errors)],
+    };
+    // A broken config is an input error, never a silent fall back to defaults.
+    let config = match Config::for_manifest(path, follow) {
+        Ok(c) => c,
+        Err(errors) => return vec![Checked::Failed(errors)],
+    };
+    let integration = &manifest.integration.value;
+    let mut out = Vec::new();
+    for (file, mut findings) in cross_check(table, &manifest, result, gate.no_ignores) {
+        let fail_on = gate.apply(&mut findings, &config, integration);
+        if findings.is_empty() {
+            continue;
+        }
+        let file = if file == usize::MAX {
+            manifest.file.clone()
+        } else {
+            result.files[file].clone()
+        };
+        out.push(Checked::Findings {
+            file,
+            integration: integration.clone(),
+            findings,
+            fail_on,
+        });
+    }
+    out
 }
 
 /// `undeclared-endpoint` (at the code) and `unused-endpoint` (at the manifest entry), grouped
@@ -264,200 +258,6 @@ fn cross_check(
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     by_file
-}
-
-/// A source file as code frames show it: its name escaped, and each character a terminal would
-/// act on replaced by as many `?` as it has bytes, so every span still points at the same text.
-/// Line breaks stay (a lone CR is one).
-fn for_terminal(file: &SourceFile) -> SourceFile {
-    let path = terminal_line(&file.path).into_owned();
-    let unsafe_char = |c: char| c != '\r' && is_unsafe_for_terminal(c);
-    if !file.text.chars().any(unsafe_char) {
-        return SourceFile::new(path, std::sync::Arc::clone(&file.text));
-    }
-    let mut text = String::with_capacity(file.text.len());
-    for c in file.text.chars() {
-        if unsafe_char(c) {
-            text.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            text.push(c);
-        }
-    }
-    SourceFile::new(path, text)
-}
-
-fn confidence_word(c: Confidence) -> &'static str {
-    match c {
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-    }
-}
-
-fn short(text: &str) -> String {
-    if text.chars().count() > 90 {
-        format!("{}…", text.chars().take(89).collect::<String>())
-    } else {
-        text.to_owned()
-    }
-}
-
-fn human(table: &Table, result: &ScanResult) -> String {
-    let mut out = String::new();
-    for (&id, occurrences) in &result.endpoints {
-        let ep = table.endpoint(id);
-        let needs = if ep.scopes.is_empty() {
-            "no scope".to_owned()
-        } else {
-            table.scope_names(&ep.scopes).join(" + ")
-        };
-        let _ = writeln!(
-            out,
-            "{}  {}  (needs {})",
-            terminal_line(&ep.name),
-            terminal_line(&ep.signature()),
-            terminal_line(&needs)
-        );
-        for o in occurrences {
-            let _ = writeln!(
-                out,
-                "  {}:{}:{}  {:<6}  {}{}",
-                terminal_line(&result.files[o.file].path),
-                o.line,
-                o.column,
-                confidence_word(o.confidence),
-                terminal_line(&short(&o.text)),
-                if o.prose { "  (prose)" } else { "" }
-            );
-        }
-    }
-    if !result.unresolved.is_empty() {
-        let _ = writeln!(
-            out,
-            "unresolved (several endpoints share the path and no method was found):"
-        );
-        for u in &result.unresolved {
-            let names: Vec<String> = u
-                .candidates
-                .iter()
-                .map(|&c| table.endpoint(c).describe())
-                .collect();
-            let _ = writeln!(
-                out,
-                "  {}:{}:{}  {}  could be: {}",
-                terminal_line(&result.files[u.file].path),
-                u.line,
-                u.column,
-                terminal_line(&short(&u.text)),
-                terminal_line(&names.join(", "))
-            );
-        }
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct ScanJson<'a> {
-    schema_version: u32,
-    files_scanned: usize,
-    endpoints: Vec<EndpointJson<'a>>,
-    unresolved: Vec<UnresolvedJson<'a>>,
-    findings: Vec<LocatedFindingJson<'a>>,
-    errors: Vec<ErrorJson>,
-    summary: crate::finding::Summary,
-}
-
-#[derive(Serialize)]
-struct EndpointJson<'a> {
-    name: &'a str,
-    method: Option<&'a str>,
-    path: Option<&'a str>,
-    area: &'a str,
-    scopes: Vec<String>,
-    occurrences: Vec<OccurrenceJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct OccurrenceJson<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    text: &'a str,
-    confidence: Confidence,
-    prose: bool,
-}
-
-#[derive(Serialize)]
-struct UnresolvedJson<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    text: &'a str,
-    candidates: Vec<&'a str>,
-}
-
-#[derive(Serialize)]
-struct LocatedFindingJson<'a> {
-    file: &'a str,
-    #[serde(flatten)]
-    finding: FindingJson<'a>,
-}
-
-fn json_document(table: &Table, result: &ScanResult, run: &Run) -> String {
-    let doc = ScanJson {
-        schema_version: json::SCHEMA_VERSION,
-        files_scanned: result.files_scanned,
-        endpoints: result
-            .endpoints
-            .iter()
-            .map(|(&id, occ)| {
-                let ep = table.endpoint(id);
-                EndpointJson {
-                    name: &ep.name,
-                    method: ep.method.as_deref(),
-                    path: ep.path.as_deref(),
-                    area: &table.area(ep.area).id,
-                    scopes: table.scope_names(&ep.scopes),
-                    occurrences: occ
-                        .iter()
-                        .map(|o| OccurrenceJson {
-                            file: &result.files[o.file].path,
-                            line: o.line,
-                            column: o.column,
-                            text: &o.text,
-                            confidence: o.confidence,
-                            prose: o.prose,
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
-        unresolved: result
-            .unresolved
-            .iter()
-            .map(|u| UnresolvedJson {
-                file: &result.files[u.file].path,
-                line: u.line,
-                column: u.column,
-                text: &u.text,
-                candidates: u
-                    .candidates
-                    .iter()
-                    .map(|&c| table.endpoint(c).name.as_str())
-                    .collect(),
-            })
-            .collect(),
-        findings: run
-            .findings()
-            .map(|l| LocatedFindingJson {
-                file: &l.file.path,
-                finding: finding_json(l.finding),
-            })
-            .collect(),
-        errors: run.errors().map(ErrorJson::from_error).collect(),
-        summary: run.summary,
-    };
-    json::to_string(&doc)
 }
 
 /// A new manifest with one token for every endpoint the code calls and its minimal scopes.

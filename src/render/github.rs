@@ -1,9 +1,11 @@
 //! GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
 
+use std::io::{self, Write};
+
 use crate::error::InputError;
 use crate::finding::{Finding, Severity};
-use crate::report::Run;
 use crate::source::SourceFile;
+use crate::table::Table;
 
 /// Escapes a command's message (data) as GitHub requires.
 fn data(s: &str) -> String {
@@ -75,19 +77,62 @@ pub fn errors<'a>(errors: impl Iterator<Item = &'a InputError>) -> String {
     out
 }
 
-pub fn render(run: &Run) -> String {
-    let mut out = String::new();
-    for (file, _, found) in run.units() {
-        out.push_str(&findings(file, found));
+/// `--format github`: workflow commands as units come, and the summary line.
+pub struct GithubEmitter<'a> {
+    table: &'a Table,
+    style: super::Style,
+    head: super::Head<'a>,
+}
+
+impl<'a> GithubEmitter<'a> {
+    pub fn new(table: &'a Table, style: super::Style) -> Self {
+        GithubEmitter {
+            table,
+            style,
+            head: super::Head::Audit,
+        }
     }
-    out.push_str(&errors(run.errors()));
-    out.push_str(&super::human::summary_line(
-        &run.summary,
-        run.units().count(),
-        run.unreadable(),
-    ));
-    out.push('\n');
-    out
+}
+
+impl<'a> super::Emitter<'a> for GithubEmitter<'a> {
+    fn begin(&mut self, _out: &mut dyn Write, head: &super::Head<'a>) -> io::Result<()> {
+        self.head = *head;
+        Ok(())
+    }
+
+    fn render(&self, unit: &super::Unit<'_>) -> super::Rendered {
+        let out = match unit {
+            super::Unit::Failed(e) => errors(e.iter()),
+            unit => unit
+                .findings()
+                .map(|(file, _, found)| findings(file, found))
+                .unwrap_or_default(),
+        };
+        super::Rendered {
+            out,
+            ..super::Rendered::default()
+        }
+    }
+
+    fn write(
+        &mut self,
+        out: &mut dyn Write,
+        _err: &mut dyn Write,
+        rendered: super::Rendered,
+    ) -> io::Result<()> {
+        out.write_all(rendered.out.as_bytes())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, tail: &super::Tail<'_>) -> io::Result<()> {
+        if self.style.quiet {
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "{}",
+            super::human::run_summary(self.table, &self.head, tail)
+        )
+    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,23 @@
-//! Human output: code frames with a label under the exact YAML node (see [`super::frame`]).
+//! Human output: code frames with a label under the exact YAML node (see [`super::frame`]),
+//! what each command found as a whole (scan's calls, verify's verdicts), and a summary line.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use miette::Diagnostic;
 
 use crate::audit::plural;
 use crate::error::InputError;
 use crate::finding::{Finding, Severity, Summary};
+use crate::live::verify::Status;
 use crate::render::frame::{FrameRenderer, Label, Level, Place, Report};
+use crate::report::{BaselineStatus, VerifyHead};
+use crate::sanitize::terminal_line;
+use crate::scan::{Confidence, ScanResult};
 use crate::source::SourceFile;
+use crate::table::Table;
+
+use super::{Emitter, Head, Rendered, Style, Tail, Unit};
 
 /// Renders findings and input errors as annotated code frames.
 pub struct HumanRenderer {
@@ -98,7 +109,7 @@ fn level(severity: Severity) -> Level {
     }
 }
 
-/// The closing line of a run.
+/// The closing line of an audit.
 pub fn summary_line(summary: &Summary, manifests: usize, unreadable: usize) -> String {
     let mut line = format!(
         "tokenscope: {} checked: {}, {}, {}",
@@ -114,4 +125,242 @@ pub fn summary_line(summary: &Summary, manifests: usize, unreadable: usize) -> S
         ));
     }
     line
+}
+
+/// The summary line of any run: each command counts what it checked in its own words.
+pub fn run_summary(table: &Table, head: &Head<'_>, tail: &Tail<'_>) -> String {
+    let s = &tail.summary;
+    let mut line = match head {
+        Head::Audit => summary_line(s, tail.checked, tail.unreadable),
+        Head::Scan(result) => {
+            let mut line = format!(
+                "tokenscope: {} called in {} ({} scanned); {} unresolved; {}, {}, {}",
+                plural(result.endpoints.len(), "endpoint"),
+                plural(result.files.len(), "file"),
+                plural(result.files_scanned, "file"),
+                result.unresolved.len(),
+                plural(s.errors, "error"),
+                plural(s.warnings, "warning"),
+                plural(s.notes, "note"),
+            );
+            if tail.unreadable > 0 {
+                line.push_str(&format!(
+                    "; {} could not be read",
+                    plural(tail.unreadable, "input")
+                ));
+            }
+            line
+        }
+        Head::Verify(v) => {
+            let count = |st: Status| v.verdicts.iter().filter(|x| x.status == st).count();
+            format!(
+                "tokenscope: {} confirmed, {} denied, {} inconclusive, {} unverifiable; {}, {}",
+                count(Status::Confirmed),
+                count(Status::Denied),
+                count(Status::Inconclusive),
+                count(Status::Unverifiable),
+                plural(s.errors, "error"),
+                plural(s.warnings, "warning"),
+            )
+        }
+    };
+    let _ = table;
+    if let Some(status) = tail.baseline
+        && status.hidden > 0
+    {
+        line.push_str(&format!("; {} hidden by the baseline", status.hidden));
+    }
+    line
+}
+
+/// Baseline entries that no longer match anything: fixed since, and worth removing.
+pub fn stale_notes(status: Option<&BaselineStatus>) -> String {
+    let mut notes = String::new();
+    for entry in status.map(|s| s.stale.as_slice()).unwrap_or_default() {
+        let _ = writeln!(
+            notes,
+            "note: baseline entry no longer matches (fixed?): {} in `{}`{}: {}",
+            entry.rule,
+            terminal_line(&entry.integration),
+            entry
+                .token
+                .as_ref()
+                .map(|t| format!(" token `{}`", terminal_line(t)))
+                .unwrap_or_default(),
+            terminal_line(&entry.subject)
+        );
+    }
+    notes
+}
+
+/// `--format human`: frames as units come, what the command found as a whole before them,
+/// and the summary line last (unless `--quiet`).
+pub struct HumanEmitter<'a> {
+    table: &'a Table,
+    style: Style,
+    renderer: HumanRenderer,
+    head: Head<'a>,
+}
+
+impl<'a> HumanEmitter<'a> {
+    pub fn new(table: &'a Table, style: Style) -> Self {
+        HumanEmitter {
+            table,
+            style,
+            renderer: HumanRenderer::new(style.color),
+            head: Head::Audit,
+        }
+    }
+}
+
+impl<'a> Emitter<'a> for HumanEmitter<'a> {
+    fn begin(&mut self, out: &mut dyn Write, head: &Head<'a>) -> io::Result<()> {
+        self.head = *head;
+        match head {
+            Head::Audit => Ok(()),
+            Head::Scan(result) => out.write_all(scan_listing(self.table, result).as_bytes()),
+            Head::Verify(v) => out.write_all(verify_verdicts(self.table, v).as_bytes()),
+        }
+    }
+
+    fn render(&self, unit: &Unit<'_>) -> Rendered {
+        let mut rendered = Rendered::default();
+        match unit {
+            Unit::Failed(errors) => {
+                for e in errors.iter() {
+                    self.renderer.diagnostic(&mut rendered.err, e);
+                }
+            }
+            unit => {
+                if let Some((file, _, findings)) = unit.findings() {
+                    for f in findings {
+                        self.renderer.finding(&mut rendered.out, f, file);
+                    }
+                }
+            }
+        }
+        rendered
+    }
+
+    fn write(&mut self, out: &mut dyn Write, err: &mut dyn Write, r: Rendered) -> io::Result<()> {
+        // Errors first, so a unit's diagnostics come before what follows it.
+        err.write_all(r.err.as_bytes())?;
+        out.write_all(r.out.as_bytes())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, tail: &Tail<'_>) -> io::Result<()> {
+        out.write_all(stale_notes(tail.baseline).as_bytes())?;
+        if !self.style.quiet {
+            writeln!(out, "{}", run_summary(self.table, &self.head, tail))?;
+        }
+        if let Head::Verify(v) = self.head
+            && let Some(why) = &v.unchecked
+        {
+            writeln!(out, "tokenscope: INCONCLUSIVE: {why}")?;
+        }
+        Ok(())
+    }
+}
+
+fn confidence_word(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    }
+}
+
+/// Text from source code, cut to one short line.
+fn short(text: &str) -> String {
+    if text.chars().count() > 90 {
+        format!("{}…", text.chars().take(89).collect::<String>())
+    } else {
+        text.to_owned()
+    }
+}
+
+/// What `scan` found: each endpoint called with where, then the calls it could not resolve.
+fn scan_listing(table: &Table, result: &ScanResult) -> String {
+    let mut out = String::new();
+    for (&id, occurrences) in &result.endpoints {
+        let ep = table.endpoint(id);
+        let needs = if ep.scopes.is_empty() {
+            "no scope".to_owned()
+        } else {
+            table.scope_names(&ep.scopes).join(" + ")
+        };
+        let _ = writeln!(
+            out,
+            "{}  {}  (needs {})",
+            terminal_line(&ep.name),
+            terminal_line(&ep.signature()),
+            terminal_line(&needs)
+        );
+        for o in occurrences {
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}  {:<6}  {}{}",
+                terminal_line(&result.files[o.file].path),
+                o.line,
+                o.column,
+                confidence_word(o.confidence),
+                terminal_line(&short(&o.text)),
+                if o.prose { "  (prose)" } else { "" }
+            );
+        }
+    }
+    if !result.unresolved.is_empty() {
+        let _ = writeln!(
+            out,
+            "unresolved (several endpoints share the path and no method was found):"
+        );
+        for u in &result.unresolved {
+            let names: Vec<String> = u
+                .candidates
+                .iter()
+                .map(|&c| table.endpoint(c).describe())
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}  {}  could be: {}",
+                terminal_line(&result.files[u.file].path),
+                u.line,
+                u.column,
+                terminal_line(&short(&u.text)),
+                terminal_line(&names.join(", "))
+            );
+        }
+    }
+    out
+}
+
+/// What `verify` found: the token and API, then one line per scope in aligned columns. Names
+/// and reasons come from the table file and the API's answers, so they are escaped.
+fn verify_verdicts(table: &Table, v: &VerifyHead<'_>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: token `{}` checked against {}",
+        terminal_line(v.manifest),
+        terminal_line(v.token),
+        v.base_url
+    );
+    let names: Vec<String> = v
+        .verdicts
+        .iter()
+        .map(|x| terminal_line(&table.scope(x.scope).name).into_owned())
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (x, name) in v.verdicts.iter().zip(&names) {
+        let _ = writeln!(
+            out,
+            "  {:<12}  {name:<width$}  {}",
+            x.status.as_str(),
+            terminal_line(&x.reason)
+        );
+    }
+    if v.has_findings {
+        out.push('\n');
+    }
+    out
 }

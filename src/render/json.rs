@@ -1,54 +1,29 @@
 //! The JSON report (SPEC §5): versioned, snake_case, scope lists in table order.
+//!
+//! Each command's document is defined here, once, as typed parts; the emitter writes it as its
+//! parts come (a run of 100,000 manifests is never held whole), each part by serde, placed by a
+//! small object writer that knows only commas, keys and indentation.
+
+use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::audit::{ManifestReport, TokenReport};
 use crate::error::InputError;
-use crate::finding::{Finding, RuleId, Severity, Summary};
+use crate::finding::{Finding, RuleId, Severity};
+use crate::live::verify::Status;
 use crate::manifest::Resolution;
+use crate::report::VerifyHead;
+use crate::scan::{Confidence, ScanResult};
 use crate::source::Span;
 use crate::table::Table;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-pub struct Document<'a> {
-    pub schema_version: u32,
-    pub tool: Tool,
-    pub table: TableInfo<'a>,
-    pub manifests: Vec<ManifestJson<'a>>,
-    /// Files that could not be read or parsed (they make the run exit 2).
-    pub errors: Vec<ErrorJson>,
-    pub summary: Summary,
-    /// Present with `--baseline`: how many findings it hid, and its entries that no longer match.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<BaselineJson<'a>>,
-}
-
-#[derive(Serialize)]
 pub struct BaselineJson<'a> {
     pub hidden: usize,
     pub stale: &'a [crate::baseline::BaselineEntry],
-}
-
-/// The `audit --format json` document.
-pub fn audit_document(run: &crate::report::Run, table: &Table) -> String {
-    let doc = Document {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool::current(),
-        table: TableInfo {
-            api: &table.api,
-            retrieved: table.retrieved.as_deref(),
-        },
-        manifests: run.reports().map(|r| manifest_json(table, r)).collect(),
-        errors: run.errors().map(ErrorJson::from_error).collect(),
-        summary: run.summary,
-        baseline: run.baseline.as_ref().map(|b| BaselineJson {
-            hidden: b.hidden,
-            stale: &b.stale,
-        }),
-    };
-    to_string(&doc)
 }
 
 #[derive(Serialize)]
@@ -233,4 +208,378 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
         serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
+}
+
+// ---- writing a document as its parts come ---------------------------------------------------
+
+fn indent(depth: usize) -> String {
+    "  ".repeat(depth)
+}
+
+/// A JSON object written field by field, as pretty JSON at nesting `depth` (0: the document).
+pub(super) struct Object {
+    depth: usize,
+    first: bool,
+}
+
+impl Object {
+    /// Opens the document's top-level object.
+    pub(super) fn open(out: &mut dyn Write) -> io::Result<Object> {
+        out.write_all(b"{")?;
+        Ok(Object {
+            depth: 0,
+            first: true,
+        })
+    }
+
+    fn key(&mut self, out: &mut dyn Write, key: &str) -> io::Result<()> {
+        let sep = if self.first { "\n" } else { ",\n" };
+        self.first = false;
+        let key = serde_json::to_string(key).unwrap_or_default();
+        write!(out, "{sep}{}{key}: ", indent(self.depth + 1))
+    }
+
+    pub(super) fn field<T: Serialize>(
+        &mut self,
+        out: &mut dyn Write,
+        key: &str,
+        value: &T,
+    ) -> io::Result<()> {
+        self.key(out, key)?;
+        let mut text = String::new();
+        write_indented(&mut text, value, &indent(self.depth + 1));
+        // `write_indented` indents the first line too; here the key precedes it.
+        out.write_all(text.trim_start_matches(' ').as_bytes())
+    }
+
+    pub(super) fn array(&mut self, out: &mut dyn Write, key: &str) -> io::Result<Array> {
+        self.key(out, key)?;
+        out.write_all(b"[")?;
+        Ok(Array {
+            depth: self.depth + 1,
+            first: true,
+        })
+    }
+
+    pub(super) fn close(self, out: &mut dyn Write) -> io::Result<()> {
+        if self.first {
+            out.write_all(b"}")
+        } else {
+            write!(out, "\n{}}}", indent(self.depth))
+        }
+    }
+}
+
+/// An array of an [`Object`], its items written as they come.
+pub(super) struct Array {
+    depth: usize,
+    first: bool,
+}
+
+impl Array {
+    /// Appends one item, rendered for this array's depth, to `items` (comma-separated), so
+    /// that items can be rendered apart from writing them.
+    pub(super) fn item<T: Serialize>(depth: usize, items: &mut String, value: &T) {
+        if !items.is_empty() {
+            items.push_str(",\n");
+        }
+        write_indented(items, value, &indent(depth + 1));
+    }
+
+    /// Writes items rendered by [`Array::item`].
+    pub(super) fn write_items(&mut self, out: &mut dyn Write, items: &str) -> io::Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        out.write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        out.write_all(items.as_bytes())
+    }
+
+    /// Opens an object as the next item.
+    pub(super) fn object(&mut self, out: &mut dyn Write) -> io::Result<Object> {
+        let sep = if self.first { "\n" } else { ",\n" };
+        self.first = false;
+        write!(out, "{sep}{}{{", indent(self.depth + 1))?;
+        Ok(Object {
+            depth: self.depth + 1,
+            first: true,
+        })
+    }
+
+    pub(super) fn close(self, out: &mut dyn Write) -> io::Result<()> {
+        if self.first {
+            out.write_all(b"]")
+        } else {
+            write!(out, "\n{}]", indent(self.depth))
+        }
+    }
+}
+
+/// Appends one item of a top-level array (depth 1) to `items`.
+fn item<T: Serialize>(items: &mut String, value: &T) {
+    Array::item(1, items, value);
+}
+
+// ---- the documents ----------------------------------------------------------------------------
+
+/// A finding of a command whose findings may point into several files (`scan`).
+#[derive(Serialize)]
+struct LocatedFindingJson<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    finding: FindingJson<'a>,
+}
+
+#[derive(Serialize)]
+struct ScanEndpointJson<'a> {
+    name: &'a str,
+    method: Option<&'a str>,
+    path: Option<&'a str>,
+    area: &'a str,
+    scopes: Vec<String>,
+    occurrences: Vec<OccurrenceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct OccurrenceJson<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    text: &'a str,
+    confidence: Confidence,
+    prose: bool,
+}
+
+#[derive(Serialize)]
+struct UnresolvedJson<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    text: &'a str,
+    candidates: Vec<&'a str>,
+}
+
+fn scan_endpoints<'a>(table: &'a Table, result: &'a ScanResult) -> Vec<ScanEndpointJson<'a>> {
+    result
+        .endpoints
+        .iter()
+        .map(|(&id, occ)| {
+            let ep = table.endpoint(id);
+            ScanEndpointJson {
+                name: &ep.name,
+                method: ep.method.as_deref(),
+                path: ep.path.as_deref(),
+                area: &table.area(ep.area).id,
+                scopes: table.scope_names(&ep.scopes),
+                occurrences: occ
+                    .iter()
+                    .map(|o| OccurrenceJson {
+                        file: &result.files[o.file].path,
+                        line: o.line,
+                        column: o.column,
+                        text: &o.text,
+                        confidence: o.confidence,
+                        prose: o.prose,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn scan_unresolved<'a>(table: &'a Table, result: &'a ScanResult) -> Vec<UnresolvedJson<'a>> {
+    result
+        .unresolved
+        .iter()
+        .map(|u| UnresolvedJson {
+            file: &result.files[u.file].path,
+            line: u.line,
+            column: u.column,
+            text: &u.text,
+            candidates: u
+                .candidates
+                .iter()
+                .map(|&c| table.endpoint(c).name.as_str())
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ScopeJson<'a> {
+    scope: &'a str,
+    status: Status,
+    /// `METHOD /path` of the endpoint whose answer decided it.
+    probe: Option<String>,
+    endpoint: Option<&'a str>,
+    http_status: Option<u16>,
+    reason: &'a str,
+}
+
+fn verify_scopes<'a>(table: &'a Table, head: &'a VerifyHead<'a>) -> Vec<ScopeJson<'a>> {
+    head.verdicts
+        .iter()
+        .map(|v| ScopeJson {
+            scope: &table.scope(v.scope).name,
+            status: v.status,
+            probe: v.probe.map(|id| table.endpoint(id).signature()),
+            endpoint: v.probe.map(|id| table.endpoint(id).name.as_str()),
+            http_status: v.http_status,
+            reason: &v.reason,
+        })
+        .collect()
+}
+
+// ---- the emitter --------------------------------------------------------------------------------
+
+/// Which document is being written, once `begin` has said.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `{…, manifests: [manifest…], errors, summary, baseline?}`
+    Manifests,
+    /// `{…, findings: [{file, …}…], errors, summary, baseline?}`
+    LocatedFindings,
+    /// `{…, findings: [finding…], summary}` (one input: `verify`)
+    Findings,
+}
+
+/// `--format json`: one versioned document, written as it comes.
+pub struct JsonEmitter<'a> {
+    table: &'a Table,
+    shape: Shape,
+    object: Option<Object>,
+    array: Option<Array>,
+    errors: Vec<ErrorJson>,
+}
+
+impl<'a> JsonEmitter<'a> {
+    pub fn new(table: &'a Table) -> Self {
+        JsonEmitter {
+            table,
+            shape: Shape::Manifests,
+            object: None,
+            array: None,
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl<'a> super::Emitter<'a> for JsonEmitter<'a> {
+    fn begin(&mut self, out: &mut dyn Write, head: &super::Head<'a>) -> io::Result<()> {
+        let mut object = Object::open(out)?;
+        object.field(out, "schema_version", &SCHEMA_VERSION)?;
+        let table = self.table;
+        let key = match head {
+            super::Head::Audit => {
+                object.field(out, "tool", &Tool::current())?;
+                object.field(
+                    out,
+                    "table",
+                    &TableInfo {
+                        api: &table.api,
+                        retrieved: table.retrieved.as_deref(),
+                    },
+                )?;
+                self.shape = Shape::Manifests;
+                "manifests"
+            }
+            super::Head::Scan(result) => {
+                object.field(out, "files_scanned", &result.files_scanned)?;
+                object.field(out, "endpoints", &scan_endpoints(table, result))?;
+                object.field(out, "unresolved", &scan_unresolved(table, result))?;
+                self.shape = Shape::LocatedFindings;
+                "findings"
+            }
+            super::Head::Verify(v) => {
+                object.field(out, "manifest", &v.manifest)?;
+                object.field(out, "token", &v.token)?;
+                object.field(out, "base_url", &v.base_url)?;
+                object.field(out, "token_valid", &v.token_valid)?;
+                object.field(out, "inconclusive", &v.inconclusive)?;
+                object.field(out, "scopes", &verify_scopes(table, v))?;
+                self.shape = Shape::Findings;
+                "findings"
+            }
+        };
+        self.array = Some(object.array(out, key)?);
+        self.object = Some(object);
+        Ok(())
+    }
+
+    fn render(&self, unit: &super::Unit<'_>) -> super::Rendered {
+        let mut rendered = super::Rendered::default();
+        match (self.shape, unit) {
+            (_, super::Unit::Failed(errors)) => {
+                rendered.kept = errors
+                    .iter()
+                    .map(|e| Box::new(ErrorJson::from_error(e)) as Box<dyn std::any::Any + Send>)
+                    .collect();
+            }
+            (Shape::Manifests, super::Unit::Manifest(report)) => {
+                item(&mut rendered.out, &manifest_json(self.table, report));
+            }
+            (Shape::LocatedFindings, unit) => {
+                if let Some((file, _, findings)) = unit.findings() {
+                    for f in findings {
+                        item(
+                            &mut rendered.out,
+                            &LocatedFindingJson {
+                                file: &file.path,
+                                finding: finding_json(f),
+                            },
+                        );
+                    }
+                }
+            }
+            (_, unit) => {
+                if let Some((_, _, findings)) = unit.findings() {
+                    for f in findings {
+                        item(&mut rendered.out, &finding_json(f));
+                    }
+                }
+            }
+        }
+        rendered
+    }
+
+    fn write(
+        &mut self,
+        out: &mut dyn Write,
+        _err: &mut dyn Write,
+        rendered: super::Rendered,
+    ) -> io::Result<()> {
+        for kept in rendered.kept {
+            if let Ok(e) = kept.downcast::<ErrorJson>() {
+                self.errors.push(*e);
+            }
+        }
+        match self.array.as_mut() {
+            Some(array) => array.write_items(out, &rendered.out),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, tail: &super::Tail<'_>) -> io::Result<()> {
+        let (Some(mut object), Some(array)) = (self.object.take(), self.array.take()) else {
+            return Ok(());
+        };
+        array.close(out)?;
+        if self.shape != Shape::Findings {
+            object.field(out, "errors", &self.errors)?;
+        }
+        object.field(out, "summary", &tail.summary)?;
+        if let Some(b) = tail.baseline {
+            object.field(
+                out,
+                "baseline",
+                &BaselineJson {
+                    hidden: b.hidden,
+                    stale: &b.stale,
+                },
+            )?;
+        }
+        object.close(out)?;
+        out.write_all(b"\n")
+    }
 }

@@ -1,9 +1,13 @@
 //! JUnit XML: one test suite per manifest, one test case per token, a failure for its errors.
 
+use std::io::{self, Write};
+
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use crate::audit::ManifestReport;
+use crate::error::InputError;
 use crate::finding::{Finding, Severity};
-use crate::report::Run;
+use crate::source::SourceFile;
 
 fn line(f: &Finding) -> String {
     let help = f
@@ -17,128 +21,171 @@ fn line(f: &Finding) -> String {
     )
 }
 
-pub fn render(run: &Run) -> String {
-    let mut report = Report::new("tokenscope");
-    for manifest in run.reports() {
-        let mut suite = TestSuite::new(manifest.manifest.file.path.as_str());
-        // Token-less findings (e.g. an inline suppression without a reason) get their own case.
-        let mut names: Vec<Option<&str>> = manifest
-            .tokens
-            .iter()
-            .map(|t| Some(t.name.as_str()))
-            .collect();
-        if manifest.findings.iter().any(|f| f.token.is_none()) {
-            names.push(None);
-        }
-        for name in names {
-            let findings: Vec<&Finding> = manifest
-                .findings
-                .iter()
-                .filter(|f| f.token.as_deref() == name)
-                .collect();
-            let errors: Vec<&&Finding> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .collect();
-            let status = if errors.is_empty() {
-                TestCaseStatus::success()
-            } else {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                status
-                    .set_message(format!(
-                        "{}: {}",
-                        crate::audit::plural(errors.len(), "error"),
-                        errors[0].message
-                    ))
-                    .set_type(errors[0].rule.as_str())
-                    .set_description(
-                        errors
-                            .iter()
-                            .map(|f| line(f))
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    );
-                status
-            };
-            let mut case = TestCase::new(
-                name.map_or_else(|| "(manifest)".to_owned(), |n| format!("token {n}")),
-                status,
-            );
-            case.set_classname(manifest.manifest.integration.value.as_str());
-            let others: Vec<String> = findings
-                .iter()
-                .filter(|f| f.severity != Severity::Error)
-                .map(|f| line(f))
-                .collect();
-            if !others.is_empty() {
-                case.set_system_out(others.join("\n"));
-            }
-            suite.add_test_case(case);
-        }
-        report.add_test_suite(suite);
+/// A manifest's suite: one test case per token (and one for token-less findings), failing on
+/// its errors.
+fn manifest_suite(report: &ManifestReport) -> TestSuite {
+    let mut suite = TestSuite::new(report.manifest.file.path.as_str());
+    // Token-less findings (e.g. an inline suppression without a reason) get their own case.
+    let mut names: Vec<Option<&str>> = report
+        .tokens
+        .iter()
+        .map(|t| Some(t.name.as_str()))
+        .collect();
+    if report.findings.iter().any(|f| f.token.is_none()) {
+        names.push(None);
     }
-    for outcome in &run.outcomes {
-        if let crate::report::Outcome::Code {
-            file,
-            integration,
-            findings,
-            ..
-        } = outcome
-        {
-            // Findings in code (from `scan`): one test case per finding.
-            let mut suite = TestSuite::new(file.path.as_str());
-            for f in findings {
-                let status = if f.severity == Severity::Error {
-                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    status
-                        .set_message(f.message.as_str())
-                        .set_type(f.rule.as_str())
-                        .set_description(line(f));
-                    status
-                } else {
-                    TestCaseStatus::success()
-                };
-                let mut case = TestCase::new(
-                    format!("{}:{} {}", f.span.line, f.span.column, f.rule),
-                    status,
-                );
-                case.set_classname(integration.as_str());
-                if f.severity != Severity::Error {
-                    case.set_system_out(line(f));
-                }
-                suite.add_test_case(case);
-            }
-            report.add_test_suite(suite);
-        }
-        if let crate::report::Outcome::Failed(errors) = outcome {
-            let name = errors.first().and_then(|e| e.path()).unwrap_or("input");
-            let mut suite = TestSuite::new(name);
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    for name in names {
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.token.as_deref() == name)
+            .collect();
+        let errors: Vec<&&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        let status = if errors.is_empty() {
+            TestCaseStatus::success()
+        } else {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(errors.first().map(ToString::to_string).unwrap_or_default())
-                .set_type("input-error")
+                .set_message(format!(
+                    "{}: {}",
+                    crate::audit::plural(errors.len(), "error"),
+                    errors[0].message
+                ))
+                .set_type(errors[0].rule.as_str())
                 .set_description(
                     errors
                         .iter()
-                        .map(|e| match e.line_column() {
-                            Some((l, c)) => format!("{l}:{c}: {e}"),
-                            None => e.to_string(),
-                        })
+                        .map(|f| line(f))
                         .collect::<Vec<_>>()
                         .join("\n"),
                 );
-            suite.add_test_case(TestCase::new("read manifest", status));
-            report.add_test_suite(suite);
+            status
+        };
+        let mut case = TestCase::new(
+            name.map_or_else(|| "(manifest)".to_owned(), |n| format!("token {n}")),
+            status,
+        );
+        case.set_classname(report.manifest.integration.value.as_str());
+        let others: Vec<String> = findings
+            .iter()
+            .filter(|f| f.severity != Severity::Error)
+            .map(|f| line(f))
+            .collect();
+        if !others.is_empty() {
+            case.set_system_out(others.join("\n"));
+        }
+        suite.add_test_case(case);
+    }
+    suite
+}
+
+/// Findings in a file that is not an audited manifest: one test case per finding.
+fn findings_suite(file: &SourceFile, integration: &str, findings: &[Finding]) -> TestSuite {
+    let mut suite = TestSuite::new(file.path.as_str());
+    for f in findings {
+        let status = if f.severity == Severity::Error {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(f.message.as_str())
+                .set_type(f.rule.as_str())
+                .set_description(line(f));
+            status
+        } else {
+            TestCaseStatus::success()
+        };
+        let mut case = TestCase::new(
+            format!("{}:{} {}", f.span.line, f.span.column, f.rule),
+            status,
+        );
+        case.set_classname(integration);
+        if f.severity != Severity::Error {
+            case.set_system_out(line(f));
+        }
+        suite.add_test_case(case);
+    }
+    suite
+}
+
+/// An input that could not be read: a suite with one erroring case.
+fn failed_suite(errors: &[InputError]) -> TestSuite {
+    let name = errors.first().and_then(|e| e.path()).unwrap_or("input");
+    let mut suite = TestSuite::new(name);
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    status
+        .set_message(errors.first().map(ToString::to_string).unwrap_or_default())
+        .set_type("input-error")
+        .set_description(
+            errors
+                .iter()
+                .map(|e| match e.line_column() {
+                    Some((l, c)) => format!("{l}:{c}: {e}"),
+                    None => e.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    suite.add_test_case(TestCase::new("read manifest", status));
+    suite
+}
+
+/// `--format junit`: one test suite per input. The report's totals open the document, so
+/// the suites are kept until the end.
+#[derive(Default)]
+pub struct JunitEmitter {
+    suites: Vec<TestSuite>,
+}
+
+impl<'a> super::Emitter<'a> for JunitEmitter {
+    fn begin(&mut self, _out: &mut dyn Write, _head: &super::Head<'a>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn render(&self, unit: &super::Unit<'_>) -> super::Rendered {
+        let suite = match *unit {
+            super::Unit::Manifest(report) => manifest_suite(report),
+            super::Unit::Findings {
+                file,
+                integration,
+                findings,
+            } => findings_suite(file, integration, findings),
+            super::Unit::Failed(errors) => failed_suite(errors),
+        };
+        super::Rendered {
+            kept: vec![Box::new(suite)],
+            ..super::Rendered::default()
         }
     }
-    match report.to_string() {
-        Ok(mut xml) => {
-            if !xml.ends_with('\n') {
-                xml.push('\n');
+
+    fn write(
+        &mut self,
+        _out: &mut dyn Write,
+        _err: &mut dyn Write,
+        rendered: super::Rendered,
+    ) -> io::Result<()> {
+        for kept in rendered.kept {
+            if let Ok(suite) = kept.downcast::<TestSuite>() {
+                self.suites.push(*suite);
             }
-            xml
         }
-        // Serialising to a String only fails on invalid XML characters, which quick-junit escapes.
-        Err(e) => format!("<!-- tokenscope: cannot render JUnit XML: {e} -->\n"),
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _tail: &super::Tail<'_>) -> io::Result<()> {
+        let mut report = Report::new("tokenscope");
+        report.add_test_suites(std::mem::take(&mut self.suites));
+        let xml = match report.to_string() {
+            Ok(mut xml) => {
+                if !xml.ends_with('\n') {
+                    xml.push('\n');
+                }
+                xml
+            }
+            // Serialising only fails on invalid XML characters, which quick-junit escapes.
+            Err(e) => format!("<!-- tokenscope: cannot render JUnit XML: {e} -->\n"),
+        };
+        out.write_all(xml.as_bytes())
     }
 }

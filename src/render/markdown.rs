@@ -3,7 +3,12 @@
 use std::fmt::Write as _;
 
 use crate::finding::Severity;
-use crate::report::Run;
+use std::io::{self, Write};
+
+use crate::audit::plural;
+use crate::error::InputError;
+use crate::finding::Finding;
+use crate::source::SourceFile;
 
 /// A Markdown table cell from text that may hold `code spans` (messages): nothing in it can
 /// become HTML, a link, a mention or a new column (see [`crate::sanitize::markdown_cell`]).
@@ -24,72 +29,113 @@ fn badge(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(run: &Run) -> String {
-    let s = &run.summary;
+/// One input's section: its heading and a table of its findings.
+fn section(file: &SourceFile, integration: &str, findings: &[Finding]) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "### {} ({})\n", code(&file.path), cell(integration));
+    if findings.is_empty() {
+        let _ = writeln!(out, "✅ No findings.\n");
+        return out;
+    }
     let _ = writeln!(
         out,
-        "## tokenscope: {}, {}, {} in {}\n",
-        crate::audit::plural(s.errors, "error"),
-        crate::audit::plural(s.warnings, "warning"),
-        crate::audit::plural(s.notes, "note"),
-        crate::audit::plural(run.units().count(), "file")
+        "| Severity | Rule | Line | Token | Finding | Suggested fix |\n|---|---|---|---|---|---|"
     );
-    for report in run.reports() {
+    for f in findings {
         let _ = writeln!(
             out,
-            "### {} ({})\n",
-            code(&report.manifest.file.path),
-            cell(&report.manifest.integration.value)
-        );
-        if report.findings.is_empty() {
-            let _ = writeln!(out, "✅ No findings.\n");
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "| Severity | Rule | Line | Token | Finding | Suggested fix |\n|---|---|---|---|---|---|"
-        );
-        for f in &report.findings {
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} | {} | {} | {} |",
-                badge(f.severity),
-                f.rule,
-                f.span.line,
-                f.token.as_deref().map(code).unwrap_or_default(),
-                cell(&f.message),
-                f.help.as_deref().map(cell).unwrap_or_default()
-            );
-        }
-        out.push('\n');
-    }
-    let errors: Vec<_> = run.errors().collect();
-    if !errors.is_empty() {
-        let _ = writeln!(out, "### Could not be read\n");
-        for e in errors {
-            let at = match (e.path(), e.line_column()) {
-                (Some(p), Some((l, c))) => format!("{}: ", code(&format!("{p}:{l}:{c}"))),
-                (Some(p), None) => format!("{}: ", code(p)),
-                _ => String::new(),
-            };
-            let _ = writeln!(out, "- {at}{}", cell(&e.to_string()));
-        }
-        out.push('\n');
-    }
-    if let Some(status) = &run.baseline
-        && (status.hidden > 0 || !status.stale.is_empty())
-    {
-        let _ = writeln!(
-            out,
-            "_Baseline: {} hidden; {} no longer match._",
-            crate::audit::plural(status.hidden, "finding"),
-            if status.stale.len() == 1 {
-                "1 entry".to_owned()
-            } else {
-                format!("{} entries", status.stale.len())
-            }
+            "| {} | `{}` | {} | {} | {} | {} |",
+            badge(f.severity),
+            f.rule,
+            f.span.line,
+            f.token.as_deref().map(code).unwrap_or_default(),
+            cell(&f.message),
+            f.help.as_deref().map(cell).unwrap_or_default()
         );
     }
+    out.push('\n');
     out
+}
+
+/// An input that could not be read, as a list item.
+fn failure(e: &InputError) -> String {
+    let at = match (e.path(), e.line_column()) {
+        (Some(p), Some((l, c))) => format!("{}: ", code(&format!("{p}:{l}:{c}"))),
+        (Some(p), None) => format!("{}: ", code(p)),
+        _ => String::new(),
+    };
+    format!("- {at}{}\n", cell(&e.to_string()))
+}
+
+/// `--format markdown`, for a pull request comment: a heading with the totals, a section per
+/// input, the inputs that could not be read. The totals come first, so sections are kept.
+#[derive(Default)]
+pub struct MarkdownEmitter {
+    sections: String,
+    failures: String,
+}
+
+impl<'a> super::Emitter<'a> for MarkdownEmitter {
+    fn begin(&mut self, _out: &mut dyn Write, _head: &super::Head<'a>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn render(&self, unit: &super::Unit<'_>) -> super::Rendered {
+        let mut rendered = super::Rendered::default();
+        match unit {
+            super::Unit::Failed(errors) => {
+                rendered.err = errors.iter().map(failure).collect();
+            }
+            unit => {
+                if let Some((file, integration, findings)) = unit.findings() {
+                    rendered.out = section(file, integration, findings);
+                }
+            }
+        }
+        rendered
+    }
+
+    fn write(
+        &mut self,
+        _out: &mut dyn Write,
+        _err: &mut dyn Write,
+        rendered: super::Rendered,
+    ) -> io::Result<()> {
+        self.sections.push_str(&rendered.out);
+        self.failures.push_str(&rendered.err);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, tail: &super::Tail<'_>) -> io::Result<()> {
+        let s = &tail.summary;
+        writeln!(
+            out,
+            "## tokenscope: {}, {}, {} in {}\n",
+            plural(s.errors, "error"),
+            plural(s.warnings, "warning"),
+            plural(s.notes, "note"),
+            plural(tail.checked, "file")
+        )?;
+        out.write_all(self.sections.as_bytes())?;
+        if !self.failures.is_empty() {
+            writeln!(out, "### Could not be read\n")?;
+            out.write_all(self.failures.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        if let Some(status) = tail.baseline
+            && (status.hidden > 0 || !status.stale.is_empty())
+        {
+            writeln!(
+                out,
+                "_Baseline: {} hidden; {} no longer match._",
+                plural(status.hidden, "finding"),
+                if status.stale.len() == 1 {
+                    "1 entry".to_owned()
+                } else {
+                    format!("{} entries", status.stale.len())
+                }
+            )?;
+        }
+        Ok(())
+    }
 }

@@ -1,31 +1,17 @@
 //! SARIF 2.1.0 output, for GitHub code scanning and other SARIF viewers.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
+use super::json::{Array, Object};
 use crate::audit::REGISTRY;
 use crate::baseline::fingerprint;
+use crate::error::InputError;
 use crate::finding::{Finding, RuleId, Severity};
-use crate::report::Run;
 use crate::source::{SourceFile, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<SarifRun<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifRun<'a> {
-    tool: Tool,
-    invocations: Vec<Invocation>,
-    results: Vec<SarifResult<'a>>,
-    column_kind: &'static str,
-}
 
 #[derive(Serialize)]
 struct Tool {
@@ -273,8 +259,8 @@ fn result<'a>(file: &SourceFile, integration: &str, f: &'a Finding) -> SarifResu
     }
 }
 
-pub fn render(run: &Run) -> String {
-    let rules = REGISTRY
+fn rules() -> Vec<Rule> {
+    REGISTRY
         .iter()
         .map(|r| Rule {
             id: r.id.as_str(),
@@ -296,63 +282,138 @@ pub fn render(run: &Run) -> String {
                 level: level(r.default_severity),
             },
         })
-        .collect();
-    let notifications: Vec<Notification> = run
-        .errors()
-        .map(|e| Notification {
-            level: "error",
-            message: Text {
-                text: match e.help_text() {
-                    Some(help) => format!("{e}\nhelp: {help}"),
-                    None => e.to_string(),
-                },
+        .collect()
+}
+
+fn notification(e: &InputError) -> Notification {
+    Notification {
+        level: "error",
+        message: Text {
+            text: match e.help_text() {
+                Some(help) => format!("{e}\nhelp: {help}"),
+                None => e.to_string(),
             },
-            locations: e
-                .path()
-                .map(|p| {
-                    vec![Location {
-                        physical_location: PhysicalLocation {
-                            artifact_location: ArtifactLocation {
-                                uri: artifact_uri(p),
-                            },
-                            region: e.line_column().map(|(line, column)| Region {
-                                start_line: line,
-                                start_column: column,
-                                end_line: line,
-                                end_column: column,
-                                snippet: None,
-                            }),
+        },
+        locations: e
+            .path()
+            .map(|p| {
+                vec![Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation {
+                            uri: artifact_uri(p),
                         },
-                    }]
-                })
-                .unwrap_or_default(),
-        })
-        .collect();
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![SarifRun {
-            tool: Tool {
+                        region: e.line_column().map(|(line, column)| Region {
+                            start_line: line,
+                            start_column: column,
+                            end_line: line,
+                            end_column: column,
+                            snippet: None,
+                        }),
+                    },
+                }]
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The nesting depth of the `runs[0].results` array in the document.
+const RESULTS_DEPTH: usize = 3;
+
+/// `--format sarif`: one SARIF 2.1.0 log with one run. The rules come first, from the
+/// registry; results are written as they come; the invocation (and the inputs that could not
+/// be read) closes the run.
+#[derive(Default)]
+pub struct SarifEmitter {
+    open: Option<(Object, Array, Object, Array)>,
+    notifications: Vec<Notification>,
+}
+
+impl<'a> super::Emitter<'a> for SarifEmitter {
+    fn begin(&mut self, out: &mut dyn Write, _head: &super::Head<'a>) -> io::Result<()> {
+        let mut log = Object::open(out)?;
+        log.field(out, "$schema", &SCHEMA)?;
+        log.field(out, "version", &"2.1.0")?;
+        let mut runs = log.array(out, "runs")?;
+        let mut run = runs.object(out)?;
+        run.field(
+            out,
+            "tool",
+            &Tool {
                 driver: Driver {
                     name: env!("CARGO_PKG_NAME"),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: env!("CARGO_PKG_HOMEPAGE"),
-                    rules,
+                    rules: rules(),
                 },
             },
-            invocations: vec![Invocation {
+        )?;
+        let results = run.array(out, "results")?;
+        self.open = Some((log, runs, run, results));
+        Ok(())
+    }
+
+    fn render(&self, unit: &super::Unit<'_>) -> super::Rendered {
+        let mut rendered = super::Rendered::default();
+        match unit {
+            super::Unit::Failed(errors) => {
+                rendered.kept = errors
+                    .iter()
+                    .map(|e| Box::new(notification(e)) as Box<dyn std::any::Any + Send>)
+                    .collect();
+            }
+            unit => {
+                if let Some((file, integration, findings)) = unit.findings() {
+                    for f in findings {
+                        Array::item(
+                            RESULTS_DEPTH,
+                            &mut rendered.out,
+                            &result(file, integration, f),
+                        );
+                    }
+                }
+            }
+        }
+        rendered
+    }
+
+    fn write(
+        &mut self,
+        out: &mut dyn Write,
+        _err: &mut dyn Write,
+        rendered: super::Rendered,
+    ) -> io::Result<()> {
+        for kept in rendered.kept {
+            if let Ok(n) = kept.downcast::<Notification>() {
+                self.notifications.push(*n);
+            }
+        }
+        match self.open.as_mut() {
+            Some((_, _, _, results)) => results.write_items(out, &rendered.out),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _tail: &super::Tail<'_>) -> io::Result<()> {
+        let Some((log, runs, mut run, results)) = self.open.take() else {
+            return Ok(());
+        };
+        results.close(out)?;
+        let notifications = std::mem::take(&mut self.notifications);
+        run.field(
+            out,
+            "invocations",
+            &[Invocation {
                 execution_successful: notifications.is_empty(),
                 tool_execution_notifications: notifications,
             }],
-            results: run
-                .findings()
-                .map(|l| result(l.file, l.integration, l.finding))
-                .collect(),
-            column_kind: "unicodeCodePoints",
-        }],
-    };
-    super::json::to_string(&log)
+        )?;
+        run.field(out, "columnKind", &"unicodeCodePoints")?;
+        run.close(out)?;
+        runs.close(out)?;
+        log.close(out)?;
+        out.write_all(b"\n")
+    }
 }
 
 #[cfg(test)]
