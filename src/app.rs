@@ -88,7 +88,7 @@ fn human_stdout(command: &Command) -> bool {
         Command::Scan(a) => a.gate.format == ReportFormat::Human,
         Command::Suggest(a) => a.format == OutputFormat::Human,
         Command::Diff(a) => a.format == DiffFormat::Human,
-        Command::Verify(a) => a.format == OutputFormat::Human,
+        Command::Verify(a) => a.gate.format == ReportFormat::Human,
         Command::Explain(_) => true,
         Command::Table(t) => match &t.action {
             Some(TableAction::Drift(d)) => d.format == OutputFormat::Human,
@@ -120,6 +120,7 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
     let result = match &cli.command {
         Command::Audit(args) => commands::audit::run(&mut ctx, args),
         Command::Scan(args) => commands::scan::run(&mut ctx, args),
+        Command::Verify(args) => commands::verify::run(&mut ctx, args),
         _ => {
             let (output, exit) = legacy(cli, &table, color);
             // Errors first, so the summary line ends the run.
@@ -150,7 +151,7 @@ fn legacy(cli: &Cli, table: &Table, color: bool) -> (Output, Exit) {
     let mut out = Output::default();
     let renderer = HumanRenderer::new(color);
     match &cli.command {
-        Command::Audit(_) | Command::Scan(_) => (out, Exit::Success),
+        Command::Audit(_) | Command::Scan(_) | Command::Verify(_) => (out, Exit::Success),
         Command::Schema => {
             out.stdout = crate::manifest::schema::manifest_schema();
             (out, Exit::Success)
@@ -175,7 +176,6 @@ fn legacy(cli: &Cli, table: &Table, color: bool) -> (Output, Exit) {
             }
         }
         Command::Diff(args) => commands::diff::run(table, args, color),
-        Command::Verify(args) => commands::verify::run(table, args, color, cli.global.quiet),
         Command::Suggest(args) => commands::suggest::run(table, args, color),
         Command::Explain(args) => match commands::explain::explain(table, &args.topic.join(" ")) {
             Ok(text) => {

@@ -282,14 +282,10 @@ pub struct VerifyArgs {
     /// Read the token from the first line of standard input instead.
     #[arg(long, conflicts_with = "token_env")]
     pub token_stdin: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// The lowest severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
     #[command(flatten)]
     pub net: NetArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 #[derive(Debug, Args)]
