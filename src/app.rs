@@ -121,6 +121,7 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
         Command::Audit(args) => commands::audit::run(&mut ctx, args),
         Command::Scan(args) => commands::scan::run(&mut ctx, args),
         Command::Verify(args) => commands::verify::run(&mut ctx, args),
+        Command::Diff(args) => commands::diff::run(&mut ctx, args),
         _ => {
             let (output, exit) = legacy(cli, &table, color);
             // Errors first, so the summary line ends the run.
@@ -151,7 +152,9 @@ fn legacy(cli: &Cli, table: &Table, color: bool) -> (Output, Exit) {
     let mut out = Output::default();
     let renderer = HumanRenderer::new(color);
     match &cli.command {
-        Command::Audit(_) | Command::Scan(_) | Command::Verify(_) => (out, Exit::Success),
+        Command::Audit(_) | Command::Scan(_) | Command::Verify(_) | Command::Diff(_) => {
+            (out, Exit::Success)
+        }
         Command::Schema => {
             out.stdout = crate::manifest::schema::manifest_schema();
             (out, Exit::Success)
@@ -175,7 +178,6 @@ fn legacy(cli: &Cli, table: &Table, color: bool) -> (Output, Exit) {
                 }
             }
         }
-        Command::Diff(args) => commands::diff::run(table, args, color),
         Command::Suggest(args) => commands::suggest::run(table, args, color),
         Command::Explain(args) => match commands::explain::explain(table, &args.topic.join(" ")) {
             Ok(text) => {

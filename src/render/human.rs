@@ -15,7 +15,8 @@ use crate::report::{BaselineStatus, VerifyHead};
 use crate::sanitize::terminal_line;
 use crate::scan::{Confidence, ScanResult};
 use crate::source::SourceFile;
-use crate::table::Table;
+use crate::diff::{TokenDiff, TokenStatus};
+use crate::table::{Risk, Table};
 
 use super::{Emitter, Head, Rendered, Style, Tail, Unit};
 
@@ -362,5 +363,76 @@ fn verify_verdicts(table: &Table, v: &VerifyHead<'_>) -> String {
     if v.has_findings {
         out.push('\n');
     }
+    out
+}
+
+pub fn risk_word(risk: Option<Risk>) -> &'static str {
+    risk.map_or("unknown", Risk::as_str)
+}
+
+pub fn status_word(status: TokenStatus) -> &'static str {
+    match status {
+        TokenStatus::Added => "added",
+        TokenStatus::Removed => "removed",
+        TokenStatus::Changed => "changed",
+    }
+}
+
+/// `diff`: per token, the scopes and endpoints added and removed, and whether risk rose.
+pub fn diff_report(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
+    let mut out = format!("tokenscope diff {old} → {new}\n");
+    if tokens.is_empty() {
+        out.push_str("no token, scope or endpoint changed\n");
+        return out;
+    }
+    for t in tokens {
+        let _ = writeln!(out, "\ntoken `{}` ({})", t.name, status_word(t.status));
+        for s in &t.added_scopes {
+            let why = if s.needed_by.is_empty() {
+                "needed by no endpoint of the token".to_owned()
+            } else {
+                format!("needed by {}", s.needed_by.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "  + scope     {}  [{} risk]  {why}",
+                s.scope,
+                risk_word(s.risk)
+            );
+        }
+        for s in &t.removed_scopes {
+            let _ = writeln!(out, "  - scope     {s}");
+        }
+        for e in &t.added_endpoints {
+            let _ = writeln!(out, "  + endpoint  {e}");
+        }
+        for e in &t.removed_endpoints {
+            let _ = writeln!(out, "  - endpoint  {e}");
+        }
+        if t.risk_increase {
+            let high: Vec<&str> = t
+                .added_scopes
+                .iter()
+                .filter(|s| s.risk == Some(Risk::High))
+                .map(|s| s.scope.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "  risk rose: newly holds high-risk {}",
+                high.join(", ")
+            );
+        }
+    }
+    let risen = tokens.iter().filter(|t| t.risk_increase).count();
+    let _ = writeln!(
+        out,
+        "\n{} changed; {}",
+        crate::audit::plural(tokens.len(), "token"),
+        if risen > 0 {
+            format!("risk rose for {}", crate::audit::plural(risen, "token"))
+        } else {
+            "no risk increase".to_owned()
+        }
+    );
     out
 }

@@ -13,10 +13,11 @@ use crate::error::InputError;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::live::verify::Status;
 use crate::manifest::Resolution;
+use crate::diff::{TokenDiff, TokenStatus};
 use crate::report::VerifyHead;
 use crate::scan::{Confidence, ScanResult};
 use crate::source::Span;
-use crate::table::Table;
+use crate::table::{Risk, Table};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -582,4 +583,61 @@ impl<'a> super::Emitter<'a> for JsonEmitter<'a> {
         object.close(out)?;
         out.write_all(b"\n")
     }
+}
+
+#[derive(Serialize)]
+struct DiffJson<'a> {
+    schema_version: u32,
+    old: &'a str,
+    new: &'a str,
+    risk_increase: bool,
+    tokens: Vec<DiffTokenJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DiffTokenJson<'a> {
+    name: &'a str,
+    status: TokenStatus,
+    added_scopes: Vec<AddedScopeJson<'a>>,
+    removed_scopes: &'a [String],
+    added_endpoints: &'a [String],
+    removed_endpoints: &'a [String],
+    risk_increase: bool,
+}
+
+#[derive(Serialize)]
+struct AddedScopeJson<'a> {
+    scope: &'a str,
+    risk: Option<Risk>,
+    needed_by: &'a [String],
+}
+
+/// `diff --format json`.
+pub fn diff_document(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
+    crate::render::json::to_string(&DiffJson {
+        schema_version: crate::render::json::SCHEMA_VERSION,
+        old,
+        new,
+        risk_increase: tokens.iter().any(|t| t.risk_increase),
+        tokens: tokens
+            .iter()
+            .map(|t| DiffTokenJson {
+                name: &t.name,
+                status: t.status,
+                added_scopes: t
+                    .added_scopes
+                    .iter()
+                    .map(|s| AddedScopeJson {
+                        scope: &s.scope,
+                        risk: s.risk,
+                        needed_by: &s.needed_by,
+                    })
+                    .collect(),
+                removed_scopes: &t.removed_scopes,
+                added_endpoints: &t.added_endpoints,
+                removed_endpoints: &t.removed_endpoints,
+                risk_increase: t.risk_increase,
+            })
+            .collect(),
+    })
 }

@@ -6,6 +6,8 @@ use crate::finding::Severity;
 use std::io::{self, Write};
 
 use crate::audit::plural;
+use crate::diff::{TokenDiff, TokenStatus};
+use crate::table::Risk;
 use crate::error::InputError;
 use crate::finding::Finding;
 use crate::source::SourceFile;
@@ -138,4 +140,69 @@ impl<'a> super::Emitter<'a> for MarkdownEmitter {
         }
         Ok(())
     }
+}
+
+/// `diff` as a pull request comment: one row per change.
+pub fn diff_report(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
+    let risen = tokens.iter().any(|t| t.risk_increase);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## tokenscope: token scope changes {}\n",
+        if risen {
+            "— ⚠️ risk rose"
+        } else {
+            "— no risk increase"
+        }
+    );
+    let _ = writeln!(out, "{} → {}\n", code(old), code(new));
+    if tokens.is_empty() {
+        out.push_str("No token, scope or endpoint changed.\n");
+        return out;
+    }
+    out.push_str("| Token | Change | Scope or endpoint | Risk | Why |\n|---|---|---|---|---|\n");
+    for t in tokens {
+        let token = format!(
+            "{}{}",
+            code(&t.name),
+            match t.status {
+                TokenStatus::Added => " (new)",
+                TokenStatus::Removed => " (removed)",
+                TokenStatus::Changed => "",
+            }
+        );
+        for s in &t.added_scopes {
+            let risk = match s.risk {
+                Some(Risk::High) => "**high** ⚠️".to_owned(),
+                other => super::human::risk_word(other).to_owned(),
+            };
+            let why = if s.needed_by.is_empty() {
+                "needed by no endpoint".to_owned()
+            } else {
+                format!(
+                    "needed by {}",
+                    s.needed_by
+                        .iter()
+                        .map(|n| cell(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "| {token} | ➕ scope | {} | {risk} | {why} |",
+                cell(&s.scope)
+            );
+        }
+        for s in &t.removed_scopes {
+            let _ = writeln!(out, "| {token} | ➖ scope | {} | | |", cell(s));
+        }
+        for e in &t.added_endpoints {
+            let _ = writeln!(out, "| {token} | ➕ endpoint | {} | | |", cell(e));
+        }
+        for e in &t.removed_endpoints {
+            let _ = writeln!(out, "| {token} | ➖ endpoint | {} | | |", cell(e));
+        }
+    }
+    out
 }
