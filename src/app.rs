@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, ColorChoice, Command, TableAction, TableFormat};
+use crate::cli::{Cli, ColorChoice, Command, TableAction, TableArgs, TableFormat};
 use crate::commands::{self, Context, Exit, Failure, Output};
 use crate::error::InputError;
 use crate::render::Style;
@@ -122,6 +122,10 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
         Command::Scan(args) => commands::scan::run(&mut ctx, args),
         Command::Verify(args) => commands::verify::run(&mut ctx, args),
         Command::Diff(args) => commands::diff::run(&mut ctx, args),
+        Command::Table(TableArgs {
+            action: Some(TableAction::Drift(drift)),
+            ..
+        }) => commands::drift::run(&mut ctx, cli.global.table.as_deref(), drift),
         _ => {
             let (output, exit) = legacy(cli, &table, color);
             // Errors first, so the summary line ends the run.
@@ -216,13 +220,7 @@ fn legacy(cli: &Cli, table: &Table, color: bool) -> (Output, Exit) {
                     }
                 }
             }
-            Some(TableAction::Drift(drift)) => commands::drift::run(
-                table,
-                cli.global.table.as_deref(),
-                drift,
-                color,
-                cli.global.quiet,
-            ),
+            Some(TableAction::Drift(_)) => (out, Exit::Success),
             None => {
                 out.stdout = match args.format {
                     TableFormat::Yaml => table.file.text.to_string(),

@@ -49,6 +49,23 @@ pub struct VerifyHead<'a> {
     pub has_findings: bool,
 }
 
+/// What `table drift` found: the docs compared with the table.
+pub struct DriftView<'a> {
+    /// The docs site as shown.
+    pub docs: String,
+    /// The table file, or `None` for the built-in table.
+    pub table: Option<String>,
+    pub read: usize,
+    /// Pages that describe an endpoint.
+    pub endpoints: usize,
+    pub skipped: usize,
+    /// API reference links on another origin than the docs', not read.
+    pub offsite: usize,
+    pub changes: &'a [crate::live::drift::Change],
+    /// With `--write`: whether the table file was updated.
+    pub written: Option<bool>,
+}
+
 /// How a baseline was applied.
 #[derive(Debug, Default)]
 pub struct BaselineStatus {

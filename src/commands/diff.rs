@@ -3,7 +3,6 @@
 use std::path::Path;
 use std::process::Command;
 
-
 use crate::render;
 
 use crate::cli::{DiffArgs, DiffFormat};
@@ -18,7 +17,10 @@ use super::{Context, Exit, Failure};
 pub fn run(ctx: &mut Context<'_>, args: &DiffArgs) -> Result<Exit, Failure> {
     let api = &ctx.table.api;
     let (old, new) = match (&args.git, args.files.as_slice()) {
-        (Some(reference), [path]) => (at_git_ref(reference, path, api)?, Manifest::load(path, api)?),
+        (Some(reference), [path]) => (
+            at_git_ref(reference, path, api)?,
+            Manifest::load(path, api)?,
+        ),
         (None, [old, new]) => (Manifest::load(old, api)?, Manifest::load(new, api)?),
         (Some(_), _) => {
             return Err(InputError::BadFlag {
@@ -112,4 +114,3 @@ fn at_git_ref(reference: &str, path: &Path, api: &str) -> Result<Manifest, Vec<I
     let file = SourceFile::from_bytes(name, output.stdout).map_err(|e| vec![e])?;
     Manifest::parse(file, api)
 }
-

@@ -5,104 +5,51 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Serialize;
-use serde_json::Value;
-
 use crate::cli::{DriftArgs, OutputFormat};
 use crate::live::LiveError;
 use crate::live::date::today;
-use crate::live::drift::{Change, Kind, check_removals, compare, fetch, index_url};
+use crate::live::drift::{Change, check_removals, compare, fetch, index_url};
 use crate::live::http::{Policy, display_url, verbosity};
 use crate::live::write::rewrite;
-use crate::render::human::HumanRenderer;
-use crate::render::json::{SCHEMA_VERSION, to_string};
+use crate::render;
+use crate::report::DriftView;
 use crate::sanitize::terminal_line;
 use crate::source::{SourceFile, display_path};
 use crate::table::Table;
 
-use super::{Exit, Output};
-
-#[derive(Serialize)]
-struct DriftJson<'a> {
-    schema_version: u32,
-    docs: String,
-    /// The table file, or `null` for the built-in table.
-    table: Option<String>,
-    pages: Pages,
-    changes: Vec<ChangeJson<'a>>,
-    /// With `--write`: whether the table file was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    written: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct Pages {
-    read: usize,
-    endpoints: usize,
-    skipped: usize,
-    /// API reference links on another origin than `--docs-url`'s, not read.
-    offsite: usize,
-}
-
-#[derive(Serialize)]
-struct ChangeJson<'a> {
-    kind: Kind,
-    name: &'a str,
-    field: Option<&'static str>,
-    table: &'a Value,
-    docs: &'a Value,
-}
+use super::{Context, Exit, Failure};
 
 pub fn run(
-    table: &Table,
+    ctx: &mut Context<'_>,
     table_path: Option<&Path>,
     args: &DriftArgs,
-    color: bool,
-    quiet: bool,
-) -> (Output, Exit) {
-    let mut out = Output::default();
-    let renderer = HumanRenderer::new(color);
-    let fail = |mut out: Output, e: &LiveError| {
-        renderer.diagnostic(&mut out.stderr, e);
-        let exit = e.exit();
-        (out, exit)
-    };
+) -> Result<Exit, Failure> {
+    let table = ctx.table;
     let path = match (args.write, table_path) {
-        (true, None) => return fail(out, &LiveError::WriteNeedsTable),
+        (true, None) => return Err(LiveError::WriteNeedsTable.into()),
         (_, path) => path,
     };
-    let index = match index_url(&args.docs_url) {
-        Ok(url) => url,
-        Err(e) => return fail(out, &e),
-    };
-    let fetched = match fetch(&index, Policy::from_args(&args.net), verbosity(&args.net)) {
-        Ok(f) => f,
-        Err(e) => return fail(out, &e),
-    };
+    let index = index_url(&args.docs_url)?;
+    let fetched = fetch(&index, Policy::from_args(&args.net), verbosity(&args.net))?;
     for line in &fetched.log {
-        let _ = writeln!(out.stderr, "tokenscope: {}", terminal_line(line));
+        writeln!(ctx.err, "tokenscope: {}", terminal_line(line))?;
     }
     for w in &fetched.warnings {
-        let _ = writeln!(out.stderr, "warning: {}", terminal_line(w));
+        writeln!(ctx.err, "warning: {}", terminal_line(w))?;
     }
     if !fetched.failures.is_empty() {
         for f in &fetched.failures {
-            let _ = writeln!(out.stderr, "error: {}", terminal_line(f));
+            writeln!(ctx.err, "error: {}", terminal_line(f))?;
         }
         let total = fetched.docs.read + fetched.docs.skipped + fetched.failures.len();
-        let e = LiveError::DocsIncomplete {
+        return Err(LiveError::DocsIncomplete {
             count: fetched.failures.len(),
             total,
-        };
-        return fail(out, &e);
+        }
+        .into());
     }
     let docs = &fetched.docs;
     let changes = compare(table, docs);
-    let shown_docs = display_url(&index.url);
-    let table_name = path.map_or_else(
-        || "the built-in table".to_owned(),
-        |p| terminal_line(&display_path(p)).into_owned(),
-    );
 
     let mut written = None;
     let mut refused = None;
@@ -113,75 +60,41 @@ pub fn run(
         let date = args.today.clone().unwrap_or_else(today);
         match write_table(table, path, &changes, &date, docs) {
             Ok(report) => {
-                out.stderr.push_str(&report);
+                ctx.err.write_all(report.as_bytes())?;
                 written = Some(true);
             }
             Err(e) => {
-                renderer.diagnostic(&mut out.stderr, &e);
                 written = Some(false);
-                refused = Some(e.exit());
+                refused = Some(e);
             }
         }
     } else if args.write {
         written = Some(false);
     }
-
-    match args.format {
-        OutputFormat::Json => {
-            let doc = DriftJson {
-                schema_version: SCHEMA_VERSION,
-                docs: shown_docs,
-                table: path.map(display_path),
-                pages: Pages {
-                    read: docs.read,
-                    endpoints: docs.pages.len(),
-                    skipped: docs.skipped,
-                    offsite: fetched.offsite.len(),
-                },
-                changes: changes
-                    .iter()
-                    .map(|c| ChangeJson {
-                        kind: c.kind,
-                        name: &c.name,
-                        field: c.field.map(|f| f.as_str()),
-                        table: &c.table,
-                        docs: &c.docs,
-                    })
-                    .collect(),
-                written,
-            };
-            out.stdout = to_string(&doc);
-        }
-        OutputFormat::Human => {
-            for c in &changes {
-                let _ = writeln!(out.stdout, "{}", change_line(c));
-            }
-            if !quiet {
-                let what = if changes.is_empty() {
-                    "no drift".to_owned()
-                } else {
-                    crate::audit::plural(changes.len(), "change")
-                };
-                let _ = writeln!(
-                    out.stdout,
-                    "tokenscope: {what} between {table_name} and {shown_docs} ({} read, {} describing an endpoint{})",
-                    crate::audit::plural(docs.read, "page"),
-                    docs.pages.len(),
-                    offsite_note(fetched.offsite.len())
-                );
-            }
-        }
+    let view = DriftView {
+        docs: display_url(&index.url),
+        table: path.map(display_path),
+        read: docs.read,
+        endpoints: docs.pages.len(),
+        skipped: docs.skipped,
+        offsite: fetched.offsite.len(),
+        changes: &changes,
+        written,
+    };
+    let text = match args.format {
+        OutputFormat::Json => render::json::drift_document(&view),
+        OutputFormat::Human => render::human::drift_report(&view, ctx.style.quiet),
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    if let Some(e) = refused {
+        // The report above shows what the docs say; the write was refused, and this says why.
+        return Err(e.into());
     }
-    if let Some(exit) = refused {
-        // The write was refused: the diagnostic above says why.
-        return (out, exit);
-    }
-    let exit = if changes.is_empty() {
+    Ok(if changes.is_empty() {
         Exit::Success
     } else {
         Exit::Findings
-    };
-    (out, exit)
+    })
 }
 
 /// Rewrites the table, checks that the docs then show no drift but what needs a person,
@@ -282,58 +195,4 @@ fn escaped(e: LiveError) -> LiveError {
         },
         other => other,
     }
-}
-
-/// `; 2 links to another origin not read` (`-v` lists them), or nothing.
-fn offsite_note(count: usize) -> String {
-    match count {
-        0 => String::new(),
-        1 => "; 1 link to another origin not read".into(),
-        n => format!("; {n} links to another origin not read"),
-    }
-}
-
-/// `changed  Search Chats: scopes: List all chats → List all chats, View all chats`.
-fn change_line(c: &Change) -> String {
-    let detail = match (c.kind, c.field) {
-        (Kind::Changed, Some(field)) => format!(
-            "{}: {} → {}",
-            field.as_str(),
-            value_text(&c.table),
-            value_text(&c.docs)
-        ),
-        (Kind::Added, _) => format!("in the docs, not in the table: {}", endpoint_text(&c.docs)),
-        (Kind::Removed, _) => format!(
-            "in the table, no page in the docs: {}",
-            endpoint_text(&c.table)
-        ),
-        (Kind::Changed, None) => String::new(),
-    };
-    format!(
-        "{:<8} {}: {detail}",
-        c.kind.as_str(),
-        terminal_line(&c.name)
-    )
-}
-
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::Null => "(none)".into(),
-        Value::String(s) => terminal_line(s).into_owned(),
-        Value::Array(items) if items.is_empty() => "(no scopes)".into(),
-        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        other => terminal_line(&other.to_string()).into_owned(),
-    }
-}
-
-fn endpoint_text(v: &Value) -> String {
-    let sig = match (v["method"].as_str(), v["path"].as_str()) {
-        (Some(m), Some(p)) => format!("{} {}", terminal_line(m), terminal_line(p)),
-        _ => "method and path not published".into(),
-    };
-    let scopes = match &v["scopes"] {
-        Value::Null => "scopes not listed".to_owned(),
-        s => format!("needs {}", value_text(s)),
-    };
-    format!("{sig}; {scopes}")
 }

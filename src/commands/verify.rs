@@ -124,7 +124,12 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<Exit, Failure> {
     }
     if inconclusive {
         let mut text = String::new();
-        gap_errors(&mut text, &outcome, unchecked.as_ref(), &token_entry.name.value);
+        gap_errors(
+            &mut text,
+            &outcome,
+            unchecked.as_ref(),
+            &token_entry.name.value,
+        );
         ctx.err.write_all(text.as_bytes())?;
         return Ok(Exit::Unreachable);
     }
@@ -178,6 +183,3 @@ fn unchecked_text(u: &Unchecked, token: &str) -> String {
         why.join(", ")
     )
 }
-
-
-

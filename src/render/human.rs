@@ -2,20 +2,23 @@
 //! what each command found as a whole (scan's calls, verify's verdicts), and a summary line.
 
 use std::fmt::Write as _;
+
+use serde_json::Value;
 use std::io::{self, Write};
 
 use miette::Diagnostic;
 
 use crate::audit::plural;
+use crate::diff::{TokenDiff, TokenStatus};
 use crate::error::InputError;
 use crate::finding::{Finding, Severity, Summary};
+use crate::live::drift::{Change, Kind};
 use crate::live::verify::Status;
 use crate::render::frame::{FrameRenderer, Label, Level, Place, Report};
-use crate::report::{BaselineStatus, VerifyHead};
+use crate::report::{BaselineStatus, DriftView, VerifyHead};
 use crate::sanitize::terminal_line;
 use crate::scan::{Confidence, ScanResult};
 use crate::source::SourceFile;
-use crate::diff::{TokenDiff, TokenStatus};
 use crate::table::{Risk, Table};
 
 use super::{Emitter, Head, Rendered, Style, Tail, Unit};
@@ -434,5 +437,87 @@ pub fn diff_report(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
             "no risk increase".to_owned()
         }
     );
+    out
+}
+
+/// `; 2 links to another origin not read` (`-v` lists them), or nothing.
+fn offsite_note(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        1 => "; 1 link to another origin not read".into(),
+        n => format!("; {n} links to another origin not read"),
+    }
+}
+
+/// `changed  Search Chats: scopes: List all chats → List all chats, View all chats`.
+fn change_line(c: &Change) -> String {
+    let detail = match (c.kind, c.field) {
+        (Kind::Changed, Some(field)) => format!(
+            "{}: {} → {}",
+            field.as_str(),
+            value_text(&c.table),
+            value_text(&c.docs)
+        ),
+        (Kind::Added, _) => format!("in the docs, not in the table: {}", endpoint_text(&c.docs)),
+        (Kind::Removed, _) => format!(
+            "in the table, no page in the docs: {}",
+            endpoint_text(&c.table)
+        ),
+        (Kind::Changed, None) => String::new(),
+    };
+    format!(
+        "{:<8} {}: {detail}",
+        c.kind.as_str(),
+        terminal_line(&c.name)
+    )
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "(none)".into(),
+        Value::String(s) => terminal_line(s).into_owned(),
+        Value::Array(items) if items.is_empty() => "(no scopes)".into(),
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => terminal_line(&other.to_string()).into_owned(),
+    }
+}
+
+fn endpoint_text(v: &Value) -> String {
+    let sig = match (v["method"].as_str(), v["path"].as_str()) {
+        (Some(m), Some(p)) => format!("{} {}", terminal_line(m), terminal_line(p)),
+        _ => "method and path not published".into(),
+    };
+    let scopes = match &v["scopes"] {
+        Value::Null => "scopes not listed".to_owned(),
+        s => format!("needs {}", value_text(s)),
+    };
+    format!("{sig}; {scopes}")
+}
+
+/// `table drift`: one line per change, then the summary (unless quiet).
+pub fn drift_report(view: &DriftView<'_>, quiet: bool) -> String {
+    let mut out = String::new();
+    for c in view.changes {
+        let _ = writeln!(out, "{}", change_line(c));
+    }
+    if !quiet {
+        let what = if view.changes.is_empty() {
+            "no drift".to_owned()
+        } else {
+            plural(view.changes.len(), "change")
+        };
+        let table = view.table.as_deref().map_or_else(
+            || "the built-in table".to_owned(),
+            |p| terminal_line(p).into_owned(),
+        );
+        let _ = writeln!(
+            out,
+            "tokenscope: {what} between {table} and {} ({} read, {} describing an endpoint{})",
+            view.docs,
+            plural(view.read, "page"),
+            view.endpoints,
+            offsite_note(view.offsite)
+        );
+    }
     out
 }

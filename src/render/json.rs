@@ -7,14 +7,16 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::audit::{ManifestReport, TokenReport};
+use crate::diff::{TokenDiff, TokenStatus};
 use crate::error::InputError;
 use crate::finding::{Finding, RuleId, Severity};
+use crate::live::drift::Kind;
 use crate::live::verify::Status;
 use crate::manifest::Resolution;
-use crate::diff::{TokenDiff, TokenStatus};
-use crate::report::VerifyHead;
+use crate::report::{DriftView, VerifyHead};
 use crate::scan::{Confidence, ScanResult};
 use crate::source::Span;
 use crate::table::{Risk, Table};
@@ -639,5 +641,63 @@ pub fn diff_document(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
                 risk_increase: t.risk_increase,
             })
             .collect(),
+    })
+}
+
+#[derive(Serialize)]
+struct DriftJson<'a> {
+    schema_version: u32,
+    docs: String,
+    /// The table file, or `null` for the built-in table.
+    table: Option<String>,
+    pages: Pages,
+    changes: Vec<ChangeJson<'a>>,
+    /// With `--write`: whether the table file was updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    written: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct Pages {
+    read: usize,
+    endpoints: usize,
+    skipped: usize,
+    /// API reference links on another origin than `--docs-url`'s, not read.
+    offsite: usize,
+}
+
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    kind: Kind,
+    name: &'a str,
+    field: Option<&'static str>,
+    table: &'a Value,
+    docs: &'a Value,
+}
+
+/// `table drift --format json`.
+pub fn drift_document(view: &DriftView<'_>) -> String {
+    to_string(&DriftJson {
+        schema_version: SCHEMA_VERSION,
+        docs: view.docs.clone(),
+        table: view.table.clone(),
+        pages: Pages {
+            read: view.read,
+            endpoints: view.endpoints,
+            skipped: view.skipped,
+            offsite: view.offsite,
+        },
+        changes: view
+            .changes
+            .iter()
+            .map(|c| ChangeJson {
+                kind: c.kind,
+                name: &c.name,
+                field: c.field.map(|f| f.as_str()),
+                table: &c.table,
+                docs: &c.docs,
+            })
+            .collect(),
+        written: view.written,
     })
 }

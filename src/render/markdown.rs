@@ -7,10 +7,10 @@ use std::io::{self, Write};
 
 use crate::audit::plural;
 use crate::diff::{TokenDiff, TokenStatus};
-use crate::table::Risk;
 use crate::error::InputError;
 use crate::finding::Finding;
 use crate::source::SourceFile;
+use crate::table::Risk;
 
 /// A Markdown table cell from text that may hold `code spans` (messages): nothing in it can
 /// become HTML, a link, a mention or a new column (see [`crate::sanitize::markdown_cell`]).
