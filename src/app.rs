@@ -2,10 +2,8 @@
 
 use std::io::{IsTerminal, Write};
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, ColorChoice, Command, TableAction, TableArgs, TableFormat};
-use crate::commands::{self, Context, Exit, Failure, Output};
+use crate::cli::{Cli, ColorChoice, Command, TableAction};
+use crate::commands::{self, Context, Exit, Failure};
 use crate::error::InputError;
 use crate::render::Style;
 use crate::render::human::HumanRenderer;
@@ -122,18 +120,18 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
         Command::Scan(args) => commands::scan::run(&mut ctx, args),
         Command::Verify(args) => commands::verify::run(&mut ctx, args),
         Command::Diff(args) => commands::diff::run(&mut ctx, args),
-        Command::Table(TableArgs {
-            action: Some(TableAction::Drift(drift)),
-            ..
-        }) => commands::drift::run(&mut ctx, cli.global.table.as_deref(), drift),
-        _ => {
-            let (output, exit) = legacy(cli, &table, color);
-            // Errors first, so the summary line ends the run.
-            let _ = ctx.err.write_all(output.stderr.as_bytes());
-            let _ = ctx.err.flush();
-            let _ = ctx.out.write_all(output.stdout.as_bytes());
-            Ok(exit)
-        }
+        Command::Suggest(args) => commands::suggest::run(&mut ctx, args),
+        Command::Explain(args) => commands::explain::run(&mut ctx, args),
+        Command::Schema => commands::docs::schema(&mut ctx),
+        Command::Completions { shell } => commands::docs::completions(&mut ctx, *shell),
+        Command::Man => commands::docs::man(&mut ctx),
+        Command::Table(args) => match &args.action {
+            Some(TableAction::Drift(drift)) => {
+                commands::drift::run(&mut ctx, cli.global.table.as_deref(), drift)
+            }
+            Some(TableAction::Check { file }) => commands::table::check(&mut ctx, file),
+            None => commands::table::print(&mut ctx, args),
+        },
     };
     match result {
         Ok(exit) => exit,
@@ -149,88 +147,6 @@ fn report_failure(renderer: &HumanRenderer, err: &mut dyn Write, failure: Failur
     }
     let _ = err.write_all(text.as_bytes());
     failure.exit
-}
-
-/// The commands that still collect their output before writing it.
-fn legacy(cli: &Cli, table: &Table, color: bool) -> (Output, Exit) {
-    let mut out = Output::default();
-    let renderer = HumanRenderer::new(color);
-    match &cli.command {
-        Command::Audit(_) | Command::Scan(_) | Command::Verify(_) | Command::Diff(_) => {
-            (out, Exit::Success)
-        }
-        Command::Schema => {
-            out.stdout = crate::manifest::schema::manifest_schema();
-            (out, Exit::Success)
-        }
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "tokenscope", &mut buf);
-            out.stdout = String::from_utf8_lossy(&buf).into_owned();
-            (out, Exit::Success)
-        }
-        Command::Man => {
-            let mut buf = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
-                Ok(()) => {
-                    out.stdout = String::from_utf8_lossy(&buf).into_owned();
-                    (out, Exit::Success)
-                }
-                Err(e) => {
-                    out.stderr = format!("error: cannot render the man page: {e}\n");
-                    (out, Exit::InvalidInput)
-                }
-            }
-        }
-        Command::Suggest(args) => commands::suggest::run(table, args, color),
-        Command::Explain(args) => match commands::explain::explain(table, &args.topic.join(" ")) {
-            Ok(text) => {
-                out.stdout = text;
-                (out, Exit::Success)
-            }
-            Err(e) => {
-                renderer.diagnostic(&mut out.stderr, &e);
-                (out, Exit::InvalidInput)
-            }
-        },
-        Command::Table(args) => match &args.action {
-            Some(TableAction::Check { file }) => {
-                match SourceFile::read(file, Limits::TABLE.max_bytes)
-                    .map_err(|e| vec![e])
-                    .and_then(Table::load)
-                {
-                    Ok(t) => {
-                        if !cli.global.quiet {
-                            out.stdout = format!(
-                                "{}: valid `{}` table: {} scopes, {} areas, {} endpoints\n",
-                                t.file.path,
-                                t.api,
-                                t.scopes.len(),
-                                t.areas.len(),
-                                t.endpoints.len()
-                            );
-                        }
-                        (out, Exit::Success)
-                    }
-                    Err(errors) => {
-                        for e in &errors {
-                            renderer.diagnostic(&mut out.stderr, e);
-                        }
-                        (out, Exit::InvalidInput)
-                    }
-                }
-            }
-            Some(TableAction::Drift(_)) => (out, Exit::Success),
-            None => {
-                out.stdout = match args.format {
-                    TableFormat::Yaml => table.file.text.to_string(),
-                    TableFormat::Json => commands::table::to_json(table),
-                    TableFormat::Markdown => commands::table::to_markdown(table),
-                };
-                (out, Exit::Success)
-            }
-        },
-    }
 }
 
 fn load_table(cli: &Cli) -> Result<Table, Vec<InputError>> {

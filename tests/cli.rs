@@ -275,10 +275,30 @@ fn quiet_drops_the_summary_and_color_always_colors() {
 // ---- explain and table ---------------------------------------------------------------------
 
 #[test]
+fn explain_explains_each_topic() {
+    let both = tokenscope(&["explain", "excess-scope", "Manage labels"]);
+    assert_eq!(both.code, 0, "{}", both.stderr);
+    let rule = tokenscope(&["explain", "excess-scope"]).stdout;
+    let scope = tokenscope(&["explain", "Manage labels"]).stdout;
+    assert_eq!(both.stdout, format!("{rule}\n{scope}"));
+    let one_unknown = tokenscope(&["explain", "excess-scope", "nonsense-topic"]);
+    assert_eq!(one_unknown.code, 2);
+    assert_eq!(
+        one_unknown.stdout, rule,
+        "the known topic is still explained"
+    );
+    assert!(
+        one_unknown.stderr.contains("nonsense-topic"),
+        "{}",
+        one_unknown.stderr
+    );
+}
+
+#[test]
 fn explain_topics() {
     insta::assert_snapshot!(
         "explain_scope",
-        tokenscope(&["explain", "Manage", "all", "chats"]).stdout
+        tokenscope(&["explain", "Manage all chats"]).stdout
     );
     insta::assert_snapshot!(
         "explain_endpoint",

@@ -31,12 +31,17 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// The code of a file without its `#[cfg(test)]` module (tests may reach anywhere).
-fn non_test_code(text: &str) -> &str {
-    match text.find("#[cfg(test)]\nmod tests") {
+/// The code of a file without its `#[cfg(test)]` module (tests may reach anywhere) and
+/// without comments (a doc link is not an import).
+fn non_test_code(text: &str) -> String {
+    let code = match text.find("#[cfg(test)]\nmod tests") {
         Some(at) => &text[..at],
         None => text,
-    }
+    };
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The modules a file refers to by `crate::a::b` paths, at the depth of the module graph:
@@ -105,8 +110,8 @@ fn fine_graph() -> BTreeMap<String, BTreeSet<String>> {
         let module = module_of(file, &src);
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let code = non_test_code(&text);
-        let mut to = references(code, &modules);
-        to.extend(super_references(&module, code, &modules));
+        let mut to = references(&code, &modules);
+        to.extend(super_references(&module, &code, &modules));
         let related =
             |a: &str, b: &str| a.starts_with(&format!("{b}::")) || b.starts_with(&format!("{a}::"));
         let entry = edges.entry(module.clone()).or_default();
@@ -135,7 +140,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let code = non_test_code(&text);
         // `super::x` inside a module is its own family; `crate::` paths are what layers see.
-        let to = references(code, &modules);
+        let to = references(&code, &modules);
         // Edges between top-level modules: a module's files and submodules are one node.
         let from = top(&module).to_owned();
         let entry = edges.entry(from.clone()).or_default();

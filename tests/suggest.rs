@@ -255,8 +255,8 @@ fn ad_hoc_endpoints() {
 }
 
 #[test]
-fn ad_hoc_unknown_or_ambiguous_references_exit_2() {
-    let run = tokenscope(&[
+fn ad_hoc_unknown_or_ambiguous_references_are_findings_in_every_format() {
+    let args = [
         "suggest",
         "--color",
         "never",
@@ -264,19 +264,35 @@ fn ad_hoc_unknown_or_ambiguous_references_exit_2() {
         "Send Tempalte Message",
         "--endpoint",
         "/labels",
-    ]);
-    assert_eq!(run.code, 2);
+        "--endpoint",
+        "Create Label",
+    ];
+    let run = tokenscope(&args);
+    assert_eq!(run.code, 1, "the suggestion is incomplete: {}", run.all());
     assert!(
-        run.stderr.contains("did you mean `Send Template Message"),
+        run.stdout.contains("did you mean `Send Template Message"),
         "{}",
-        run.stderr
+        run.stdout
     );
     assert!(
-        run.stderr
+        run.stdout
             .contains("List All Labels (GET /labels), Create Label (POST /labels)"),
         "{}",
-        run.stderr
+        run.stdout
     );
+    // What did resolve is still suggested.
+    assert!(run.stdout.contains("[ ] Manage labels"), "{}", run.stdout);
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let run = tokenscope(&json_args);
+    assert_eq!(run.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let rules: Vec<&str> = doc["manifests"][0]["findings"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|x| x["rule"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(rules, ["unknown-endpoint", "ambiguous-endpoint"]);
+    assert_eq!(doc["manifests"][0]["path"], serde_json::Value::Null);
 }
 
 #[test]
@@ -296,4 +312,33 @@ fn usage_errors() {
         .code,
         2
     );
+}
+
+#[test]
+fn one_exit_contract_for_suggest_dry_run_and_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("m.tokenscope.yaml");
+    let text = "integration: x\ntokens:\n  t:\n    scopes: [Mange labels]\n    endpoints: [Create Label]\n";
+    std::fs::write(&path, text).expect("write");
+    let file = path.to_string_lossy().into_owned();
+    // The manifest names a scope that does not exist: the suggestion says so, exit 1.
+    assert_eq!(tokenscope(&["suggest", &file]).code, 1);
+    let dry = tokenscope(&["suggest", "--dry-run", &file]);
+    assert_eq!(dry.code, 1, "{}", dry.all());
+    assert!(
+        dry.stdout.contains("-    scopes: [Mange labels]"),
+        "{}",
+        dry.stdout
+    );
+    // --write replaces the list, unknown name included, and says what it dropped: exit 0.
+    let write = tokenscope(&["suggest", "--write", &file]);
+    assert_eq!(write.code, 0, "{}", write.all());
+    assert!(
+        write
+            .stderr
+            .contains("dropped 1 name that is no scope of the table: `Mange labels`"),
+        "{}",
+        write.stderr
+    );
+    assert_eq!(tokenscope(&["suggest", &file]).code, 0);
 }

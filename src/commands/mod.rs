@@ -14,6 +14,7 @@ use crate::table::Table;
 
 pub mod audit;
 pub mod diff;
+pub mod docs;
 pub mod drift;
 pub mod explain;
 pub mod scan;
@@ -88,11 +89,4 @@ impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Failure {
         Failure::new(OutputError(error), Exit::InvalidInput)
     }
-}
-
-/// What a command prints, collected so it is written once, in order, and identically every run.
-#[derive(Debug, Default)]
-pub struct Output {
-    pub stdout: String,
-    pub stderr: String,
 }

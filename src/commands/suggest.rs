@@ -1,24 +1,28 @@
 //! `tokenscope suggest`: the minimal scopes per token, per-area bundles, and `--write`.
+//!
+//! Exit codes: 0 when the suggestion is complete; 1 when a reference did not resolve or a
+//! scope name is unknown (the suggestion leaves them out), and when `--write` refuses because
+//! an endpoint did not resolve; 2 on invalid input. `--write` replaces unknown scope names
+//! along with the rest of the list (and says which it dropped), so afterwards nothing is
+//! wrong and it exits 0.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Serialize;
-
-use crate::audit::{TokenAnalysis, plural, rule};
+use crate::audit::{FindingSink, TokenAnalysis, quoted_list, rule};
 use crate::cli::{OutputFormat, SuggestArgs};
-use crate::error::{InputError, did_you_mean};
+use crate::error::InputError;
 use crate::finding::{Finding, RuleId};
-use crate::manifest::{Manifest, Resolution, resolve_endpoint};
+use crate::manifest::Manifest;
 use crate::render::human::HumanRenderer;
-use crate::render::json::{self, FindingJson, finding_json};
+use crate::render::{self};
+use crate::source::SourceFile;
 use crate::suggest::write::{
     WriteError, rewrite_scopes, split_tokens, unified_diff, write_atomically, yaml_scalar,
 };
-use crate::suggest::{AreaToken, ScopeNeed, Split, TokenSuggestion, minimal_scopes, scope_set};
-use crate::table::{EndpointId, Risk, ScopeSet, Table};
+use crate::suggest::{AreaToken, Split, TokenSuggestion, TokenView};
+use crate::table::{ScopeSet, Table};
 
-use super::{Exit, Output};
+use super::{Context, Exit, Failure};
 
 /// The rules `suggest` reports: the ones that make a suggestion incomplete.
 const REFERENCE_RULES: [RuleId; 3] = [
@@ -27,48 +31,55 @@ const REFERENCE_RULES: [RuleId; 3] = [
     RuleId::UnknownScope,
 ];
 
-/// One token's suggestion with what the report needs to show it.
-struct TokenView {
-    suggestion: TokenSuggestion,
-    /// How each endpoint is shown (as written in the manifest, or its name ad hoc).
-    shown: Vec<(EndpointId, String)>,
-}
+/// The path ad hoc references are reported at: they are shown as the manifest they make.
+const AD_HOC: &str = "--endpoint";
 
-pub fn run(table: &Table, args: &SuggestArgs, color: bool) -> (Output, Exit) {
-    let mut out = Output::default();
-    let renderer = HumanRenderer::new(color);
+pub fn run(ctx: &mut Context<'_>, args: &SuggestArgs) -> Result<Exit, Failure> {
     match &args.manifest {
-        None if args.write || args.dry_run => {
-            out.stderr.push_str("error: `--write` and `--dry-run` rewrite a manifest: pass MANIFEST, not `--endpoint`\n");
-            (out, Exit::InvalidInput)
+        None if args.write || args.dry_run => Err(InputError::BadFlag {
+            flag: "--write",
+            why: "and `--dry-run` rewrite a manifest: pass MANIFEST, not `--endpoint`".into(),
         }
-        None => ad_hoc(table, args, &renderer, &mut out),
-        Some(path) => match Manifest::load(path, &table.api) {
-            Err(errors) => {
-                for e in &errors {
-                    renderer.diagnostic(&mut out.stderr, e);
-                }
-                (out, Exit::InvalidInput)
+        .into()),
+        None => {
+            let manifest = Manifest::parse(ad_hoc_manifest(&args.endpoint), &ctx.table.api)?;
+            report(ctx, args, &manifest, true)
+        }
+        Some(path) => {
+            let manifest = Manifest::load(path, &ctx.table.api)?;
+            if args.write || args.dry_run {
+                rewrite(ctx, args, path, &manifest)
+            } else {
+                report(ctx, args, &manifest, false)
             }
-            Ok(manifest) => for_manifest(table, args, path, &manifest, &renderer, out),
-        },
+        }
     }
 }
 
-fn for_manifest(
+/// `--endpoint REF...` as a manifest of one token, so that references resolve and are
+/// reported exactly as in a manifest (every value quoted by the YAML writer).
+fn ad_hoc_manifest(references: &[String]) -> SourceFile {
+    let mut text = String::from("integration: ad-hoc\ntokens:\n  token:\n    endpoints:\n");
+    for r in references {
+        text.push_str("      - ");
+        text.push_str(&yaml_scalar(r, false));
+        text.push('\n');
+    }
+    SourceFile::new(AD_HOC, text)
+}
+
+/// Each token's suggestion, and the reference findings that make it incomplete.
+fn suggestions(
     table: &Table,
-    args: &SuggestArgs,
-    path: &Path,
     manifest: &Manifest,
-    renderer: &HumanRenderer,
-    mut out: Output,
-) -> (Output, Exit) {
+    split_by_area: bool,
+) -> (Vec<TokenView>, Vec<Finding>) {
     let mut findings: Vec<Finding> = Vec::new();
     let mut views = Vec::new();
     let kept = crate::audit::kept_on_purpose(table, manifest);
     for (token, kept) in manifest.tokens.iter().zip(&kept) {
         let analysis = TokenAnalysis::new(table, token);
-        let mut sink = crate::audit::FindingSink::all();
+        let mut sink = FindingSink::all();
         for id in REFERENCE_RULES {
             if let Some(check) = rule(id).check {
                 check(&analysis, &mut sink);
@@ -81,95 +92,117 @@ fn for_manifest(
             .map(|(entry, id)| (id, entry.value.value.clone()))
             .collect();
         views.push(TokenView {
-            suggestion: TokenSuggestion::from_analysis(&analysis, kept, args.split_by_area),
+            suggestion: TokenSuggestion::from_analysis(&analysis, kept, split_by_area),
             shown,
         });
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let unresolved_refs = findings.iter().any(|f| f.rule != RuleId::UnknownScope);
-    let mut exit = if findings.is_empty() {
+    (views, findings)
+}
+
+/// Prints the suggestion for a manifest, or for `--endpoint` references.
+fn report(
+    ctx: &mut Context<'_>,
+    args: &SuggestArgs,
+    manifest: &Manifest,
+    ad_hoc: bool,
+) -> Result<Exit, Failure> {
+    let table = ctx.table;
+    let (views, findings) = suggestions(table, manifest, args.split_by_area);
+    let renderer = HumanRenderer::new(ctx.style.color);
+    let text = match (args.format, ad_hoc) {
+        (OutputFormat::Json, true) => {
+            render::json::suggest_document(table, None, &views, &findings)
+        }
+        (OutputFormat::Json, false) => render::json::suggest_document(
+            table,
+            Some((&manifest.file.path, &manifest.integration.value)),
+            &views,
+            &findings,
+        ),
+        (OutputFormat::Human, true) => {
+            let mut text = renderer.findings(&manifest.file, &findings);
+            text.push_str(&render::human::suggest_ad_hoc(table, &views[0]));
+            text
+        }
+        (OutputFormat::Human, false) => render::human::suggest_report(
+            &renderer,
+            table,
+            &manifest.file,
+            &manifest.integration.value,
+            &views,
+            &findings,
+        ),
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(if findings.is_empty() {
         Exit::Success
     } else {
         Exit::Findings
-    };
+    })
+}
 
-    if args.write || args.dry_run {
-        match plan_rewrite(table, manifest, &views, args.split_by_area, unresolved_refs) {
-            Err(e) => {
-                for f in &findings {
-                    renderer.finding(&mut out.stdout, f, &manifest.file);
-                }
-                renderer.diagnostic(&mut out.stderr, &e);
-                let exit = if matches!(e, WriteError::Refused { .. }) {
-                    Exit::Findings
-                } else {
-                    Exit::InvalidInput
-                };
-                return (out, exit);
-            }
-            Ok(new) if new == *manifest.file.text => {
-                if !args.dry_run {
-                    out.stderr.push_str(&format!(
-                        "{}: already minimal; nothing to write\n",
-                        manifest.file.path
-                    ));
-                }
-            }
-            Ok(new) => {
-                if args.dry_run {
-                    out.stdout.push_str(&unified_diff(
-                        &manifest.file.path,
-                        &manifest.file.text,
-                        &new,
-                    ));
-                    return (out, exit);
-                }
-                if let Err(e) = write_atomically(path, &new) {
-                    renderer.diagnostic(&mut out.stderr, &e);
-                    return (out, Exit::InvalidInput);
-                }
-                out.stderr.push_str(&format!(
-                    "{}: rewrote the scopes lists\n",
-                    manifest.file.path
-                ));
-                // Writing refuses unresolved endpoints, so what is left (unknown scope names)
-                // was just replaced.
-                exit = Exit::Success;
-            }
-        }
-        if args.dry_run {
-            return (out, exit);
-        }
-    }
-
-    match args.format {
-        OutputFormat::Json => {
-            let doc = SuggestJson {
-                schema_version: json::SCHEMA_VERSION,
-                manifests: vec![ManifestJson {
-                    path: Some(&manifest.file.path),
-                    integration: Some(&manifest.integration.value),
-                    tokens: views.iter().map(|v| token_json(table, v)).collect(),
-                    findings: findings.iter().map(finding_json).collect(),
-                }],
+/// `--write` and `--dry-run`: the manifest with its scopes lists (and, with `--split-by-area`,
+/// its tokens) rewritten to the suggestion.
+fn rewrite(
+    ctx: &mut Context<'_>,
+    args: &SuggestArgs,
+    path: &Path,
+    manifest: &Manifest,
+) -> Result<Exit, Failure> {
+    let table = ctx.table;
+    let (views, findings) = suggestions(table, manifest, args.split_by_area);
+    let unresolved = findings.iter().any(|f| f.rule != RuleId::UnknownScope);
+    let new = match plan_rewrite(table, manifest, &views, args.split_by_area, unresolved) {
+        Ok(new) => new,
+        Err(e) => {
+            let renderer = HumanRenderer::new(ctx.style.color);
+            ctx.out
+                .write_all(renderer.findings(&manifest.file, &findings).as_bytes())?;
+            let exit = if matches!(e, WriteError::Refused { .. }) {
+                Exit::Findings
+            } else {
+                Exit::InvalidInput
             };
-            out.stdout = json::to_string(&doc);
+            return Err(Failure::new(e, exit));
         }
-        OutputFormat::Human => {
-            for f in &findings {
-                renderer.finding(&mut out.stdout, f, &manifest.file);
-            }
-            let _ = writeln!(
-                out.stdout,
-                "{} (integration `{}`)\n",
-                manifest.file.path, manifest.integration.value
-            );
-            for view in &views {
-                human_token(&mut out.stdout, table, view);
-            }
+    };
+    let path_shown = crate::sanitize::terminal_line(&manifest.file.path).into_owned();
+    if args.dry_run {
+        if new != *manifest.file.text {
+            let diff = unified_diff(&manifest.file.path, &manifest.file.text, &new);
+            ctx.out.write_all(diff.as_bytes())?;
         }
+        // The file as it stands still holds what the findings say.
+        return Ok(if findings.is_empty() {
+            Exit::Success
+        } else {
+            Exit::Findings
+        });
     }
-    (out, exit)
+    if new == *manifest.file.text {
+        writeln!(ctx.err, "{path_shown}: already minimal; nothing to write")?;
+        return Ok(Exit::Success);
+    }
+    write_atomically(path, &new)?;
+    writeln!(ctx.err, "{path_shown}: rewrote the scopes lists")?;
+    // Writing refuses unresolved endpoints, so what is left (unknown scope names) was just
+    // replaced: say which.
+    let dropped: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == RuleId::UnknownScope)
+        .filter_map(|f| f.scope.as_deref())
+        .collect();
+    if !dropped.is_empty() {
+        writeln!(
+            ctx.err,
+            "{path_shown}: dropped {} that {} no scope of the table: {}",
+            crate::audit::plural(dropped.len(), "name"),
+            if dropped.len() == 1 { "is" } else { "are" },
+            crate::sanitize::terminal_line(&quoted_list(&dropped))
+        )?;
+    }
+    Ok(Exit::Success)
 }
 
 /// The new manifest text: scopes lists rewritten, and with `--split-by-area` the splittable
@@ -218,325 +251,4 @@ fn plan_rewrite(
         })
         .collect();
     split_tokens(&reread, table, &splits)
-}
-
-fn ad_hoc(
-    table: &Table,
-    args: &SuggestArgs,
-    renderer: &HumanRenderer,
-    out: &mut Output,
-) -> (Output, Exit) {
-    let mut endpoints = Vec::new();
-    let mut errors = Vec::new();
-    for reference in &args.endpoint {
-        match resolve_endpoint(table, reference) {
-            Resolution::Endpoint(id) => {
-                if !endpoints.contains(&id) {
-                    endpoints.push(id);
-                }
-            }
-            Resolution::Ambiguous(ids) => errors.push(InputError::Unknown {
-                what: "endpoint (ambiguous)",
-                name: reference.clone(),
-                help: Some(format!(
-                    "it matches {}; add the method or use the name",
-                    ids.iter()
-                        .map(|&i| table.endpoint(i).describe())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }),
-            Resolution::Unknown { hint } => errors.push(InputError::Unknown {
-                what: "endpoint",
-                name: reference.clone(),
-                help: hint.or_else(|| did_you_mean(&table.suggest_endpoints(reference.trim()))),
-            }),
-        }
-    }
-    if !errors.is_empty() {
-        for e in &errors {
-            renderer.diagnostic(&mut out.stderr, e);
-        }
-        return (std::mem::take(out), Exit::InvalidInput);
-    }
-    let minimal = minimal_scopes(table, &endpoints);
-    let view = TokenView {
-        suggestion: TokenSuggestion {
-            name: "token".into(),
-            add: scope_set(&minimal),
-            drop: ScopeSet::new(),
-            kept: ScopeSet::new(),
-            declares_scopes: false,
-            unresolved: 0,
-            split: args
-                .split_by_area
-                .then(|| crate::suggest::split_by_area(table, "token", &endpoints)),
-            minimal,
-        },
-        shown: endpoints
-            .iter()
-            .map(|&id| (id, table.endpoint(id).name.clone()))
-            .collect(),
-    };
-    match args.format {
-        OutputFormat::Json => {
-            let doc = SuggestJson {
-                schema_version: json::SCHEMA_VERSION,
-                manifests: vec![ManifestJson {
-                    path: None,
-                    integration: None,
-                    tokens: vec![token_json(table, &view)],
-                    findings: Vec::new(),
-                }],
-            };
-            out.stdout = json::to_string(&doc);
-        }
-        OutputFormat::Human => {
-            let s = &view.suggestion;
-            if s.minimal.is_empty() {
-                out.stdout.push_str(
-                    "These endpoints work with any valid token: the token needs no scope.\n",
-                );
-            } else {
-                let what = if s.minimal.len() == 1 {
-                    "this scope".to_owned()
-                } else {
-                    format!("these {} scopes", s.minimal.len())
-                };
-                let _ = writeln!(
-                    out.stdout,
-                    "Tick {what} in Texter's token dialog (Developers → API Tokens):\n"
-                );
-                let width = s
-                    .minimal
-                    .iter()
-                    .map(|n| table.scope(n.scope).name.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                for need in &s.minimal {
-                    let scope = table.scope(need.scope);
-                    let _ = writeln!(
-                        out.stdout,
-                        "  [ ] {:width$}  {:<6}  for {}",
-                        scope.name,
-                        scope.risk.as_str(),
-                        names(table, &need.needed_by).join(", ")
-                    );
-                }
-            }
-            if view.suggestion.split.is_some() {
-                out.stdout.push('\n');
-            }
-            human_split(&mut out.stdout, table, &view);
-        }
-    }
-    (std::mem::take(out), Exit::Success)
-}
-
-fn names(table: &Table, ids: &[EndpointId]) -> Vec<String> {
-    ids.iter()
-        .map(|&id| table.endpoint(id).name.clone())
-        .collect()
-}
-
-fn human_token(out: &mut String, table: &Table, view: &TokenView) {
-    let s = &view.suggestion;
-    if s.minimal.is_empty() {
-        let _ = writeln!(out, "token `{}`: needs no scope", s.name);
-    } else {
-        let _ = writeln!(
-            out,
-            "token `{}`: minimal set of {}",
-            s.name,
-            plural(s.minimal.len(), "scope")
-        );
-    }
-    if !s.minimal.is_empty() {
-        let width = s
-            .minimal
-            .iter()
-            .map(|n| table.scope(n.scope).name.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(5);
-        let _ = writeln!(out, "  {:width$}  {:<6}  needed by", "scope", "risk");
-        for need in &s.minimal {
-            let scope = table.scope(need.scope);
-            let _ = writeln!(
-                out,
-                "  {:width$}  {:<6}  {}",
-                scope.name,
-                scope.risk.as_str(),
-                names(table, &need.needed_by).join(", ")
-            );
-        }
-    }
-    if s.declares_scopes {
-        if s.add.is_empty() && s.drop.is_empty() {
-            let _ = writeln!(out, "  the token's scopes are already minimal");
-        }
-        if !s.add.is_empty() {
-            let _ = writeln!(out, "  add:  {}", table.scope_names(&s.add).join(", "));
-        }
-        if !s.drop.is_empty() {
-            let _ = writeln!(out, "  drop: {}", table.scope_names(&s.drop).join(", "));
-        }
-        if !s.kept.is_empty() {
-            let _ = writeln!(
-                out,
-                "  keep: {} (not needed, but an `excess-scope` suppression keeps it)",
-                table.scope_names(&s.kept).join(", ")
-            );
-        }
-    } else {
-        let _ = writeln!(
-            out,
-            "  the token declares no `scopes:`; `suggest --write` adds them"
-        );
-    }
-    if s.unresolved > 0 {
-        let _ = writeln!(
-            out,
-            "  incomplete: {} did not resolve (see above)",
-            plural(s.unresolved, "endpoint reference")
-        );
-    }
-    human_split(out, table, view);
-    out.push('\n');
-}
-
-fn human_split(out: &mut String, table: &Table, view: &TokenView) {
-    match &view.suggestion.split {
-        None => {}
-        Some(Split::Pointless(why)) => {
-            let _ = writeln!(out, "  split by area: not worth it: {why}");
-        }
-        Some(Split::Areas(areas)) => {
-            let _ = writeln!(
-                out,
-                "  split by area into {} (paste under `tokens:`):\n",
-                plural(areas.len(), "token")
-            );
-            for area in areas {
-                let risk = area.risk.map_or("none", Risk::as_str);
-                let _ = writeln!(
-                    out,
-                    "    {}:   # {}, risk: {risk}",
-                    yaml_scalar(&area.token, false),
-                    table.area(area.area).title
-                );
-                if area.scopes.is_empty() {
-                    let _ = writeln!(out, "      scopes: []");
-                } else {
-                    let _ = writeln!(out, "      scopes:");
-                    for need in &area.scopes {
-                        let _ = writeln!(
-                            out,
-                            "        - {}",
-                            yaml_scalar(&table.scope(need.scope).name, false)
-                        );
-                    }
-                }
-                let _ = writeln!(out, "      endpoints:");
-                for id in &area.endpoints {
-                    let shown = view
-                        .shown
-                        .iter()
-                        .find(|(e, _)| e == id)
-                        .map_or_else(|| table.endpoint(*id).name.clone(), |(_, s)| s.clone());
-                    let _ = writeln!(out, "        - {}", yaml_scalar(&shown, false));
-                }
-            }
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct SuggestJson<'a> {
-    schema_version: u32,
-    manifests: Vec<ManifestJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct ManifestJson<'a> {
-    path: Option<&'a str>,
-    integration: Option<&'a str>,
-    tokens: Vec<TokenJson>,
-    /// Unknown and ambiguous references, reported as `audit` does; they are left out of the sets.
-    findings: Vec<FindingJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct TokenJson {
-    name: String,
-    minimal_scopes: Vec<ScopeNeedJson>,
-    add: Vec<String>,
-    drop: Vec<String>,
-    /// Not needed, but kept on purpose (an `excess-scope` suppression covers them).
-    kept: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    split: Option<Vec<AreaJson>>,
-    /// Why splitting would buy nothing (then `split` is empty).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    split_note: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ScopeNeedJson {
-    scope: String,
-    risk: Risk,
-    needed_by: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct AreaJson {
-    area: String,
-    token: String,
-    scopes: Vec<String>,
-    endpoints: Vec<String>,
-    risk: Option<Risk>,
-}
-
-fn need_json(table: &Table, need: &ScopeNeed) -> ScopeNeedJson {
-    ScopeNeedJson {
-        scope: table.scope(need.scope).name.clone(),
-        risk: table.scope(need.scope).risk,
-        needed_by: names(table, &need.needed_by),
-    }
-}
-
-fn token_json(table: &Table, view: &TokenView) -> TokenJson {
-    let s = &view.suggestion;
-    let (split, split_note) = match &s.split {
-        None => (None, None),
-        Some(Split::Pointless(why)) => (Some(Vec::new()), Some(why.clone())),
-        Some(Split::Areas(areas)) => (
-            Some(
-                areas
-                    .iter()
-                    .map(|a| AreaJson {
-                        area: table.area(a.area).id.clone(),
-                        token: a.token.clone(),
-                        scopes: a
-                            .scopes
-                            .iter()
-                            .map(|n| table.scope(n.scope).name.clone())
-                            .collect(),
-                        endpoints: names(table, &a.endpoints),
-                        risk: a.risk,
-                    })
-                    .collect(),
-            ),
-            None,
-        ),
-    };
-    TokenJson {
-        name: s.name.clone(),
-        minimal_scopes: s.minimal.iter().map(|n| need_json(table, n)).collect(),
-        add: table.scope_names(&s.add),
-        drop: table.scope_names(&s.drop),
-        kept: table.scope_names(&s.kept),
-        split,
-        split_note,
-    }
 }

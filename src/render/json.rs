@@ -19,6 +19,7 @@ use crate::manifest::Resolution;
 use crate::report::{DriftView, VerifyHead};
 use crate::scan::{Confidence, ScanResult};
 use crate::source::Span;
+use crate::suggest::{ScopeNeed, Split, TokenView};
 use crate::table::{Risk, Table};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -700,4 +701,203 @@ pub fn drift_document(view: &DriftView<'_>) -> String {
             .collect(),
         written: view.written,
     })
+}
+
+#[derive(Serialize)]
+struct SuggestJson<'a> {
+    schema_version: u32,
+    manifests: Vec<SuggestManifestJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuggestManifestJson<'a> {
+    path: Option<&'a str>,
+    integration: Option<&'a str>,
+    tokens: Vec<SuggestTokenJson>,
+    /// Unknown and ambiguous references, reported as `audit` does; they are left out of the sets.
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuggestTokenJson {
+    name: String,
+    minimal_scopes: Vec<ScopeNeedJson>,
+    add: Vec<String>,
+    drop: Vec<String>,
+    /// Not needed, but kept on purpose (an `excess-scope` suppression covers them).
+    kept: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split: Option<Vec<AreaJson>>,
+    /// Why splitting would buy nothing (then `split` is empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split_note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ScopeNeedJson {
+    scope: String,
+    risk: Risk,
+    needed_by: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct AreaJson {
+    area: String,
+    token: String,
+    scopes: Vec<String>,
+    endpoints: Vec<String>,
+    risk: Option<Risk>,
+}
+
+fn need_json(table: &Table, need: &ScopeNeed) -> ScopeNeedJson {
+    ScopeNeedJson {
+        scope: table.scope(need.scope).name.clone(),
+        risk: table.scope(need.scope).risk,
+        needed_by: super::human::names(table, &need.needed_by),
+    }
+}
+
+fn suggest_token_json(table: &Table, view: &TokenView) -> SuggestTokenJson {
+    let s = &view.suggestion;
+    let (split, split_note) = match &s.split {
+        None => (None, None),
+        Some(Split::Pointless(why)) => (Some(Vec::new()), Some(why.clone())),
+        Some(Split::Areas(areas)) => (
+            Some(
+                areas
+                    .iter()
+                    .map(|a| AreaJson {
+                        area: table.area(a.area).id.clone(),
+                        token: a.token.clone(),
+                        scopes: a
+                            .scopes
+                            .iter()
+                            .map(|n| table.scope(n.scope).name.clone())
+                            .collect(),
+                        endpoints: super::human::names(table, &a.endpoints),
+                        risk: a.risk,
+                    })
+                    .collect(),
+            ),
+            None,
+        ),
+    };
+    SuggestTokenJson {
+        name: s.name.clone(),
+        minimal_scopes: s.minimal.iter().map(|n| need_json(table, n)).collect(),
+        add: table.scope_names(&s.add),
+        drop: table.scope_names(&s.drop),
+        kept: table.scope_names(&s.kept),
+        split,
+        split_note,
+    }
+}
+
+/// `suggest --format json`: per manifest (none for an ad hoc run), each token's minimal set,
+/// and the references that did not resolve.
+pub fn suggest_document(
+    table: &Table,
+    manifest: Option<(&str, &str)>,
+    views: &[TokenView],
+    findings: &[Finding],
+) -> String {
+    to_string(&SuggestJson {
+        schema_version: SCHEMA_VERSION,
+        manifests: vec![SuggestManifestJson {
+            path: manifest.map(|m| m.0),
+            integration: manifest.map(|m| m.1),
+            tokens: views.iter().map(|v| suggest_token_json(table, v)).collect(),
+            findings: findings.iter().map(finding_json).collect(),
+        }],
+    })
+}
+
+#[derive(Serialize)]
+struct TableJson<'a> {
+    schema_version: u32,
+    api: &'a str,
+    title: &'a str,
+    base_url: Option<&'a str>,
+    source: Option<&'a str>,
+    retrieved: Option<&'a str>,
+    scopes: Vec<TableScopeJson<'a>>,
+    areas: Vec<TableAreaJson<'a>>,
+    endpoints: Vec<TableEndpointJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TableScopeJson<'a> {
+    name: &'a str,
+    id: &'a str,
+    area: &'a str,
+    risk: Risk,
+    summary: &'a str,
+    risk_reason: Option<&'a str>,
+    aliases: &'a [String],
+}
+
+#[derive(Serialize)]
+struct TableAreaJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    bundle: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TableEndpointJson<'a> {
+    name: &'a str,
+    method: Option<&'a str>,
+    path: Option<&'a str>,
+    area: &'a str,
+    scopes: Vec<String>,
+    evidence: crate::table::Evidence,
+    source: Option<&'a str>,
+}
+
+/// `table --format json`: the table in use.
+pub fn table_document(t: &Table) -> String {
+    let doc = TableJson {
+        schema_version: SCHEMA_VERSION,
+        api: &t.api,
+        title: &t.title,
+        base_url: t.base_url.as_deref(),
+        source: t.source.as_deref(),
+        retrieved: t.retrieved.as_deref(),
+        scopes: t
+            .scopes
+            .iter()
+            .map(|s| TableScopeJson {
+                name: &s.name,
+                id: &s.id,
+                area: &t.area(s.area).id,
+                risk: s.risk,
+                summary: &s.summary,
+                risk_reason: s.risk_reason.as_deref(),
+                aliases: &s.aliases,
+            })
+            .collect(),
+        areas: t
+            .areas
+            .iter()
+            .map(|a| TableAreaJson {
+                id: &a.id,
+                title: &a.title,
+                bundle: t.scope_names(&a.bundle),
+            })
+            .collect(),
+        endpoints: t
+            .endpoints
+            .iter()
+            .map(|e| TableEndpointJson {
+                name: &e.name,
+                method: e.method.as_deref(),
+                path: e.path.as_deref(),
+                area: &t.area(e.area).id,
+                scopes: t.scope_names(&e.scopes),
+                evidence: e.evidence,
+                source: e.source.as_deref(),
+            })
+            .collect(),
+    };
+    crate::render::json::to_string(&doc)
 }

@@ -10,7 +10,7 @@ use crate::diff::{TokenDiff, TokenStatus};
 use crate::error::InputError;
 use crate::finding::Finding;
 use crate::source::SourceFile;
-use crate::table::Risk;
+use crate::table::{Risk, Table};
 
 /// A Markdown table cell from text that may hold `code spans` (messages): nothing in it can
 /// become HTML, a link, a mention or a new column (see [`crate::sanitize::markdown_cell`]).
@@ -203,6 +203,67 @@ pub fn diff_report(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
         for e in &t.removed_endpoints {
             let _ = writeln!(out, "| {token} | ➖ endpoint | {} | | |", cell(e));
         }
+    }
+    out
+}
+
+/// `table --format markdown`: the table in use, as a document.
+pub fn table_document(t: &Table) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} scope table\n", cell(&t.title));
+    if let Some(retrieved) = &t.retrieved {
+        let _ = writeln!(out, "Checked against the docs on {retrieved}.\n");
+    }
+    let _ = writeln!(
+        out,
+        "## Scopes\n\n| Scope | Id | Area | Risk | Unlocks |\n|---|---|---|---|---|"
+    );
+    for s in &t.scopes {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} |",
+            cell(&s.name),
+            s.id,
+            t.area(s.area).id,
+            s.risk,
+            cell(&s.summary)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n## Areas\n\n| Area | Title | Bundle |\n|---|---|---|"
+    );
+    for a in &t.areas {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            a.id,
+            cell(&a.title),
+            cell(&t.scope_names(&a.bundle).join(", "))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n## Endpoints\n\n| Endpoint | Method and path | Area | Scopes (all required) | Evidence |\n|---|---|---|---|---|"
+    );
+    for e in &t.endpoints {
+        let sig = match (&e.method, &e.path) {
+            (Some(m), Some(p)) => code(&format!("{m} {p}")),
+            _ => "not published".to_owned(),
+        };
+        let scopes = if e.scopes.is_empty() {
+            "any valid token".to_owned()
+        } else {
+            t.scope_names(&e.scopes).join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {sig} | {} | {} | {} |",
+            cell(&e.name),
+            t.area(e.area).id,
+            cell(&scopes),
+            e.evidence.as_str()
+        );
     }
     out
 }

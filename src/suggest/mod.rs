@@ -186,6 +186,13 @@ impl TokenSuggestion {
     }
 }
 
+/// One token's suggestion with what the report needs to show it.
+pub struct TokenView {
+    pub suggestion: TokenSuggestion,
+    /// How each endpoint is shown (as written in the manifest, or its name ad hoc).
+    pub shown: Vec<(EndpointId, String)>,
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -19,9 +19,13 @@ use crate::report::{BaselineStatus, DriftView, VerifyHead};
 use crate::sanitize::terminal_line;
 use crate::scan::{Confidence, ScanResult};
 use crate::source::SourceFile;
-use crate::table::{Risk, Table};
+use crate::suggest::write::yaml_scalar;
+use crate::suggest::{Split, TokenView};
+use crate::table::{EndpointId, Risk, Table};
 
 use super::{Emitter, Head, Rendered, Style, Tail, Unit};
+
+pub mod explain;
 
 /// Renders findings and input errors as annotated code frames.
 pub struct HumanRenderer {
@@ -60,6 +64,15 @@ impl HumanRenderer {
                 help: finding.help.as_deref(),
             },
         );
+    }
+
+    /// The frames of findings that point into one file.
+    pub fn findings(&self, file: &SourceFile, findings: &[Finding]) -> String {
+        let mut out = String::new();
+        for f in findings {
+            self.finding(&mut out, f, file);
+        }
+        out
     }
 
     /// Renders an error: an input error with its place in the file, any other diagnostic with
@@ -520,4 +533,198 @@ pub fn drift_report(view: &DriftView<'_>, quiet: bool) -> String {
         );
     }
     out
+}
+
+/// Endpoint names, in the given order.
+pub fn names(table: &Table, ids: &[EndpointId]) -> Vec<String> {
+    ids.iter()
+        .map(|&id| table.endpoint(id).name.clone())
+        .collect()
+}
+
+/// `suggest`: one token's minimal set, what to add and drop, and its split.
+pub fn suggest_token(out: &mut String, table: &Table, view: &TokenView) {
+    let s = &view.suggestion;
+    if s.minimal.is_empty() {
+        let _ = writeln!(out, "token `{}`: needs no scope", s.name);
+    } else {
+        let _ = writeln!(
+            out,
+            "token `{}`: minimal set of {}",
+            s.name,
+            plural(s.minimal.len(), "scope")
+        );
+    }
+    if !s.minimal.is_empty() {
+        let width = s
+            .minimal
+            .iter()
+            .map(|n| table.scope(n.scope).name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(5);
+        let _ = writeln!(out, "  {:width$}  {:<6}  needed by", "scope", "risk");
+        for need in &s.minimal {
+            let scope = table.scope(need.scope);
+            let _ = writeln!(
+                out,
+                "  {:width$}  {:<6}  {}",
+                scope.name,
+                scope.risk.as_str(),
+                names(table, &need.needed_by).join(", ")
+            );
+        }
+    }
+    if s.declares_scopes {
+        if s.add.is_empty() && s.drop.is_empty() {
+            let _ = writeln!(out, "  the token's scopes are already minimal");
+        }
+        if !s.add.is_empty() {
+            let _ = writeln!(out, "  add:  {}", table.scope_names(&s.add).join(", "));
+        }
+        if !s.drop.is_empty() {
+            let _ = writeln!(out, "  drop: {}", table.scope_names(&s.drop).join(", "));
+        }
+        if !s.kept.is_empty() {
+            let _ = writeln!(
+                out,
+                "  keep: {} (not needed, but an `excess-scope` suppression keeps it)",
+                table.scope_names(&s.kept).join(", ")
+            );
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "  the token declares no `scopes:`; `suggest --write` adds them"
+        );
+    }
+    if s.unresolved > 0 {
+        let _ = writeln!(
+            out,
+            "  incomplete: {} did not resolve (see above)",
+            plural(s.unresolved, "endpoint reference")
+        );
+    }
+    human_split(out, table, view);
+    out.push('\n');
+}
+
+fn human_split(out: &mut String, table: &Table, view: &TokenView) {
+    match &view.suggestion.split {
+        None => {}
+        Some(Split::Pointless(why)) => {
+            let _ = writeln!(out, "  split by area: not worth it: {why}");
+        }
+        Some(Split::Areas(areas)) => {
+            let _ = writeln!(
+                out,
+                "  split by area into {} (paste under `tokens:`):\n",
+                plural(areas.len(), "token")
+            );
+            for area in areas {
+                let risk = area.risk.map_or("none", Risk::as_str);
+                let _ = writeln!(
+                    out,
+                    "    {}:   # {}, risk: {risk}",
+                    yaml_scalar(&area.token, false),
+                    table.area(area.area).title
+                );
+                if area.scopes.is_empty() {
+                    let _ = writeln!(out, "      scopes: []");
+                } else {
+                    let _ = writeln!(out, "      scopes:");
+                    for need in &area.scopes {
+                        let _ = writeln!(
+                            out,
+                            "        - {}",
+                            yaml_scalar(&table.scope(need.scope).name, false)
+                        );
+                    }
+                }
+                let _ = writeln!(out, "      endpoints:");
+                for id in &area.endpoints {
+                    let shown = view
+                        .shown
+                        .iter()
+                        .find(|(e, _)| e == id)
+                        .map_or_else(|| table.endpoint(*id).name.clone(), |(_, s)| s.clone());
+                    let _ = writeln!(out, "        - {}", yaml_scalar(&shown, false));
+                }
+            }
+        }
+    }
+}
+
+/// `suggest` for a manifest: its reference findings, then every token's suggestion.
+pub fn suggest_report(
+    renderer: &HumanRenderer,
+    table: &Table,
+    file: &SourceFile,
+    integration: &str,
+    views: &[TokenView],
+    findings: &[Finding],
+) -> String {
+    let mut out = renderer.findings(file, findings);
+    let _ = writeln!(
+        out,
+        "{} (integration `{}`)\n",
+        terminal_line(&file.path),
+        terminal_line(integration)
+    );
+    for view in views {
+        suggest_token(&mut out, table, view);
+    }
+    out
+}
+
+/// `suggest --endpoint`: the scopes to tick for a new token.
+pub fn suggest_ad_hoc(table: &Table, view: &TokenView) -> String {
+    let mut out = String::new();
+    let s = &view.suggestion;
+    if s.minimal.is_empty() {
+        out.push_str("These endpoints work with any valid token: the token needs no scope.\n");
+    } else {
+        let what = if s.minimal.len() == 1 {
+            "this scope".to_owned()
+        } else {
+            format!("these {} scopes", s.minimal.len())
+        };
+        let _ = writeln!(
+            out,
+            "Tick {what} in Texter's token dialog (Developers → API Tokens):\n"
+        );
+        let width = s
+            .minimal
+            .iter()
+            .map(|n| table.scope(n.scope).name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for need in &s.minimal {
+            let scope = table.scope(need.scope);
+            let _ = writeln!(
+                out,
+                "  [ ] {:width$}  {:<6}  for {}",
+                scope.name,
+                scope.risk.as_str(),
+                names(table, &need.needed_by).join(", ")
+            );
+        }
+    }
+    if s.split.is_some() {
+        out.push('\n');
+    }
+    human_split(&mut out, table, view);
+    out
+}
+
+/// `table check`: what the valid table holds.
+pub fn table_checked(t: &Table) -> String {
+    format!(
+        "{}: valid `{}` table: {}, {}, {}\n",
+        terminal_line(&t.file.path),
+        terminal_line(&t.api),
+        plural(t.scopes.len(), "scope"),
+        plural(t.areas.len(), "area"),
+        plural(t.endpoints.len(), "endpoint")
+    )
 }
