@@ -2,7 +2,7 @@
 
 mod analysis;
 pub mod condense;
-mod rules;
+pub mod rules;
 mod suppress;
 
 pub use analysis::TokenAnalysis;

@@ -6,11 +6,12 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::Path;
 
-use crate::audit::{plural, rule};
+use crate::audit::plural;
+use crate::audit::rules::{undeclared_endpoint, unused_endpoint};
 use crate::cli::ScanArgs;
 use crate::config::{Config, FailOn};
 use crate::error::InputError;
-use crate::finding::{Finding, RuleId, Summary};
+use crate::finding::{Finding, Summary};
 use crate::gate::Gate;
 use crate::manifest::{Manifest, resolve_endpoint};
 use crate::render::{self, Head, Tail, Unit};
@@ -218,19 +219,16 @@ fn cross_check(
         }
         let ep = table.endpoint(id);
         let file = &result.files[occurrence.file];
-        by_file.entry(occurrence.file).or_default().push(
-            rule(RuleId::UndeclaredEndpoint)
-                .finding(
-                    file.span(occurrence.offset, occurrence.length),
-                    format!("this calls `{}` ({}), which no token of `{}` declares", ep.name, ep.signature(), manifest.integration.value),
-                )
-                .endpoint(ep.name.clone())
-                .label("undeclared call")
-                .help(format!(
-                    "add `- {}` to the `endpoints:` of the token that makes this call in {}, then run `tokenscope suggest`",
-                    ep.name, manifest.file.path
-                )),
-        );
+        by_file
+            .entry(occurrence.file)
+            .or_default()
+            .push(undeclared_endpoint::finding(
+                file.span(occurrence.offset, occurrence.length),
+                &ep.name,
+                &ep.signature(),
+                &manifest.integration.value,
+                &manifest.file.path,
+            ));
     }
     let suppressions = crate::audit::Suppressions::of(manifest);
     for token in &manifest.tokens {
@@ -243,12 +241,11 @@ fn cross_check(
             if table.endpoint(id).path.is_none() || called.contains_key(&id) || !seen.insert(id) {
                 continue;
             }
-            let finding = rule(RuleId::UnusedEndpoint)
-                .finding(entry.value.span, format!("token `{}` declares `{}`, but no scanned code calls it", token.name.value, table.endpoint(id).name))
-                .token(&token.name.value)
-                .endpoint(table.endpoint(id).name.clone())
-                .label("called nowhere")
-                .help("remove it (then `tokenscope suggest --write`), or add an `ignore:` entry if the call is made somewhere scan cannot see");
+            let finding = unused_endpoint::finding(
+                entry.value.span,
+                &token.name.value,
+                &table.endpoint(id).name,
+            );
             if no_ignores || !suppressions.covers(table, token, &finding) {
                 by_file.entry(usize::MAX).or_default().push(finding);
             }

@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::audit::{quoted_list, rule};
+use crate::audit::quoted_list;
+use crate::audit::rules::{live_scope_denied, live_scope_undeclared};
 use crate::error::did_you_mean;
-use crate::finding::{Finding, RuleId};
+use crate::finding::Finding;
 use crate::manifest::{Manifest, Token, resolve_scope};
 use crate::sanitize::terminal_line;
 use crate::table::{EndpointId, ScopeId, Segment, Table};
@@ -466,34 +467,18 @@ pub fn findings(table: &Table, token: &Token, verdicts: &[Verdict]) -> Vec<Findi
         let scope = &table.scope(v.scope).name;
         let why = v.reason.as_str();
         match (v.status, declared.get(&v.scope)) {
-            (Status::Denied, Some(entry)) => out.push(
-                rule(RuleId::LiveScopeDenied)
-                    .finding(
-                        entry.value.span,
-                        format!("token `{name}` declares `{scope}`, but the live token lacks it ({why})"),
-                    )
-                    .token(name)
-                    .scope(scope.clone())
-                    .label("refused to the live token")
-                    .help(format!(
-                        "add `{scope}` to the token in Texter (gear icon → Developers → API Tokens), \
-                         or drop it from the manifest if the integration no longer needs it"
-                    )),
-            ),
-            (Status::Confirmed, None) => out.push(
-                rule(RuleId::LiveScopeUndeclared)
-                    .finding(
-                        undeclared_at,
-                        format!("the live token holds `{scope}`, which token `{name}` does not declare ({why})"),
-                    )
-                    .token(name)
-                    .scope(scope.clone())
-                    .label(format!("`{scope}` is not declared here"))
-                    .help(format!(
-                        "the real token is broader than the reviewed manifest: remove `{scope}` from \
-                         the token in Texter, or declare it (and `tokenscope audit` checks it is needed)"
-                    )),
-            ),
+            (Status::Denied, Some(entry)) => out.push(live_scope_denied::finding(
+                entry.value.span,
+                name,
+                scope,
+                why,
+            )),
+            (Status::Confirmed, None) => out.push(live_scope_undeclared::finding(
+                undeclared_at,
+                name,
+                scope,
+                why,
+            )),
             _ => {}
         }
     }

@@ -1,7 +1,8 @@
 //! `live-scope-denied`: the manifest declares a scope the real token lacks
 //! (reported by `verify`, not by `audit`).
 
-use crate::finding::{RuleId, Severity};
+use crate::finding::{Finding, RuleId, Severity};
+use crate::source::Span;
 
 use super::Rule;
 
@@ -16,3 +17,18 @@ to the token in Texter (gear icon → Developers → API Tokens), or drop it fro
 integration no longer needs it.",
     check: None,
 };
+
+/// The finding: `scope` is declared (at `span`) but the live token was refused (`why`).
+pub fn finding(span: Span, token: &str, scope: &str, why: &str) -> Finding {
+    RULE.finding(
+        span,
+        format!("token `{token}` declares `{scope}`, but the live token lacks it ({why})"),
+    )
+    .token(token)
+    .scope(scope)
+    .label("refused to the live token")
+    .help(format!(
+        "add `{scope}` to the token in Texter (gear icon → Developers → API Tokens), \
+         or drop it from the manifest if the integration no longer needs it"
+    ))
+}

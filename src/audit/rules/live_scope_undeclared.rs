@@ -1,7 +1,8 @@
 //! `live-scope-undeclared`: the real token holds a scope the manifest does not declare
 //! (reported by `verify`, not by `audit`).
 
-use crate::finding::{RuleId, Severity};
+use crate::finding::{Finding, RuleId, Severity};
+use crate::source::Span;
 
 use super::Rule;
 
@@ -16,3 +17,19 @@ the integration needs it, declare it in the manifest so `tokenscope audit` check
 needed.",
     check: None,
 };
+
+/// The finding: the live token holds `scope` (`why`), which the token (its `scopes:` at
+/// `span`) does not declare.
+pub fn finding(span: Span, token: &str, scope: &str, why: &str) -> Finding {
+    RULE.finding(
+        span,
+        format!("the live token holds `{scope}`, which token `{token}` does not declare ({why})"),
+    )
+    .token(token)
+    .scope(scope)
+    .label(format!("`{scope}` is not declared here"))
+    .help(format!(
+        "the real token is broader than the reviewed manifest: remove `{scope}` from \
+         the token in Texter, or declare it (and `tokenscope audit` checks it is needed)"
+    ))
+}
