@@ -7,8 +7,9 @@ use std::path::Path;
 
 use crate::cli::{DriftArgs, OutputFormat};
 use crate::live::LiveError;
+use crate::live::crawl::{fetch, index_url};
 use crate::live::date::today;
-use crate::live::drift::{Change, check_removals, compare, fetch, index_url};
+use crate::live::drift::{Change, check_removals, compare};
 use crate::live::http::{Policy, display_url, verbosity};
 use crate::live::write::rewrite;
 use crate::render;

@@ -3,6 +3,7 @@
 //! Each run builds a current-thread tokio runtime and one rustls HTTP client of its own;
 //! nothing else in tokenscope uses tokio.
 
+pub mod crawl;
 pub mod date;
 pub mod docs;
 pub mod drift;

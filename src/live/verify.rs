@@ -540,6 +540,7 @@ pub fn nothing_checked(table: &Table, token: &Token, verdicts: &[Verdict]) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::RuleId;
     use crate::source::SourceFile;
 
     fn table() -> &'static Table {
