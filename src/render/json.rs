@@ -551,13 +551,9 @@ impl<'a> super::Emitter<'a> for JsonEmitter<'a> {
         &mut self,
         out: &mut dyn Write,
         _err: &mut dyn Write,
-        rendered: super::Rendered,
+        mut rendered: super::Rendered,
     ) -> io::Result<()> {
-        for kept in rendered.kept {
-            if let Ok(e) = kept.downcast::<ErrorJson>() {
-                self.errors.push(*e);
-            }
-        }
+        self.errors.extend(rendered.kept::<ErrorJson>());
         match self.array.as_mut() {
             Some(array) => array.write_items(out, &rendered.out),
             None => Ok(()),

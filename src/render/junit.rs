@@ -163,13 +163,9 @@ impl<'a> super::Emitter<'a> for JunitEmitter {
         &mut self,
         _out: &mut dyn Write,
         _err: &mut dyn Write,
-        rendered: super::Rendered,
+        mut rendered: super::Rendered,
     ) -> io::Result<()> {
-        for kept in rendered.kept {
-            if let Ok(suite) = kept.downcast::<TestSuite>() {
-                self.suites.push(*suite);
-            }
-        }
+        self.suites.extend(rendered.kept::<TestSuite>());
         Ok(())
     }
 

@@ -107,6 +107,17 @@ pub struct Rendered {
     pub kept: Vec<Box<dyn std::any::Any + Send>>,
 }
 
+impl Rendered {
+    /// What a unit kept of type `T` (the emitter's own: what it put there).
+    pub fn kept<T: std::any::Any>(&mut self) -> Vec<T> {
+        std::mem::take(&mut self.kept)
+            .into_iter()
+            .filter_map(|k| k.downcast::<T>().ok())
+            .map(|k| *k)
+            .collect()
+    }
+}
+
 /// How output looks, whatever its format.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {

@@ -381,13 +381,9 @@ impl<'a> super::Emitter<'a> for SarifEmitter {
         &mut self,
         out: &mut dyn Write,
         _err: &mut dyn Write,
-        rendered: super::Rendered,
+        mut rendered: super::Rendered,
     ) -> io::Result<()> {
-        for kept in rendered.kept {
-            if let Ok(n) = kept.downcast::<Notification>() {
-                self.notifications.push(*n);
-            }
-        }
+        self.notifications.extend(rendered.kept::<Notification>());
         match self.open.as_mut() {
             Some((_, _, _, results)) => results.write_items(out, &rendered.out),
             None => Ok(()),

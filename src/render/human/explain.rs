@@ -169,11 +169,7 @@ fn explain_area(table: &Table, id: AreaId) -> String {
         .filter(|&e| table.endpoint(e).area == id)
     {
         let ep = table.endpoint(e);
-        let needs = if ep.scopes.is_empty() {
-            "no scope".to_owned()
-        } else {
-            table.scope_names(&ep.scopes).join(" + ")
-        };
+        let needs = super::needs(table, e);
         let _ = writeln!(
             out,
             "  {}  {}  needs: {needs}",

@@ -296,16 +296,22 @@ fn short(text: &str) -> String {
     }
 }
 
+/// What an endpoint needs, in one phrase: `A + B`, or `no scope`.
+pub fn needs(table: &Table, id: EndpointId) -> String {
+    let ep = table.endpoint(id);
+    if ep.scopes.is_empty() {
+        "no scope".to_owned()
+    } else {
+        table.scope_names(&ep.scopes).join(" + ")
+    }
+}
+
 /// What `scan` found: each endpoint called with where, then the calls it could not resolve.
 fn scan_listing(table: &Table, result: &ScanResult) -> String {
     let mut out = String::new();
     for (&id, occurrences) in &result.endpoints {
         let ep = table.endpoint(id);
-        let needs = if ep.scopes.is_empty() {
-            "no scope".to_owned()
-        } else {
-            table.scope_names(&ep.scopes).join(" + ")
-        };
+        let needs = needs(table, id);
         let _ = writeln!(
             out,
             "{}  {}  (needs {})",
