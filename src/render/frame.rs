@@ -69,6 +69,21 @@ const WINDOW_LEAD: usize = 40;
 const WINDOW: usize = 160;
 /// miette's tab stop.
 const TAB_WIDTH: usize = 4;
+/// The most characters of one line of a message or help shown: a message that quotes a
+/// megabyte-long name says so instead of printing it (machine formats keep it whole).
+const MAX_TEXT_LINE: usize = 1_000;
+
+/// A line of a message cut to [`MAX_TEXT_LINE`] characters, saying how much was left out.
+fn bounded(line: &str) -> std::borrow::Cow<'_, str> {
+    match line.char_indices().nth(MAX_TEXT_LINE) {
+        None => std::borrow::Cow::Borrowed(line),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!(
+            "{}… ({} more bytes)",
+            &line[..cut],
+            line.len() - cut
+        )),
+    }
+}
 
 const RESET: &str = "\x1b[0m";
 const LINUM: &str = "\x1b[2m";
@@ -112,7 +127,7 @@ impl FrameRenderer {
             self.paint(out, style, if i == 0 { icon } else { "│" });
             if !line.trim().is_empty() {
                 out.push(' ');
-                out.push_str(line);
+                out.push_str(&bounded(line));
             }
             out.push('\n');
         }
@@ -142,7 +157,7 @@ impl FrameRenderer {
                 } else if !line.trim().is_empty() {
                     out.push_str("        ");
                 }
-                out.push_str(line);
+                out.push_str(&bounded(line));
                 out.push('\n');
             }
         }
@@ -335,7 +350,7 @@ impl Mark {
                 .text
                 .as_deref()
                 .filter(|t| !t.is_empty())
-                .map(|t| terminal_line(t).into_owned()),
+                .map(|t| bounded(&terminal_line(t)).into_owned()),
             primary: label.primary,
             style,
         }
