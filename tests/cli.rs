@@ -393,3 +393,47 @@ fn custom_table_drives_the_audit() {
         run.stderr
     );
 }
+
+#[test]
+fn api_phrases_come_from_the_table_never_from_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = dir.path().join("m.tokenscope.yaml");
+    std::fs::write(
+        &manifest,
+        "integration: x\napi: demo\ntokens:\n  t:\n    scopes: [Write things]\n    endpoints: [GET /things/42]\n",
+    )
+    .expect("write");
+    let table = "tests/fixtures/tables/demo-table.yaml";
+    let m = manifest.to_string_lossy().into_owned();
+    let mut all = String::new();
+    for args in [
+        vec!["--table", table, "audit", &m],
+        vec!["--table", table, "suggest", "--endpoint", "GET /things/42"],
+        vec!["--table", table, "suggest", &m],
+        vec![
+            "--table",
+            table,
+            "explain",
+            "missing-scope",
+            "excess-scope",
+            "unknown-scope",
+        ],
+    ] {
+        let run = tokenscope(&args);
+        assert!(run.code < 2, "{args:?}: {}", run.all());
+        all.push_str(&run.all());
+    }
+    assert!(!all.contains("Texter"), "{all}");
+    assert!(
+        all.contains("Tick this scope in the API's token settings"),
+        "{all}"
+    );
+    // The built-in table names its provider, so its phrases say where to act.
+    let run = tokenscope(&["suggest", "--endpoint", "Create Label"]);
+    assert!(
+        run.stdout
+            .contains("in Texter's token dialog (gear icon → Developers → API Tokens)"),
+        "{}",
+        run.stdout
+    );
+}

@@ -279,7 +279,8 @@ fn write_manifest(
     let called: Vec<(EndpointId, &crate::scan::Occurrence)> = result.called().collect();
     if called.is_empty() {
         return Err(format!(
-            "error: no Texter endpoint calls found; {shown} not written\n"
+            "error: no calls of {} endpoints found; {shown} not written\n",
+            table.title
         ));
     }
     let integration = args.integration.clone().unwrap_or_else(|| {

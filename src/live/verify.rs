@@ -468,12 +468,14 @@ pub fn findings(table: &Table, token: &Token, verdicts: &[Verdict]) -> Vec<Findi
         let why = v.reason.as_str();
         match (v.status, declared.get(&v.scope)) {
             (Status::Denied, Some(entry)) => out.push(live_scope_denied::finding(
+                table,
                 entry.value.span,
                 name,
                 scope,
                 why,
             )),
             (Status::Confirmed, None) => out.push(live_scope_undeclared::finding(
+                table,
                 undeclared_at,
                 name,
                 scope,

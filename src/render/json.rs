@@ -816,6 +816,8 @@ struct TableJson<'a> {
     base_url: Option<&'a str>,
     source: Option<&'a str>,
     retrieved: Option<&'a str>,
+    provider: Option<&'a str>,
+    token_dialog: Option<&'a str>,
     scopes: Vec<TableScopeJson<'a>>,
     areas: Vec<TableAreaJson<'a>>,
     endpoints: Vec<TableEndpointJson<'a>>,
@@ -859,6 +861,8 @@ pub fn table_document(t: &Table) -> String {
         base_url: t.base_url.as_deref(),
         source: t.source.as_deref(),
         retrieved: t.retrieved.as_deref(),
+        provider: t.provider.as_deref(),
+        token_dialog: t.token_dialog.as_deref(),
         scopes: t
             .scopes
             .iter()

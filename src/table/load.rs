@@ -21,6 +21,8 @@ const TOP_KEYS: &[&str] = &[
     "base_url",
     "source",
     "retrieved",
+    "provider",
+    "token_dialog",
     "scopes",
     "areas",
     "endpoints",
@@ -104,6 +106,8 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
     let base_url = optional(r, &top, "base_url");
     let source = optional(r, &top, "source");
     let retrieved = optional(r, &top, "retrieved");
+    let provider = optional(r, &top, "provider");
+    let token_dialog = optional(r, &top, "token_dialog");
 
     let areas_raw = read_areas(r, &top);
     let area_index: HashMap<String, AreaId> = areas_raw
@@ -243,6 +247,8 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         base_url,
         source,
         retrieved,
+        provider,
+        token_dialog,
         scopes,
         areas,
         endpoints,
@@ -543,6 +549,8 @@ mod embedded {
         base_url: Option<String>,
         source: Option<String>,
         retrieved: Option<String>,
+        provider: Option<String>,
+        token_dialog: Option<String>,
         scopes: Vec<ScopeDoc>,
         areas: Vec<AreaDoc>,
         endpoints: Vec<EndpointDoc>,
@@ -653,6 +661,8 @@ mod embedded {
                 base_url: self.base_url,
                 source: self.source,
                 retrieved: self.retrieved,
+                provider: self.provider,
+                token_dialog: self.token_dialog,
                 scopes,
                 areas,
                 endpoints,

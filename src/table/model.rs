@@ -144,6 +144,37 @@ impl Endpoint {
     }
 }
 
+impl Table {
+    /// " (in Texter too)", after an instruction to change a manifest's token: the real token
+    /// must change the same way. Empty when the table names no provider.
+    pub fn in_provider_too(&self) -> String {
+        self.provider
+            .as_deref()
+            .map(|p| format!(" (in {p} too)"))
+            .unwrap_or_default()
+    }
+
+    /// Where a person ticks scopes: "Texter's token dialog (gear icon → …)", or a neutral
+    /// phrase when the table does not say.
+    pub fn token_dialog_phrase(&self) -> String {
+        match (&self.provider, &self.token_dialog) {
+            (Some(p), Some(d)) => format!("{p}'s token dialog ({d})"),
+            (Some(p), None) => format!("{p}'s token dialog"),
+            (None, Some(d)) => format!("the token dialog ({d})"),
+            (None, None) => "the API's token settings".to_owned(),
+        }
+    }
+
+    /// "the token in Texter (gear icon → …)": where the real token is changed.
+    pub fn token_in_provider(&self) -> String {
+        match (&self.provider, &self.token_dialog) {
+            (Some(p), Some(d)) => format!("the token in {p} ({d})"),
+            (Some(p), None) => format!("the token in {p}"),
+            _ => "the real token".to_owned(),
+        }
+    }
+}
+
 /// A loaded, validated scope table.
 #[derive(Debug)]
 pub struct Table {
@@ -152,6 +183,12 @@ pub struct Table {
     pub base_url: Option<String>,
     pub source: Option<String>,
     pub retrieved: Option<String>,
+    /// The product where the API's tokens are made and their scopes ticked ("Texter"): API
+    /// phrases in findings come from the table, never from code.
+    pub provider: Option<String>,
+    /// Where in the provider's interface the token dialog is ("gear icon → Developers → API
+    /// Tokens").
+    pub token_dialog: Option<String>,
     pub scopes: Vec<Scope>,
     pub areas: Vec<Area>,
     pub endpoints: Vec<Endpoint>,

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     id: RuleId::BroadToken,
     default_severity: Severity::Note,
     summary: "a token's endpoints span several areas; points to `suggest --split-by-area`",
-    explanation: "Texter advises one token per area (templates, chats, scenarios, ...), so a leak \
+    explanation: "One token per area of the API (templates, chats, scenarios, ...) means a leak \
 exposes one area only. `tokenscope suggest --split-by-area` proposes the per-area tokens and their \
 minimal scopes, and says when splitting would buy nothing.",
     check: Some(check),

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "a token holds a scope none of its endpoints needs",
     explanation: "A scope no endpoint of the token needs only widens what a leaked token can do. \
-Fix: remove it from the token in Texter and from the manifest (`tokenscope suggest --write` does \
+Fix: remove it from the real token and from the manifest (`tokenscope suggest --write` does \
 the manifest), or, if it is kept on purpose, add an `ignore:` entry with the reason.",
     check: Some(check),
 };
@@ -28,7 +28,10 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
             continue;
         }
         let name = &t.table.scope(scope).name;
-        let mut help = "remove it from the token's scopes (in Texter too), or run `tokenscope suggest --write`".to_owned();
+        let mut help = format!(
+            "remove it from the token's scopes{}, or run `tokenscope suggest --write`",
+            t.table.in_provider_too()
+        );
         if unresolved > 0 {
             help.push_str(&format!(
                 "; {} of this token did not resolve, and may need it",

@@ -3,6 +3,7 @@
 
 use crate::finding::{Finding, RuleId, Severity};
 use crate::source::Span;
+use crate::table::Table;
 
 use super::Rule;
 
@@ -12,7 +13,7 @@ pub static RULE: Rule = Rule {
     summary: "(`verify`) the live token holds a scope the manifest does not declare",
     explanation: "`tokenscope verify` confirmed with the real token a scope its manifest entry \
 does not list: the token in production is broader than the one that was reviewed, and a leak of \
-it exposes more than the manifest says. Fix: remove the scope from the token in Texter, or, if \
+it exposes more than the manifest says. Fix: remove the scope from the real token, or, if \
 the integration needs it, declare it in the manifest so `tokenscope audit` checks that it is \
 needed.",
     check: None,
@@ -20,7 +21,7 @@ needed.",
 
 /// The finding: the live token holds `scope` (`why`), which the token (its `scopes:` at
 /// `span`) does not declare.
-pub fn finding(span: Span, token: &str, scope: &str, why: &str) -> Finding {
+pub fn finding(table: &Table, span: Span, token: &str, scope: &str, why: &str) -> Finding {
     RULE.finding(
         span,
         format!("the live token holds `{scope}`, which token `{token}` does not declare ({why})"),
@@ -29,7 +30,8 @@ pub fn finding(span: Span, token: &str, scope: &str, why: &str) -> Finding {
     .scope(scope)
     .label(format!("`{scope}` is not declared here"))
     .help(format!(
-        "the real token is broader than the reviewed manifest: remove `{scope}` from \
-         the token in Texter, or declare it (and `tokenscope audit` checks it is needed)"
+        "the real token is broader than the reviewed manifest: remove `{scope}` from {}, or \
+         declare it (and `tokenscope audit` checks it is needed)",
+        table.token_in_provider()
     ))
 }

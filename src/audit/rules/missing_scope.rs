@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "a token calls an endpoint needing a scope it does not hold",
     explanation: "Every endpoint needs all of its listed scopes. A token without one of them is \
 refused by the API at run time, usually after deploy. The finding names the endpoints that need \
-the scope. Fix: add the scope to the token in Texter and to the manifest's `scopes:` list, or \
+the scope. Fix: add the scope to the real token and to the manifest's `scopes:` list, or \
 stop calling those endpoints. `tokenscope suggest --write` rewrites the list to the minimal set.",
     check: Some(check),
 };
@@ -31,12 +31,19 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
         let mut finding = RULE
             .finding(
                 list.key.span,
-                format!("token `{}` lacks `{name}`, needed by {}", t.name(), quoted_list(&names)),
+                format!(
+                    "token `{}` lacks `{name}`, needed by {}",
+                    t.name(),
+                    quoted_list(&names)
+                ),
             )
             .token(t.name())
             .scope(name.clone())
             .label(format!("`{name}` missing here"))
-            .help(format!("add `- {name}` to the token's scopes (in Texter too), or run `tokenscope suggest --write`"));
+            .help(format!(
+                "add `- {name}` to the token's scopes{}, or run `tokenscope suggest --write`",
+                t.table.in_provider_too()
+            ));
         for (entry, _) in &needing {
             finding = finding.related(entry.value.span, format!("needs `{name}`"));
         }

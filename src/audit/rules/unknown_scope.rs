@@ -11,8 +11,8 @@ pub static RULE: Rule = Rule {
     id: RuleId::UnknownScope,
     default_severity: Severity::Error,
     summary: "a scope name matches no scope; did-you-mean",
-    explanation: "Scopes are named exactly as Texter's token dialog shows them (any letter case) or by \
-their slug id. Texter's own docs sometimes use other spellings (\"Manage Template Messages\"); the \
+    explanation: "Scopes are named exactly as the provider's token dialog shows them (any letter case) \
+or by their slug id. An API's own docs sometimes use other spellings (\"Manage Template Messages\"); the \
 dialog has no scope by that name, so the token may not hold what the manifest claims. Fix: use the \
 suggested name. `tokenscope table` lists every scope.",
     check: Some(check),

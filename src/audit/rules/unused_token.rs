@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "a token lists no endpoints",
     explanation: "A token that calls nothing should not exist: every scope it holds is excess, and a \
-leaked unused token is rarely noticed. Fix: list the endpoints it calls, or revoke it in Texter and \
+leaked unused token is rarely noticed. Fix: list the endpoints it calls, or revoke the real token and \
 remove it from the manifest.",
     check: Some(check),
 };

@@ -695,10 +695,7 @@ pub fn suggest_ad_hoc(table: &Table, view: &TokenView) -> String {
         } else {
             format!("these {} scopes", s.minimal.len())
         };
-        let _ = writeln!(
-            out,
-            "Tick {what} in Texter's token dialog (Developers → API Tokens):\n"
-        );
+        let _ = writeln!(out, "Tick {what} in {}:\n", table.token_dialog_phrase());
         let width = s
             .minimal
             .iter()
