@@ -78,14 +78,15 @@ impl HumanRenderer {
     /// Renders an error: an input error with its place in the file, any other diagnostic with
     /// its code, message and help.
     pub fn diagnostic(&self, out: &mut String, diagnostic: &(dyn Diagnostic + 'static)) {
-        let code = diagnostic.code().map(|c| c.to_string());
         let message = diagnostic.to_string();
         let help = diagnostic.help().map(|h| h.to_string());
-        let level = match diagnostic.severity() {
-            Some(miette::Severity::Warning) => Level::Warning,
-            Some(miette::Severity::Advice) => Level::Advice,
-            _ => Level::Error,
+        let (level, word) = match diagnostic.severity() {
+            Some(miette::Severity::Warning) => (Level::Warning, "warning"),
+            Some(miette::Severity::Advice) => (Level::Advice, "note"),
+            _ => (Level::Error, "error"),
         };
+        // One header style for every diagnostic: `error[missing-scope]`, `error[input::invalid]`.
+        let code = diagnostic.code().map(|c| format!("{word}[{c}]"));
         let error: &(dyn std::error::Error + 'static) = diagnostic;
         let place = match error.downcast_ref::<InputError>() {
             Some(InputError::Located(located)) => match &located.file {
