@@ -424,15 +424,18 @@ fn read_endpoint(
             Some("omit both when the method and path are not known; the endpoint stays referable by name".into()),
         );
     }
+    // An endpoint with a bad area or evidence is still read (the table is refused for those
+    // errors anyway), so the checks across endpoints — duplicate names, duplicate `METHOD
+    // path` — report everything in one run.
     Some(Endpoint {
         span: name.as_ref().map_or(f.span, |n| n.span),
         name: name?.value,
         method: method.map(|m| m.value),
         path: path.map(|p| p.value),
         segments,
-        area: area?,
+        area: area.unwrap_or(AreaId(0)),
         scopes,
-        evidence: evidence?,
+        evidence: evidence.unwrap_or(Evidence::Inferred),
         source,
     })
 }
