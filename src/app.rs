@@ -94,7 +94,7 @@ fn human_stdout(command: &Command) -> bool {
             // The table as YAML, JSON or Markdown is a document, not terminal text.
             None => false,
         },
-        Command::Schema | Command::Completions { .. } | Command::Man => false,
+        Command::Schema | Command::Completions { .. } | Command::Man { .. } => false,
     }
 }
 
@@ -124,7 +124,7 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
         Command::Explain(args) => commands::explain::run(&mut ctx, args),
         Command::Schema => commands::docs::schema(&mut ctx),
         Command::Completions { shell } => commands::docs::completions(&mut ctx, *shell),
-        Command::Man => commands::docs::man(&mut ctx),
+        Command::Man { out } => commands::docs::man(&mut ctx, out.as_deref()),
         Command::Table(args) => match &args.action {
             Some(TableAction::Drift(drift)) => {
                 commands::drift::run(&mut ctx, cli.global.table.as_deref(), drift)

@@ -11,6 +11,13 @@ use crate::live::date::parse_date;
 pub use crate::render::ReportFormat;
 use crate::scan::MAX_THREADS;
 
+/// The exit codes, for `--help` and the man pages.
+pub const EXIT_CODES: &str = "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (suggest: \
+the suggestion is incomplete); 2 invalid input or usage, or output that could not be written; 3 a live \
+command could not settle its answer: verify could not reach the API, the token was refused, a probe got \
+no usable answer or no declared scope could be checked; table drift could not read the docs or refused \
+to remove much of the table at once.";
+
 /// Audit API token scopes: missing and excess scopes, unknown names, minimal sets.
 #[derive(Debug, Parser)]
 #[command(
@@ -20,7 +27,7 @@ use crate::scan::MAX_THREADS;
     long_about = "tokenscope checks an integration's manifest (the endpoints each API token calls and the \
 scopes it holds) against a scope table, and reports missing scopes, excess scopes and unknown names, \
 pointing at the line. The Texter API v2 table is built in.",
-    after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 invalid input or usage."
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -52,12 +59,16 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check manifests against the scope table (files, or directories searched recursively).
+    #[command(after_help = EXIT_CODES)]
     Audit(AuditArgs),
     /// Suggest the minimal scopes per token (and per-area tokens), or write them back.
+    #[command(after_help = EXIT_CODES)]
     Suggest(SuggestArgs),
     /// Find the endpoints a codebase calls; check them against a manifest or write a new one.
+    #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
     /// Show scope changes between two versions of a manifest (for pull request review).
+    #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
     /// Print the manifest's JSON Schema (for editor completion and validation).
     Schema,
@@ -66,13 +77,19 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per command to a directory.
+    Man {
+        /// Write `tokenscope.1` and a page per subcommand (`tokenscope-audit.1`, ...) here.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Explain a scope, an endpoint, an area or a rule.
     Explain(ExplainArgs),
     /// Print the scope table in use, or check a custom one.
+    #[command(after_help = EXIT_CODES)]
     Table(TableArgs),
     /// Check a real token's scopes read-only against the live API (token from the environment).
+    #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
 }
 

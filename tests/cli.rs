@@ -437,3 +437,30 @@ fn api_phrases_come_from_the_table_never_from_code() {
         run.stdout
     );
 }
+
+#[test]
+fn man_pages_cover_every_subcommand_and_option_and_exit_code_3() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("man");
+    let run = tokenscope(&["man", "--out", &out.to_string_lossy()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    for page in [
+        "tokenscope.1",
+        "tokenscope-audit.1",
+        "tokenscope-scan.1",
+        "tokenscope-verify.1",
+    ] {
+        assert!(out.join(page).is_file(), "{page}");
+    }
+    let audit = std::fs::read_to_string(out.join("tokenscope-audit.1")).expect("read");
+    for option in ["fail\\-on", "baseline", "follow", "format"] {
+        assert!(
+            audit.contains(option),
+            "{option} missing from the audit page"
+        );
+    }
+    let help = tokenscope(&["--help"]).stdout;
+    assert!(help.contains("3 a live command"), "{help}");
+    let main_page = tokenscope(&["man"]).stdout;
+    assert!(main_page.contains("3 a live command"), "{main_page}");
+}
