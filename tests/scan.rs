@@ -312,3 +312,37 @@ fn hidden_files_binary_files_and_size_caps() {
     assert_eq!(names(&["--max-filesize", "1000"]), ["Search Chats"]);
     assert_eq!(tokenscope(&["scan", "does/not/exist"]).code, 2);
 }
+
+#[test]
+fn write_manifest_refuses_an_existing_file_before_printing_anything_and_keeps_unresolved_calls() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("new.tokenscope.yaml");
+    let target_arg = target.to_string_lossy().into_owned();
+    let run = common::tokenscope(&[
+        "scan",
+        "--write-manifest",
+        &target_arg,
+        "tests/fixtures/scan/app",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let written = std::fs::read_to_string(&target).expect("written");
+    // The call scan could not resolve is kept, as a comment for a person, never guessed.
+    assert!(
+        written.contains("# TODO: 1 call could not be resolved to one endpoint"),
+        "{written}"
+    );
+    assert!(written.contains("/labels/${labelId}"), "{written}");
+    let again = common::tokenscope(&[
+        "scan",
+        "--write-manifest",
+        &target_arg,
+        "tests/fixtures/scan/app",
+    ]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stdout.is_empty(),
+        "nothing but the error: {}",
+        again.stdout
+    );
+    assert!(again.stderr.contains("pass --force"), "{}", again.stderr);
+}

@@ -67,6 +67,10 @@ fn base_url_host(url: &str) -> Result<String, InputError> {
 
 pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
     let table = ctx.table;
+    // Refuse a write that cannot happen before scanning and printing anything.
+    if let Some(path) = &args.write_manifest {
+        refuse_target(path, args.force)?;
+    }
     let extra_host = args.base_url.as_deref().map(base_url_host).transpose()?;
     let options = ScanOptions {
         hidden: args.hidden,
@@ -257,6 +261,31 @@ fn cross_check(
     by_file
 }
 
+/// Why `--write-manifest` may not write to `path`: a link, or an existing file without
+/// `--force`.
+fn refuse_target(path: &Path, force: bool) -> Result<(), InputError> {
+    // A link in a tree from a pull request could send the write anywhere on the machine.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(InputError::BadFlag {
+            flag: "--write-manifest",
+            why: format!(
+                "{} is a symbolic link; not written (name the file itself)",
+                display_path(path)
+            ),
+        });
+    }
+    if path.exists() && !force {
+        return Err(InputError::BadFlag {
+            flag: "--write-manifest",
+            why: format!(
+                "{} exists; pass --force to overwrite it",
+                display_path(path)
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A new manifest with one token for every endpoint the code calls and its minimal scopes.
 fn write_manifest(
     table: &Table,
@@ -265,17 +294,8 @@ fn write_manifest(
     path: &std::path::Path,
 ) -> Result<String, String> {
     let shown = display_path(path);
-    // A link in a tree from a pull request could send the write anywhere on the machine.
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(format!(
-            "error: {shown} is a symbolic link; not written (name the file itself)\n"
-        ));
-    }
-    if path.exists() && !args.force {
-        return Err(format!(
-            "error: {shown} exists; pass --force to overwrite it\n"
-        ));
-    }
+    // Checked again: the tree may have changed while it was scanned.
+    refuse_target(path, args.force).map_err(|e| format!("error: {e}\n"))?;
     let called: Vec<(EndpointId, &crate::scan::Occurrence)> = result.called().collect();
     if called.is_empty() {
         return Err(format!(
@@ -308,7 +328,25 @@ fn write_manifest(
             (ep.name.as_str(), at)
         })
         .collect();
-    let y = manifest_text(&table.api, &integration, &scopes, &endpoints);
+    let unresolved: Vec<String> = result
+        .unresolved
+        .iter()
+        .map(|u| {
+            let names: Vec<String> = u
+                .candidates
+                .iter()
+                .map(|&c| table.endpoint(c).describe())
+                .collect();
+            format!(
+                "{}:{}: {} — could be: {}",
+                result.files[u.file].path,
+                u.line,
+                u.text,
+                names.join(", ")
+            )
+        })
+        .collect();
+    let y = manifest_text(&table.api, &integration, &scopes, &endpoints, &unresolved);
     // The file must read back as exactly the manifest meant before it is written.
     let names: Vec<&str> = endpoints.iter().map(|(name, _)| *name).collect();
     check_manifest(table, &y, &shown, &integration, &scopes, &names)?;
@@ -329,6 +367,7 @@ fn manifest_text(
     integration: &str,
     scopes: &[&str],
     endpoints: &[(&str, String)],
+    unresolved: &[String],
 ) -> String {
     let mut y = String::new();
     let _ = writeln!(
@@ -360,6 +399,17 @@ fn manifest_text(
             yaml_scalar(name, false),
             yaml_comment(at)
         );
+    }
+    if !unresolved.is_empty() {
+        // Calls whose endpoint could not be told: left for a person, never guessed, never lost.
+        let _ = writeln!(
+            y,
+            "      # TODO: {} could not be resolved to one endpoint; add the one each makes:",
+            plural(unresolved.len(), "call")
+        );
+        for u in unresolved {
+            let _ = writeln!(y, "      #   {}", yaml_comment(u));
+        }
     }
     y
 }
@@ -420,7 +470,7 @@ mod tests {
     fn only_the_manifest_meant_checks_out() {
         let table = Table::embedded().unwrap_or_else(|e| panic!("{e:?}"));
         let endpoints = [("Create Label", "POST /labels, a.js:1".to_owned())];
-        let meant = manifest_text("texter", "app", &["Manage labels"], &endpoints);
+        let meant = manifest_text("texter", "app", &["Manage labels"], &endpoints, &[]);
         let check = |text: &str| {
             check_manifest(
                 &table,
