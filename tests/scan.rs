@@ -346,3 +346,24 @@ fn write_manifest_refuses_an_existing_file_before_printing_anything_and_keeps_un
     );
     assert!(again.stderr.contains("pass --force"), "{}", again.stderr);
 }
+
+#[test]
+fn scan_markdown_and_github_carry_its_findings_and_its_own_summary() {
+    let args = |format: &'static str| {
+        tokenscope(&[
+            "scan",
+            "--format",
+            format,
+            "--manifest",
+            "tests/fixtures/scan/app.tokenscope.yaml",
+            "tests/fixtures/scan/app",
+        ])
+    };
+    let md = args("markdown");
+    assert!(md.stdout.contains("`undeclared-endpoint`"), "{}", md.stdout);
+    assert!(md.stdout.contains("`unused-endpoint`"), "{}", md.stdout);
+    let gh = args("github");
+    let last = gh.stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("tokenscope: 9 endpoints called in"), "{last}");
+    assert!(!gh.stdout.contains("manifests checked"), "{}", gh.stdout);
+}
