@@ -108,6 +108,7 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
     let style = Style {
         color,
         quiet: cli.global.quiet,
+        min_severity: None,
     };
     let mut ctx = Context {
         table: &table,

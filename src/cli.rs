@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
-pub use crate::config::FailOn;
+pub use crate::config::{FailOn, MinSeverity};
 use crate::config::{RuleSelector, parse_rule_selector};
 use crate::live::NetArgs;
 use crate::live::date::parse_date;
@@ -127,6 +127,10 @@ pub struct GateArgs {
     /// Report findings that `ignore:` entries and inline comments silence.
     #[arg(long)]
     pub no_ignores: bool,
+    /// Show only findings at or above this severity (the rest are counted, not shown, and
+    /// cannot fail the run) [default: note; Markdown shows notes only when asked].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<MinSeverity>,
     /// Hide the findings recorded in this baseline file; only new ones are reported.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

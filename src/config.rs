@@ -48,6 +48,24 @@ impl FailOn {
     }
 }
 
+/// `--min-severity`: the lowest severity shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MinSeverity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl MinSeverity {
+    pub fn severity(self) -> crate::finding::Severity {
+        match self {
+            MinSeverity::Error => crate::finding::Severity::Error,
+            MinSeverity::Warning => crate::finding::Severity::Warning,
+            MinSeverity::Note => crate::finding::Severity::Note,
+        }
+    }
+}
+
 /// A rule selector on the command line: one rule id, or `all`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleSelector {

@@ -25,6 +25,9 @@ pub struct Gate {
     fail_on: Option<FailOn>,
     baseline: Option<Mutex<Baseline>>,
     hidden: Mutex<usize>,
+    min_severity: Option<crate::finding::Severity>,
+    /// Findings below `--min-severity`: counted, not shown.
+    below_min: Mutex<usize>,
     /// Findings recorded for `--write-baseline`.
     recorded: Option<Mutex<Vec<BaselineEntry>>>,
     pub no_ignores: bool,
@@ -48,6 +51,8 @@ impl Gate {
             fail_on: args.fail_on,
             baseline,
             hidden: Mutex::new(0),
+            min_severity: args.min_severity.map(|m| m.severity()),
+            below_min: Mutex::new(0),
             recorded: args.write_baseline.as_ref().map(|_| Mutex::new(Vec::new())),
             no_ignores: args.no_ignores,
         };
@@ -66,6 +71,13 @@ impl Gate {
                 None => false,
             },
         );
+        if let Some(min) = self.min_severity {
+            let before = findings.len();
+            findings.retain(|f| f.severity >= min);
+            if let Ok(mut below) = self.below_min.lock() {
+                *below += before - findings.len();
+            }
+        }
         if let Some(Ok(mut baseline)) = self.baseline.as_ref().map(Mutex::lock) {
             let before = findings.len();
             findings.retain(|f| !baseline.contains(f, integration));
@@ -77,6 +89,11 @@ impl Gate {
             recorded.extend(findings.iter().map(|f| BaselineEntry::of(f, integration)));
         }
         self.fail_on.or(config.fail_on).unwrap_or(FailOn::Error)
+    }
+
+    /// How many findings `--min-severity` left out.
+    pub fn below_min(&self) -> usize {
+        self.below_min.lock().map_or(0, |b| *b)
     }
 
     /// How the baseline was applied, once every input is checked.

@@ -55,12 +55,23 @@ fn every_format_carries_the_same_findings() {
         .count();
     assert_eq!(junit_findings, expected, "junit");
 
-    let markdown = audit("markdown").stdout;
+    // Markdown shows notes when asked (by default a pull request comment counts them instead).
+    let mut args = vec!["audit", "--format", "markdown", "--min-severity", "note"];
+    args.extend_from_slice(INPUTS);
+    let markdown = tokenscope(&args).stdout;
     let rows = markdown
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Severity"))
         .count();
     assert_eq!(rows, expected, "markdown");
+    let default = audit("markdown").stdout;
+    let notes = json["summary"]["notes"].as_u64().unwrap_or(0);
+    assert!(
+        default.contains(&format!(
+            "_{notes} notes not shown; `--min-severity note` shows them._"
+        )),
+        "{default}"
+    );
 
     let human = tokenscope(&["audit", "--color", "never", INPUTS[0], INPUTS[1], INPUTS[2]]).stdout;
     let frames = human
@@ -381,5 +392,49 @@ fn baselines_hide_known_findings_across_line_shifts_and_report_stale_ones() {
     assert_eq!(
         tokenscope_in(dir.path(), &["audit", "--baseline", "broken.json", "."]).code,
         2
+    );
+}
+
+#[test]
+fn findings_are_shown_worst_first_and_min_severity_filters_what_is_shown() {
+    let run = tokenscope(&["audit", "--color", "never", "tests/fixtures/mistakes"]);
+    let headers: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error[") || l.starts_with("warning[") || l.starts_with("note["))
+        .collect();
+    let rank = |h: &&str| match h.split('[').next() {
+        Some("error") => 0,
+        Some("warning") => 1,
+        _ => 2,
+    };
+    let ranks: Vec<i32> = headers.iter().map(rank).collect();
+    let mut sorted = ranks.clone();
+    sorted.sort();
+    assert_eq!(ranks, sorted, "worst first: {headers:?}");
+
+    let errors_only = tokenscope(&[
+        "audit",
+        "--color",
+        "never",
+        "--min-severity",
+        "error",
+        "tests/fixtures/mistakes",
+    ]);
+    assert_eq!(errors_only.code, 1);
+    assert!(
+        !errors_only.stdout.contains("warning["),
+        "{}",
+        errors_only.stdout
+    );
+    assert!(
+        !errors_only.stdout.contains("note["),
+        "{}",
+        errors_only.stdout
+    );
+    assert!(
+        errors_only.stdout.contains("below --min-severity"),
+        "{}",
+        errors_only.stdout
     );
 }

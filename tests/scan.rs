@@ -364,6 +364,9 @@ fn scan_markdown_and_github_carry_its_findings_and_its_own_summary() {
     assert!(md.stdout.contains("`unused-endpoint`"), "{}", md.stdout);
     let gh = args("github");
     let last = gh.stdout.lines().last().unwrap_or_default();
-    assert!(last.starts_with("tokenscope: 9 endpoints called in"), "{last}");
+    assert!(
+        last.starts_with("tokenscope: 9 endpoints called in"),
+        "{last}"
+    );
     assert!(!gh.stdout.contains("manifests checked"), "{}", gh.stdout);
 }

@@ -136,7 +136,11 @@ pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
     let plan = plan(args);
     ctx.err.write_all(plan.notes.as_bytes())?;
     let (gate, baseline_error) = Gate::new(&args.gate);
-    let mut emitter = render::emitter(args.gate.format, table, ctx.style);
+    let mut emitter = render::emitter(
+        args.gate.format,
+        table,
+        ctx.style.with_min_severity(args.gate.min_severity),
+    );
     emitter.begin(ctx.out, &Head::Audit)?;
 
     let mut totals = Totals::default();
@@ -178,6 +182,7 @@ pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
             checked: totals.checked,
             unreadable: totals.unreadable,
             baseline: status.as_ref(),
+            below_min: gate.below_min(),
         },
     )?;
     Ok(gate.finish(&args.gate, totals.unreadable > 0, totals.fails, ctx.err))

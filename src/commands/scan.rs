@@ -116,7 +116,11 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
         ));
     }
 
-    let mut emitter = render::emitter(args.gate.format, table, ctx.style);
+    let mut emitter = render::emitter(
+        args.gate.format,
+        table,
+        ctx.style.with_min_severity(args.gate.min_severity),
+    );
     let mut summary = Summary::default();
     let (mut fails, mut unreadable) = (false, 0);
     let units: Vec<Unit<'_>> = checked.iter().map(Checked::unit).collect();
@@ -145,6 +149,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
             checked: units.len() - unreadable,
             unreadable,
             baseline: status.as_ref(),
+            below_min: gate.below_min(),
         },
     )?;
     let mut exit = gate.finish(&args.gate, unreadable > 0, fails, ctx.err);

@@ -104,7 +104,11 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<Exit, Failure> {
     // the document, which says so.
     if outcome.error.is_none() || args.gate.format != ReportFormat::Human {
         let status = gate.baseline_status();
-        let mut emitter = render::emitter(args.gate.format, table, ctx.style);
+        let mut emitter = render::emitter(
+            args.gate.format,
+            table,
+            ctx.style.with_min_severity(args.gate.min_severity),
+        );
         render::emit_all(
             emitter.as_mut(),
             ctx.out,
@@ -116,6 +120,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<Exit, Failure> {
                 checked: 1,
                 unreadable: failed.len(),
                 baseline: status.as_ref(),
+                below_min: gate.below_min(),
             },
         )?;
     }

@@ -31,19 +31,38 @@ fn badge(severity: Severity) -> &'static str {
     }
 }
 
-/// One input's section: its heading and a table of its findings.
-fn section(file: &SourceFile, integration: &str, findings: &[Finding]) -> String {
+/// One input's section: its heading and a table of its findings, worst first. Notes are left
+/// out unless asked for (a pull request comment is read by people); returns how many were.
+fn section(
+    file: &SourceFile,
+    integration: &str,
+    findings: &[Finding],
+    notes: bool,
+) -> (String, usize) {
     let mut out = String::new();
     let _ = writeln!(out, "### {} ({})\n", code(&file.path), cell(integration));
-    if findings.is_empty() {
-        let _ = writeln!(out, "✅ No findings.\n");
-        return out;
+    let shown: Vec<&Finding> = super::human::by_severity(findings)
+        .into_iter()
+        .filter(|f| notes || f.severity != Severity::Note)
+        .collect();
+    let left_out = findings.len() - shown.len();
+    if shown.is_empty() {
+        if left_out == 0 {
+            let _ = writeln!(out, "✅ No findings.\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "✅ No errors or warnings ({} not shown).\n",
+                plural(left_out, "note")
+            );
+        }
+        return (out, left_out);
     }
     let _ = writeln!(
         out,
         "| Severity | Rule | Line | Token | Finding | Suggested fix |\n|---|---|---|---|---|---|"
     );
-    for f in findings {
+    for f in shown {
         let _ = writeln!(
             out,
             "| {} | `{}` | {} | {} | {} | {} |",
@@ -56,7 +75,7 @@ fn section(file: &SourceFile, integration: &str, findings: &[Finding]) -> String
         );
     }
     out.push('\n');
-    out
+    (out, left_out)
 }
 
 /// An input that could not be read, as a list item.
@@ -73,8 +92,20 @@ fn failure(e: &InputError) -> String {
 /// input, the inputs that could not be read. The totals come first, so sections are kept.
 #[derive(Default)]
 pub struct MarkdownEmitter {
+    /// Whether notes are shown (`--min-severity note`).
+    notes: bool,
     sections: String,
     failures: String,
+    notes_left_out: usize,
+}
+
+impl MarkdownEmitter {
+    pub fn new(style: super::Style) -> Self {
+        MarkdownEmitter {
+            notes: style.min_severity == Some(Severity::Note),
+            ..MarkdownEmitter::default()
+        }
+    }
 }
 
 impl<'a> super::Emitter<'a> for MarkdownEmitter {
@@ -90,7 +121,9 @@ impl<'a> super::Emitter<'a> for MarkdownEmitter {
             }
             unit => {
                 if let Some((file, integration, findings)) = unit.findings() {
-                    rendered.out = section(file, integration, findings);
+                    let (text, left_out) = section(file, integration, findings, self.notes);
+                    rendered.out = text;
+                    rendered.kept.push(Box::new(left_out));
                 }
             }
         }
@@ -101,8 +134,9 @@ impl<'a> super::Emitter<'a> for MarkdownEmitter {
         &mut self,
         _out: &mut dyn Write,
         _err: &mut dyn Write,
-        rendered: super::Rendered,
+        mut rendered: super::Rendered,
     ) -> io::Result<()> {
+        self.notes_left_out += rendered.kept::<usize>().iter().sum::<usize>();
         self.sections.push_str(&rendered.out);
         self.failures.push_str(&rendered.err);
         Ok(())
@@ -119,6 +153,13 @@ impl<'a> super::Emitter<'a> for MarkdownEmitter {
             plural(tail.checked, "file")
         )?;
         out.write_all(self.sections.as_bytes())?;
+        if self.notes_left_out > 0 {
+            writeln!(
+                out,
+                "_{} not shown; `--min-severity note` shows them._\n",
+                plural(self.notes_left_out, "note")
+            )?;
+        }
         if !self.failures.is_empty() {
             writeln!(out, "### Could not be read\n")?;
             out.write_all(self.failures.as_bytes())?;

@@ -95,6 +95,8 @@ pub struct Tail<'a> {
     /// Inputs that could not be read.
     pub unreadable: usize,
     pub baseline: Option<&'a BaselineStatus>,
+    /// Findings `--min-severity` left out.
+    pub below_min: usize,
 }
 
 /// A unit rendered, waiting for its turn to be written.
@@ -124,6 +126,18 @@ pub struct Style {
     pub color: bool,
     /// No summary line.
     pub quiet: bool,
+    /// `--min-severity` as given (Markdown hides notes unless it says `note`).
+    pub min_severity: Option<crate::finding::Severity>,
+}
+
+impl Style {
+    /// The style with the gate's `--min-severity`.
+    pub fn with_min_severity(self, min: Option<crate::config::MinSeverity>) -> Style {
+        Style {
+            min_severity: min.map(|m| m.severity()),
+            ..self
+        }
+    }
 }
 
 /// One output format.
@@ -153,7 +167,7 @@ pub fn emitter<'a>(
         ReportFormat::Sarif => Box::new(sarif::SarifEmitter::default()),
         ReportFormat::Github => Box::new(github::GithubEmitter::new(table, style)),
         ReportFormat::Junit => Box::new(junit::JunitEmitter::default()),
-        ReportFormat::Markdown => Box::new(markdown::MarkdownEmitter::default()),
+        ReportFormat::Markdown => Box::new(markdown::MarkdownEmitter::new(style)),
     }
 }
 

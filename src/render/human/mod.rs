@@ -188,7 +188,17 @@ pub fn run_summary(table: &Table, head: &Head<'_>, tail: &Tail<'_>) -> String {
     {
         line.push_str(&format!("; {} hidden by the baseline", status.hidden));
     }
+    if tail.below_min > 0 {
+        line.push_str(&format!("; {} below --min-severity", tail.below_min));
+    }
     line
+}
+
+/// Findings worst first, each severity in file order: what needs fixing leads.
+pub fn by_severity(findings: &[Finding]) -> Vec<&Finding> {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    sorted
 }
 
 /// Baseline entries that no longer match anything: fixed since, and worth removing.
@@ -251,7 +261,7 @@ impl<'a> Emitter<'a> for HumanEmitter<'a> {
             }
             unit => {
                 if let Some((file, _, findings)) = unit.findings() {
-                    for f in findings {
+                    for f in by_severity(findings) {
                         self.renderer.finding(&mut rendered.out, f, file);
                     }
                 }
