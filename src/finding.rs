@@ -78,6 +78,7 @@ rule_ids! {
     UnusedEndpoint => "unused-endpoint",
     LiveScopeDenied => "live-scope-denied",
     LiveScopeUndeclared => "live-scope-undeclared",
+    UnusedIgnore => "unused-ignore",
 }
 
 impl fmt::Display for RuleId {
@@ -242,6 +243,7 @@ mod tests {
                 "unused-endpoint",
                 "live-scope-denied",
                 "live-scope-undeclared",
+                "unused-ignore",
             ]
         );
         for id in RuleId::ALL {

@@ -464,3 +464,43 @@ fn man_pages_cover_every_subcommand_and_option_and_exit_code_3() {
     let main_page = tokenscope(&["man"]).stdout;
     assert!(main_page.contains("3 a live command"), "{main_page}");
 }
+
+#[test]
+fn suppressions_that_silence_nothing_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("m.tokenscope.yaml");
+    std::fs::write(
+        &path,
+        "integration: x\ntokens:\n  t:\n    scopes:\n      - Manage labels  # tokenscope: ignore[excess-scope] the label editor ships next sprint\n      - View quick replies  # tokenscope: ignore[excess-scope] kept for the picker\n    endpoints: [Create Label]\n    ignore:\n      - rule: missing-scope\n        reason: nothing is missing\n      - rule: excess-scope\n        scope: View quick replies\n        reason: kept on purpose\n",
+    )
+    .expect("write");
+    let file = path.to_string_lossy().into_owned();
+    let run = tokenscope(&["audit", "--format", "json", &file]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let unused: Vec<(u64, String)> = doc["manifests"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "unused-ignore")
+        .map(|f| {
+            (
+                f["span"]["line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    // Line 5's comment silences nothing (Create Label needs Manage labels); the `missing-scope`
+    // entry matches nothing; line 6's comment and the scoped entry both silence the excess.
+    assert_eq!(unused.len(), 2, "{unused:?}");
+    assert_eq!(unused[0].0, 5, "{unused:?}");
+    assert!(
+        unused[1].1.contains("no `missing-scope` finding"),
+        "{unused:?}"
+    );
+    let everything = tokenscope(&["audit", "--format", "json", "--no-ignores", &file]);
+    assert!(
+        !everything.stdout.contains("unused-ignore"),
+        "{}",
+        everything.stdout
+    );
+}

@@ -7,11 +7,14 @@ mod suppress;
 
 pub use analysis::TokenAnalysis;
 pub use condense::FindingSink;
+use rules::unused_ignore;
 pub use rules::{REGISTRY, Rule, plural, quoted_list, rule};
 pub use suppress::ignore_covers;
 
 use crate::error::InputError;
-use crate::finding::Finding;
+use std::cell::RefCell;
+
+use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, Resolution};
 use crate::table::{ScopeSet, Table};
 
@@ -50,19 +53,41 @@ pub fn audit(
     options: AuditOptions,
 ) -> Result<ManifestReport, Vec<InputError>> {
     let inline = &manifest.inline_ignores;
+    // Which inline comments (and which of their rules) silenced something.
+    let inline_used: RefCell<Vec<Vec<bool>>> = RefCell::new(
+        inline
+            .iter()
+            .map(|ig| vec![false; ig.rules.len()])
+            .collect(),
+    );
     let mut findings = Vec::new();
     let mut tokens = Vec::new();
     for token in &manifest.tokens {
         let analysis = TokenAnalysis::new(table, token);
+        let entries_used = RefCell::new(vec![false; token.ignores.len()]);
         // Suppressed findings are dropped as they arrive, before they count toward a cap.
         let mut sink = FindingSink::new(|f: &Finding| {
-            options.no_ignores
-                || ((f.rule == crate::finding::RuleId::UnexplainedIgnore
-                    || !token
-                        .ignores
-                        .iter()
-                        .any(|ig| suppress::ignore_covers(table, ig, f)))
-                    && !inline.iter().any(|ig| ig.covers(f)))
+            if options.no_ignores {
+                return true;
+            }
+            let mut silenced = false;
+            if f.rule != RuleId::UnexplainedIgnore {
+                for (i, ig) in token.ignores.iter().enumerate() {
+                    if suppress::ignore_covers(table, ig, f) {
+                        entries_used.borrow_mut()[i] = true;
+                        silenced = true;
+                    }
+                }
+            }
+            for (i, ig) in inline.iter().enumerate() {
+                if ig.covers(f) {
+                    if let Some(j) = ig.rules.iter().position(|r| *r == f.rule) {
+                        inline_used.borrow_mut()[i][j] = true;
+                    }
+                    silenced = true;
+                }
+            }
+            !silenced
         });
         for rule in REGISTRY {
             if let Some(check) = rule.check {
@@ -70,6 +95,9 @@ pub fn audit(
             }
         }
         findings.extend(sink.into_findings());
+        if !options.no_ignores {
+            findings.extend(unused_entries(token, &entries_used.into_inner()));
+        }
         tokens.push(TokenReport {
             name: token.name.value.clone(),
             granted: analysis.granted.clone(),
@@ -86,12 +114,45 @@ pub fn audit(
             &quoted_list(&names),
         ));
     }
+    if !options.no_ignores {
+        for (ig, used) in inline.iter().zip(inline_used.into_inner()) {
+            for (rule, used) in ig.rules.iter().zip(used) {
+                if !used && judged_here(*rule) {
+                    findings.push(unused_ignore::inline_finding(ig.span, *rule));
+                }
+            }
+        }
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(ManifestReport {
         manifest,
         tokens,
         findings,
     })
+}
+
+/// Whether `audit` can tell that a suppression of `rule` silences nothing: only for the rules it
+/// checks (the `scan` and `verify` rules are judged by those commands).
+fn judged_here(rule: RuleId) -> bool {
+    crate::audit::rule(rule).check.is_some() && rule != RuleId::UnusedIgnore
+}
+
+/// `unused-ignore` for the manifest `ignore:` entries of a token that silenced nothing.
+fn unused_entries(token: &crate::manifest::Token, used: &[bool]) -> Vec<Finding> {
+    token
+        .ignores
+        .iter()
+        .zip(used)
+        .filter(|(ig, used)| !**used && judged_here(ig.rule))
+        .map(|(ig, _)| {
+            let subject = match (&ig.scope, &ig.endpoint) {
+                (Some(s), _) => format!(" for `{}`", s.value),
+                (None, Some(e)) => format!(" for `{}`", e.value),
+                (None, None) => String::new(),
+            };
+            unused_ignore::entry_finding(ig.span, &token.name.value, ig.rule, &subject)
+        })
+        .collect()
 }
 
 /// Each endpoint reference of a token once, as first written, with what it resolved to: a

@@ -22,6 +22,7 @@ mod unexplained_ignore;
 mod unknown_endpoint;
 mod unknown_scope;
 pub mod unused_endpoint;
+pub mod unused_ignore;
 mod unused_token;
 
 pub use unexplained_ignore::inline_finding as unexplained_inline_ignore;
@@ -67,6 +68,7 @@ pub static REGISTRY: &[&Rule] = &[
     &unused_endpoint::RULE,
     &live_scope_denied::RULE,
     &live_scope_undeclared::RULE,
+    &unused_ignore::RULE,
 ];
 
 /// The registry entry of a rule id.
