@@ -91,6 +91,8 @@ pub struct FindingJson<'a> {
     pub endpoint: Option<&'a str>,
     pub span: Span,
     pub help: Option<&'a str>,
+    /// The rule's documentation page.
+    pub help_url: String,
 }
 
 #[derive(Serialize)]
@@ -127,6 +129,7 @@ pub fn finding_json(f: &Finding) -> FindingJson<'_> {
         endpoint: f.endpoint.as_deref(),
         span: f.span,
         help: f.help.as_deref(),
+        help_url: crate::audit::rule(f.rule).docs_url(),
     }
 }
 

@@ -35,6 +35,7 @@ struct Rule {
     name: String,
     short_description: Text,
     full_description: Text,
+    help_uri: String,
     help: Help,
     default_configuration: Configuration,
 }
@@ -271,6 +272,7 @@ fn rules() -> Vec<Rule> {
             full_description: Text {
                 text: r.explanation.to_owned(),
             },
+            help_uri: r.docs_url(),
             help: Help {
                 text: r.explanation.to_owned(),
                 markdown: format!(

@@ -43,6 +43,40 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Where this rule's documentation page is (`docs/rules/<id>.md` in the repository).
+    pub fn docs_url(&self) -> String {
+        format!(
+            "{}/blob/main/docs/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.id
+        )
+    }
+
+    /// The rule's documentation page, generated from its own text (`docs/rules/<id>.md`; a
+    /// test keeps the committed pages current).
+    pub fn docs_page(&self) -> String {
+        format!(
+            "# `{id}`\n\n{summary}.\n\n- Default level: **{level}**\n- Checked by: {by}\n\n## Why it matters, and how to fix it\n\n{explanation}\n\n## Silencing it\n\nPer token in the manifest:\n\n```yaml\n    ignore:\n      - rule: {id}\n        reason: why it does not apply here\n```\n\nor on the line (or alone on the line above): `# tokenscope: ignore[{id}] why`. Change its level for a whole\nrepository in `.tokenscope.yaml` (`rules: {{{id}: warning}}`), or for one run with `--deny`,\n`--warn` or `--allow {id}`.\n\n`tokenscope explain {id}` prints this explanation.\n",
+            id = self.id,
+            summary = capitalized(self.summary),
+            level = self.default_severity,
+            by = self.checked_by(),
+            explanation = self.explanation,
+        )
+    }
+
+    /// The command that reports this rule.
+    fn checked_by(&self) -> &'static str {
+        match self.id {
+            RuleId::UndeclaredEndpoint | RuleId::UnusedEndpoint => "`tokenscope scan --manifest`",
+            RuleId::LiveScopeDenied | RuleId::LiveScopeUndeclared => "`tokenscope verify`",
+            RuleId::UnknownEndpoint | RuleId::AmbiguousEndpoint | RuleId::UnknownScope => {
+                "`tokenscope audit` and `tokenscope suggest`"
+            }
+            _ => "`tokenscope audit`",
+        }
+    }
+
     /// A finding of this rule at its default severity.
     pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
         Finding::new(self.id, self.default_severity, span, message)
@@ -75,6 +109,15 @@ pub static REGISTRY: &[&Rule] = &[
 pub fn rule(id: RuleId) -> &'static Rule {
     // The registry is in RuleId order (tested), so the index lookup cannot miss.
     REGISTRY[id as usize]
+}
+
+/// The text with its first letter upper-case (a summary as a sentence).
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A quoted, comma-separated list for messages: `a`, `b` and `c`.
