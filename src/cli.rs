@@ -95,9 +95,13 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Manifests, or directories to search for `tokenscope.yaml` and `*.tokenscope.yaml`.
+    /// Manifests, or directories to search for `tokenscope.yaml` and `*.tokenscope.yaml` (or
+    /// `.yml`); `-` reads one manifest from standard input.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// The path to report (and find the config from) for a manifest read from standard input.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Follow symbolic links met while searching directories (manifests and configs); without
     /// it they are skipped with a warning. Files named on the command line are always read.
     #[arg(long, short = 'L')]

@@ -13,7 +13,7 @@ use crate::finding::{RuleId, Severity};
 use crate::source::{SourceFile, display_path};
 use crate::yaml::{self, Limits, Reader, closest};
 
-pub use crate::discover::CONFIG_FILE;
+pub use crate::discover::{CONFIG_FILE, CONFIG_FILES};
 
 /// The lowest severity that fails a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -268,13 +268,18 @@ impl ConfigFinder {
     }
 
     fn config_in(&mut self, dir: &Path) -> Option<PathBuf> {
-        let candidate = dir.join(CONFIG_FILE);
-        let meta = std::fs::symlink_metadata(&candidate).ok()?;
-        if meta.file_type().is_symlink() && !self.follow {
-            self.skipped_links.push(display_path(&candidate));
-            return None;
+        for name in CONFIG_FILES {
+            let candidate = dir.join(name);
+            let Ok(meta) = std::fs::symlink_metadata(&candidate) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() && !self.follow {
+                self.skipped_links.push(display_path(&candidate));
+                continue;
+            }
+            return Some(candidate);
         }
-        Some(candidate)
+        None
     }
 }
 

@@ -10,12 +10,32 @@ use std::path::{Path, PathBuf};
 use crate::error::InputError;
 use crate::source::display_path;
 
-/// The config file's name; it ends like a manifest name but is not one.
-pub const CONFIG_FILE: &str = ".tokenscope.yaml";
+/// The config file's names (the first wins when both exist); they end like a manifest name but
+/// are not one.
+pub const CONFIG_FILES: [&str; 2] = [".tokenscope.yaml", ".tokenscope.yml"];
 
-/// Whether a file name marks a manifest: `tokenscope.yaml` or `*.tokenscope.yaml`.
+/// The first config name, for messages and tests.
+pub const CONFIG_FILE: &str = CONFIG_FILES[0];
+
+/// Whether a file name marks a manifest: `tokenscope.yaml` or `*.tokenscope.yaml` (or `.yml`).
 pub fn is_manifest_name(name: &str) -> bool {
-    name == "tokenscope.yaml" || (name.ends_with(".tokenscope.yaml") && name != CONFIG_FILE)
+    if CONFIG_FILES.contains(&name) {
+        return false;
+    }
+    ["tokenscope.yaml", "tokenscope.yml"]
+        .iter()
+        .any(|m| name == *m || name.strip_suffix(m).is_some_and(|stem| stem.ends_with('.')))
+}
+
+/// Whether a file name is close to a manifest name without being one (`tokenscope.json`,
+/// `prod-tokenscope.yaml`, `tokenscope.yaml.bak`): worth naming when none is found.
+fn is_near_miss(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !is_manifest_name(name)
+        && !CONFIG_FILES.contains(&name)
+        && (lower.contains("tokenscope")
+            || lower.contains("token-scope")
+            || lower.contains("token_scope"))
 }
 
 /// A manifest found, with the path it was found under (for where config lookup stops).
@@ -34,6 +54,9 @@ pub struct Discovery {
     /// Manifest-named symlinks inside searched directories, not followed.
     pub skipped_links: Vec<String>,
 }
+
+/// The path that means standard input.
+pub const STDIN: &str = "-";
 
 impl Discovery {
     /// One line per skipped symlink, for standard error.
@@ -55,16 +78,26 @@ impl Discovery {
 pub fn discover(paths: &[PathBuf], follow: bool) -> Discovery {
     let mut found = Discovery::default();
     for path in paths {
+        if path.as_os_str() == STDIN {
+            found.files.push(Found {
+                path: path.clone(),
+                root: PathBuf::from("."),
+            });
+            continue;
+        }
         match std::fs::metadata(path) {
             Err(cause) => found.errors.push(InputError::Io {
                 path: display_path(path),
                 cause,
             }),
             Ok(meta) if meta.is_dir() => {
-                let mut in_dir = walk(path, follow, &mut found);
+                let mut near_misses = Vec::new();
+                let mut in_dir = walk(path, follow, &mut found, &mut near_misses);
                 if in_dir.is_empty() {
+                    near_misses.sort();
                     found.errors.push(InputError::NoManifests {
                         path: display_path(path),
+                        near_misses: near_misses_text(&near_misses),
                     });
                 }
                 in_dir.sort();
@@ -88,7 +121,25 @@ pub fn discover(paths: &[PathBuf], follow: bool) -> Discovery {
     found
 }
 
-fn walk(dir: &Path, follow: bool, found: &mut Discovery) -> Vec<PathBuf> {
+/// " Near misses: `a`, `b`." for the help of "no manifests found", or nothing.
+fn near_misses_text(near: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if near.is_empty() {
+        return String::new();
+    }
+    let mut names: Vec<String> = near.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if near.len() > SHOWN {
+        names.push(format!("and {} more", near.len() - SHOWN));
+    }
+    format!(" Near misses, not read: {}.", names.join(", "))
+}
+
+fn walk(
+    dir: &Path,
+    follow: bool,
+    found: &mut Discovery,
+    near_misses: &mut Vec<String>,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -101,7 +152,11 @@ fn walk(dir: &Path, follow: bool, found: &mut Discovery) -> Vec<PathBuf> {
                 let Some(kind) = entry.file_type() else {
                     continue;
                 };
-                if !is_manifest_name(&entry.file_name().to_string_lossy()) {
+                let name = entry.file_name().to_string_lossy();
+                if !is_manifest_name(&name) {
+                    if kind.is_file() && is_near_miss(&name) {
+                        near_misses.push(display_path(entry.path()));
+                    }
                     continue;
                 }
                 if kind.is_symlink() {
@@ -128,9 +183,15 @@ mod tests {
     fn manifest_names() {
         assert!(is_manifest_name("tokenscope.yaml"));
         assert!(is_manifest_name("crm.tokenscope.yaml"));
+        assert!(is_manifest_name("tokenscope.yml"));
+        assert!(is_manifest_name("crm.tokenscope.yml"));
         assert!(!is_manifest_name(".tokenscope.yaml"));
-        assert!(!is_manifest_name("tokenscope.yml"));
+        assert!(!is_manifest_name(".tokenscope.yml"));
+        assert!(!is_manifest_name("crmtokenscope.yaml"));
         assert!(!is_manifest_name("other.yaml"));
+        assert!(is_near_miss("tokenscope.json"));
+        assert!(is_near_miss("prod-tokenscope.yaml"));
+        assert!(!is_near_miss("tokenscope.yaml"));
     }
 
     #[cfg(unix)]

@@ -55,10 +55,10 @@ pub enum InputError {
     #[diagnostic(
         code(input::no_manifests),
         help(
-            "manifests are named `tokenscope.yaml` or `*.tokenscope.yaml`; pass a file path to audit another name"
+            "looked for `tokenscope.yaml`, `tokenscope.yml`, `*.tokenscope.yaml` and `*.tokenscope.yml`, honouring `.gitignore` (links are followed only with --follow); pass a file path to audit another name.{near_misses}"
         )
     )]
-    NoManifests { path: String },
+    NoManifests { path: String, near_misses: String },
 
     #[error("{path} was not audited: the config {config} that applies to it is invalid")]
     #[diagnostic(
@@ -141,7 +141,7 @@ impl InputError {
             | InputError::TooLarge { path, .. }
             | InputError::Binary { path, .. }
             | InputError::NotUtf8 { path, .. }
-            | InputError::NoManifests { path }
+            | InputError::NoManifests { path, .. }
             | InputError::NotAudited { path, .. } => Some(path),
             InputError::Located(located) => Some(&located.path),
             InputError::Unknown { .. } | InputError::BadFlag { .. } => None,

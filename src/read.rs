@@ -48,6 +48,28 @@ impl SourceFile {
         Self::from_bytes(display, bytes)
     }
 
+    /// Reads standard input as a text file named `display`, refusing more than `max_bytes`
+    /// (read at most one byte past it) as `read` does.
+    pub fn read_stdin(display: String, max_bytes: u64) -> Result<Self, InputError> {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(max_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|cause| InputError::Io {
+                path: display.clone(),
+                cause,
+            })?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(InputError::TooLarge {
+                path: display,
+                size: bytes.len() as u64,
+                limit: max_bytes,
+            });
+        }
+        Self::from_bytes(display, bytes)
+    }
+
     /// Checks that bytes are text (UTF-8, no NUL) and wraps them.
     pub fn from_bytes(path: String, bytes: Vec<u8>) -> Result<Self, InputError> {
         if let Some(pos) = memchr_nul(&bytes) {

@@ -504,3 +504,39 @@ fn suppressions_that_silence_nothing_are_reported() {
         everything.stdout
     );
 }
+
+#[test]
+fn stdin_yml_manifests_and_near_misses() {
+    // A manifest on standard input, reported under the name given.
+    let output = common::isolated_command()
+        .args(["audit", "-", "--stdin-filename", "pipe/crm.tokenscope.yaml"])
+        .write_stdin(include_str!("../examples/support-bot.tokenscope.yaml"))
+        .output()
+        .expect("runs");
+    let run: common::Run = output.into();
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stdout.contains("pipe/crm.tokenscope.yaml:"),
+        "{}",
+        run.stdout
+    );
+    // `.yml` manifests are found like `.yaml` ones.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let valid = "integration: x\ntokens:\n  t:\n    scopes: [Manage labels]\n    endpoints: [Create Label]\n";
+    std::fs::write(dir.path().join("tokenscope.yml"), valid).expect("write");
+    std::fs::write(dir.path().join("crm.tokenscope.yml"), valid).expect("write");
+    let run = tokenscope(&["audit", &dir.path().to_string_lossy()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("2 manifests checked"), "{}", run.stdout);
+    // A tree with none says what it looked for, and names what came close.
+    let empty = tempfile::tempdir().expect("tempdir");
+    std::fs::write(empty.path().join("tokenscope.json"), "{}").expect("write");
+    let run = tokenscope(&["audit", &empty.path().to_string_lossy()]);
+    assert_eq!(run.code, 2);
+    let flat = run.flat_stderr();
+    assert!(flat.contains("looked for `tokenscope.yaml`"), "{flat}");
+    assert!(
+        flat.contains("Near misses, not read:") && flat.contains("tokenscope.json"),
+        "{flat}"
+    );
+}

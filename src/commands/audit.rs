@@ -13,14 +13,15 @@ use rayon::prelude::*;
 use crate::audit::{AuditOptions, ManifestReport, audit};
 use crate::cli::AuditArgs;
 use crate::config::{self, Config, FailOn};
-use crate::discover::{Found, discover};
+use crate::discover::{Found, STDIN, discover};
 use crate::error::InputError;
 use crate::finding::Summary;
 use crate::gate::Gate;
 use crate::manifest::Manifest;
 use crate::render::{self, Emitter, Head, Rendered, Tail, Unit};
-use crate::source::display_path;
+use crate::source::{SourceFile, display_path};
 use crate::table::Table;
+use crate::yaml::Limits;
 
 use super::{Context, Exit, Failure};
 
@@ -42,7 +43,21 @@ struct Plan {
 
 fn plan(args: &AuditArgs) -> Plan {
     let found = discover(&args.paths, args.follow);
-    let resolved = config::resolve(&found.files, args.follow);
+    // A manifest on standard input finds its config from the path it is said to have.
+    let for_config: Vec<Found> = found
+        .files
+        .iter()
+        .map(
+            |f| match (&args.stdin_filename, f.path.as_os_str() == STDIN) {
+                (Some(name), true) => Found {
+                    path: name.clone(),
+                    root: f.root.clone(),
+                },
+                _ => f.clone(),
+            },
+        )
+        .collect();
+    let resolved = config::resolve(&for_config, args.follow);
     let mut notes = found.skipped_notes();
     for link in &resolved.skipped_links {
         notes.push_str(&format!(
@@ -83,6 +98,7 @@ fn audit_one(
     table: &Table,
     gate: &Gate,
     path: &Path,
+    stdin_name: Option<&Path>,
     config: &Result<Arc<Config>, String>,
 ) -> Audited {
     let config = match config {
@@ -97,7 +113,15 @@ fn audit_one(
     let options = AuditOptions {
         no_ignores: gate.no_ignores,
     };
-    match Manifest::load(path, &table.api).and_then(|m| audit(table, m, options)) {
+    let manifest = if path.as_os_str() == STDIN {
+        let name = stdin_name.map_or_else(|| "<stdin>".to_owned(), display_path);
+        SourceFile::read_stdin(name, Limits::MANIFEST.max_bytes)
+            .map_err(|e| vec![e])
+            .and_then(|file| Manifest::parse(file, &table.api))
+    } else {
+        Manifest::load(path, &table.api)
+    };
+    match manifest.and_then(|m| audit(table, m, options)) {
         Ok(mut report) => {
             let integration = report.manifest.integration.value.clone();
             let fail_on = gate.apply(&mut report.findings, config, &integration);
@@ -159,7 +183,13 @@ pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
     for chunk in work.chunks(CHUNK) {
         let emitter_ref: &dyn Emitter<'_> = emitter.as_ref();
         let one = |(found, config): &(&Found, &Result<Arc<Config>, String>)| {
-            let audited = audit_one(table, &gate, &found.path, config);
+            let audited = audit_one(
+                table,
+                &gate,
+                &found.path,
+                args.stdin_filename.as_deref(),
+                config,
+            );
             let rendered = emitter_ref.render(&audited.unit());
             (audited, rendered)
         };

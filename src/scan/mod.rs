@@ -261,7 +261,8 @@ pub fn scan(
                 }
                 // Manifests and the config declare endpoints; they do not call them.
                 let name = entry.file_name().to_string_lossy();
-                if crate::discover::is_manifest_name(&name) || name == crate::discover::CONFIG_FILE
+                if crate::discover::is_manifest_name(&name)
+                    || crate::discover::CONFIG_FILES.contains(&name.as_ref())
                 {
                     return ignore::WalkState::Continue;
                 }
