@@ -45,8 +45,13 @@ fuzz_target!(|data: &[u8]| {
     };
     assert_eq!(items.len(), 1, "{doc:?}");
     assert_eq!(text(&items[0]), Some(value), "{doc:?}");
-    // As a key.
-    let doc = format!("{}: v\n", yaml_scalar(value, false));
+    // As a key. YAML limits an implicit key to 1024 characters; a longer name cannot be a key
+    // (the generated manifest is then refused when it is read back, and nothing is written).
+    let key = yaml_scalar(value, false);
+    if key.chars().count() > 1024 {
+        return;
+    }
+    let doc = format!("{key}: v\n");
     let found = entries(&doc);
     assert_eq!(found.len(), 1, "{doc:?}");
     assert_eq!(text(&found[0].0), Some(value), "{doc:?}");
