@@ -540,3 +540,28 @@ fn stdin_yml_manifests_and_near_misses() {
         "{flat}"
     );
 }
+
+/// Built with `--no-default-features`: an offline linter, whose live commands say so.
+#[cfg(not(feature = "live"))]
+#[test]
+fn live_commands_say_they_are_not_built() {
+    let run = tokenscope(&[
+        "verify",
+        "examples/crm-sync.tokenscope.yaml",
+        "--project",
+        "acme",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("built without the live commands"),
+        "{}",
+        run.stderr
+    );
+    let run = tokenscope(&["table", "drift"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`table drift` is not available"),
+        "{}",
+        run.stderr
+    );
+}

@@ -94,6 +94,9 @@ fn cases(root: &Path, server: &Server) -> Vec<(std::path::PathBuf, Case)> {
             summary: "tokenscope: 9 endpoints called",
         },
     ));
+    if cfg!(not(feature = "live")) {
+        return out;
+    }
     let dir = root.join("verify");
     std::fs::create_dir_all(dir.join(".git")).expect("mkdir");
     std::fs::write(

@@ -1,3 +1,4 @@
+#![cfg(feature = "live")]
 //! The live commands against what a CI run on repositories and docs it does not control may
 //! meet: absurd flag values, secrets pasted into the wrong flag, docs sites that point
 //! elsewhere, shrink or smuggle terminal sequences, and APIs that let nothing be checked.

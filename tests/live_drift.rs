@@ -1,3 +1,4 @@
+#![cfg(feature = "live")]
 //! `tokenscope table drift` end to end, against a local stand-in for the docs site.
 //!
 //! The stand-in's pages are generated from the built-in table, in every notation the real

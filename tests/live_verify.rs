@@ -1,3 +1,4 @@
+#![cfg(feature = "live")]
 //! `tokenscope verify` end to end, against a local stand-in for the Texter API.
 
 mod common;

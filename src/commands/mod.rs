@@ -15,12 +15,18 @@ use crate::table::Table;
 pub mod audit;
 pub mod diff;
 pub mod docs;
+#[cfg(feature = "live")]
 pub mod drift;
 pub mod explain;
+#[cfg(not(feature = "live"))]
+mod offline;
 pub mod scan;
 pub mod suggest;
 pub mod table;
+#[cfg(feature = "live")]
 pub mod verify;
+#[cfg(not(feature = "live"))]
+pub use offline::{drift, verify};
 
 pub use crate::exit::Exit;
 

@@ -9,8 +9,9 @@ use crate::config::Config;
 use crate::finding::Summary;
 use crate::gate::Gate;
 use crate::live::http::{Policy, Target, checked_url, display_url, project_url, verbosity};
+use crate::live::probe::run as run_live;
 use crate::live::verify::{
-    Outcome, Plan, Status, Unchecked, findings, nothing_checked, run as run_live, select_token,
+    Outcome, Plan, Status, Unchecked, findings, nothing_checked, select_token,
 };
 use crate::live::{LiveError, Secret};
 use crate::manifest::Manifest;

@@ -5,14 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use reqwest::Url;
+use url::Url;
 
+use super::client::Http;
 use super::docs::{self, Meter};
 use super::drift::{Docs, Page, page_key};
 use super::error::LiveError;
-use super::http::{
-    Body, Http, Policy, Redirects, Target, Trace, checked_url, display_url, parsed_url,
-};
+use super::http::{Body, Policy, Redirects, Target, Trace, checked_url, display_url, parsed_url};
 
 const ACCEPT_MARKDOWN: &str = "text/markdown, text/plain;q=0.9, */*;q=0.1";
 const MAX_INDEX_BYTES: usize = 4 * 1024 * 1024;

@@ -10,6 +10,13 @@ use crate::exit::Exit;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum LiveError {
+    #[error("this tokenscope was built without the live commands, so `{command}` is not available")]
+    #[diagnostic(
+        code(live::not_built),
+        help("use a release binary, or build with the default features (the `live` feature)")
+    )]
+    NotBuilt { command: &'static str },
+
     /// `var` is the variable's name in backticks, or a description when the name does not
     /// look like one (a token passed to `--token-env` by mistake is not echoed).
     #[error("the environment variable {var} is not set or is empty")]
