@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod cover;
 pub mod diff;
 pub mod discover;
 pub mod error;

@@ -6,13 +6,13 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{InputError, did_you_mean};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Fields, Limits, Node, Reader, Text, closest, normalize};
 
 use super::matching::parse_template;
 use super::model::{
-    Area, AreaId, Endpoint, EndpointId, Evidence, METHODS, Risk, Scope, ScopeId, ScopeSet, Segment,
-    Table,
+    Area, AreaId, Endpoint, EndpointId, Evidence, Grant, Level, METHODS, Requirement, Risk, Scope,
+    ScopeId, ScopeSet, Segment, Table,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -23,6 +23,8 @@ const TOP_KEYS: &[&str] = &[
     "retrieved",
     "provider",
     "token_dialog",
+    "token_kinds",
+    "base_urls",
     "scopes",
     "areas",
     "endpoints",
@@ -35,11 +37,22 @@ const SCOPE_KEYS: &[&str] = &[
     "summary",
     "risk_reason",
     "aliases",
+    "levels",
+    "implies",
 ];
 const AREA_KEYS: &[&str] = &["id", "title", "bundle"];
 const ENDPOINT_KEYS: &[&str] = &[
-    "name", "method", "path", "area", "scopes", "evidence", "source",
+    "name",
+    "method",
+    "path",
+    "area",
+    "scopes",
+    "requires",
+    "requires_by_kind",
+    "evidence",
+    "source",
 ];
+const GRANT_KEYS: &[&str] = &["scope", "level"];
 
 impl Table {
     /// Parses and validates a table; every problem found is returned, each located.
@@ -79,10 +92,48 @@ struct PendingScope {
     name: Text,
     id: Text,
     area: Text,
+    /// The lowest level's risk (the scope's class when it has no levels).
     risk: Risk,
+    /// Per level, when `risk:` is a mapping.
+    level_risk: Vec<(Text, Risk)>,
     summary: String,
     risk_reason: Option<String>,
     aliases: Vec<Text>,
+    levels: Vec<Text>,
+    implies: Vec<GrantRef>,
+}
+
+/// A scope reference as written in a table or a manifest: `contents`, `contents:write`,
+/// `Contents: write`, or `{scope: contents, level: write}`.
+#[derive(Clone, Debug)]
+pub struct GrantRef {
+    pub scope: Text,
+    pub level: Option<Text>,
+    pub span: Span,
+}
+
+impl GrantRef {
+    /// Reads a reference from a node: a string, or a mapping with `scope` and `level`.
+    pub fn read(r: &mut Reader<'_>, node: &Node, what: &str) -> Option<GrantRef> {
+        if let yaml::NodeKind::Map(_) = node.kind {
+            let f = r.map(node, what, GRANT_KEYS)?;
+            let scope = f
+                .require(r, "scope", what)
+                .and_then(|n| r.required_text(n, "`scope`"))?;
+            let level = f.get("level").and_then(|n| r.required_text(n, "`level`"));
+            return Some(GrantRef {
+                scope,
+                level,
+                span: node.span,
+            });
+        }
+        let text = r.required_text(node, what)?;
+        Some(GrantRef {
+            span: text.span,
+            scope: text,
+            level: None,
+        })
+    }
 }
 
 fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
@@ -108,6 +159,29 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
     let retrieved = optional(r, &top, "retrieved");
     let provider = optional(r, &top, "provider");
     let token_dialog = optional(r, &top, "token_dialog");
+    let token_kinds = text_list_opt(r, &top, "token_kinds");
+    let base_urls: Vec<String> = text_list_opt(r, &top, "base_urls")
+        .into_iter()
+        .map(|t| t.value)
+        .collect();
+    for (i, k) in token_kinds.iter().enumerate() {
+        if !is_slug(&k.value) {
+            r.error(
+                k.span,
+                "a token kind must be a lowercase id",
+                "not a lowercase id",
+                None,
+            );
+        }
+        if token_kinds[..i].iter().any(|o| o.value == k.value) {
+            r.error(
+                k.span,
+                format!("token kind `{}` is listed twice", k.value),
+                "duplicate",
+                None,
+            );
+        }
+    }
 
     let areas_raw = read_areas(r, &top);
     let area_index: HashMap<String, AreaId> = areas_raw
@@ -117,6 +191,7 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         .collect();
 
     let scopes_raw = read_scopes(r, &top);
+    let mut pending_implies: Vec<Vec<GrantRef>> = Vec::new();
     let mut scope_names: HashMap<String, ScopeId> = HashMap::new();
     let mut scopes = Vec::new();
     let mut ids_seen: HashSet<String> = HashSet::new();
@@ -147,15 +222,20 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
             );
         }
         let area = resolve_area(r, &area_index, &s.area);
+        let level_risk = level_risks(r, &s);
         scopes.push(Scope {
-            name: s.name.value,
-            id: s.id.value,
+            name: s.name.value.clone(),
+            id: s.id.value.clone(),
             area: area.unwrap_or(AreaId(0)),
-            risk: s.risk,
-            summary: s.summary,
-            risk_reason: s.risk_reason,
+            risk: level_risk.first().copied().unwrap_or(s.risk),
+            summary: s.summary.clone(),
+            risk_reason: s.risk_reason.clone(),
             aliases: s.aliases.iter().map(|a| a.value.clone()).collect(),
+            levels: s.levels.iter().map(|l| l.value.clone()).collect(),
+            level_risk,
+            implies: Vec::new(),
         });
+        pending_implies.push(s.implies.clone());
         for alias in &s.aliases {
             if scope_names.contains_key(&normalize(&alias.value)) {
                 r.error(
@@ -182,6 +262,22 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         scope_names.entry(s.id.clone()).or_insert(ScopeId(i));
     }
 
+    // Implications, resolved once every scope is known, then checked for cycles.
+    let implies: Vec<Vec<Grant>> = {
+        let lookup = ScopeLookup {
+            names: &scope_names,
+            scopes: &scopes,
+        };
+        pending_implies
+            .iter()
+            .map(|refs| refs.iter().filter_map(|g| lookup.grant(r, g)).collect())
+            .collect()
+    };
+    for (scope, implied) in scopes.iter_mut().zip(implies) {
+        scope.implies = implied;
+    }
+    check_implication_cycles(r, &scopes, &top);
+
     let lookup = ScopeLookup {
         names: &scope_names,
         scopes: &scopes,
@@ -204,7 +300,7 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         && let Some(items) = r.seq(list, "`endpoints`")
     {
         for item in items {
-            let Some(ep) = read_endpoint(r, item, &area_index, &lookup) else {
+            let Some(ep) = read_endpoint(r, item, &area_index, &lookup, &token_kinds) else {
                 continue;
             };
             let id = EndpointId(endpoints.len());
@@ -249,6 +345,8 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         retrieved,
         provider,
         token_dialog,
+        token_kinds: token_kinds.into_iter().map(|t| t.value).collect(),
+        base_urls,
         scopes,
         areas,
         endpoints,
@@ -332,10 +430,40 @@ fn read_scopes(r: &mut Reader<'_>, top: &Fields<'_>) -> Vec<PendingScope> {
         let area = f
             .require(r, "area", "a scope")
             .and_then(|n| r.required_text(n, "a scope `area`"));
-        let risk = f
-            .require(r, "risk", "a scope")
-            .and_then(|n| r.required_text(n, "`risk`"))
-            .and_then(|t| enum_value(r, &t, Risk::parse, &Risk::NAMES, "risk"));
+        let levels = f
+            .get("levels")
+            .map(|n| text_list(r, n, "`levels`"))
+            .unwrap_or_default();
+        let (risk, level_risk) = match f.require(r, "risk", "a scope") {
+            Some(n) if matches!(n.kind, yaml::NodeKind::Map(_)) => {
+                let per_level: Vec<(Text, Risk)> = r
+                    .named_map(n, "`risk`")
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|(level, v)| {
+                        let t = r.required_text(v, "a risk")?;
+                        enum_value(r, &t, Risk::parse, &Risk::NAMES, "risk").map(|k| (level, k))
+                    })
+                    .collect();
+                (per_level.first().map(|(_, k)| *k), per_level)
+            }
+            Some(n) => (
+                r.required_text(n, "`risk`")
+                    .and_then(|t| enum_value(r, &t, Risk::parse, &Risk::NAMES, "risk")),
+                Vec::new(),
+            ),
+            None => (None, Vec::new()),
+        };
+        let implies = f
+            .get("implies")
+            .and_then(|n| r.seq(n, "`implies`"))
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|n| GrantRef::read(r, n, "an entry of `implies`"))
+                    .collect()
+            })
+            .unwrap_or_default();
         let summary = f
             .require(r, "summary", "a scope")
             .and_then(|n| r.required_text(n, "a scope `summary`"));
@@ -352,9 +480,12 @@ fn read_scopes(r: &mut Reader<'_>, top: &Fields<'_>) -> Vec<PendingScope> {
                 id,
                 area,
                 risk,
+                level_risk,
                 summary: summary.value,
                 risk_reason,
                 aliases,
+                levels,
+                implies,
             });
         }
     }
@@ -366,6 +497,7 @@ fn read_endpoint(
     item: &Node,
     areas: &HashMap<String, AreaId>,
     lookup: &ScopeLookup<'_>,
+    kinds: &[Text],
 ) -> Option<Endpoint> {
     let f = r.map(item, "an endpoint", ENDPOINT_KEYS)?;
     let name = f
@@ -377,13 +509,53 @@ fn read_endpoint(
         .require(r, "area", "an endpoint")
         .and_then(|n| r.required_text(n, "an endpoint `area`"))
         .and_then(|t| resolve_area(r, areas, &t));
-    let scopes = match f.require(r, "scopes", "an endpoint") {
-        Some(n) => {
+    let requires = match (f.get("scopes"), f.get("requires")) {
+        (Some(n), None) => {
             let list = text_list(r, n, "`scopes`");
-            lookup.set(r, &list, "scopes")
+            Requirement::all_of(&lookup.set(r, &list, "scopes"))
         }
-        None => ScopeSet::new(),
+        (None, Some(n)) => lookup.requirement(r, n),
+        (Some(_), Some(_)) => {
+            r.error(
+                f.span,
+                "an endpoint has `scopes:` or `requires:`, not both",
+                "both here",
+                Some("`scopes: [a, b]` is short for `requires: [[a, b]]`".into()),
+            );
+            Requirement::default()
+        }
+        (None, None) => {
+            r.error(
+                f.span,
+                "an endpoint needs `scopes:` or `requires:`",
+                "neither here",
+                Some("`scopes: []` says any valid token may call it".into()),
+            );
+            Requirement::default()
+        }
     };
+    let requires_by_kind = match f.get("requires_by_kind") {
+        None => vec![None; kinds.len()],
+        Some(n) => {
+            let mut by_kind = vec![None; kinds.len()];
+            for (kind, node) in r.named_map(n, "`requires_by_kind`").unwrap_or_default() {
+                match kinds.iter().position(|k| k.value == kind.value) {
+                    Some(i) => by_kind[i] = Some(lookup.requirement(r, node)),
+                    None => r.error(
+                        kind.span,
+                        format!("unknown token kind `{}`", kind.value),
+                        "not listed under `token_kinds:`",
+                        did_you_mean(&closest(
+                            &kind.value,
+                            kinds.iter().map(|k| k.value.as_str()),
+                        )),
+                    ),
+                }
+            }
+            by_kind
+        }
+    };
+    let scopes = requires.scopes();
     let evidence = f
         .require(r, "evidence", "an endpoint")
         .and_then(|n| r.required_text(n, "`evidence`"))
@@ -435,6 +607,8 @@ fn read_endpoint(
         segments,
         area: area.unwrap_or(AreaId(0)),
         scopes,
+        requires,
+        requires_by_kind,
         evidence: evidence.unwrap_or(Evidence::Inferred),
         source,
     })
@@ -490,6 +664,78 @@ struct ScopeLookup<'a> {
 }
 
 impl ScopeLookup<'_> {
+    /// Resolves a scope reference (name or id, with an optional level) to a grant.
+    fn grant(&self, r: &mut Reader<'_>, g: &GrantRef) -> Option<Grant> {
+        let (name, level) = split_level(
+            self.names,
+            &g.scope.value,
+            g.level.as_ref().map(|l| l.value.as_str()),
+        );
+        let Some(&id) = self.names.get(&normalize(name)) else {
+            let help = did_you_mean(&closest(name, self.scopes.iter().map(|s| s.name.as_str())));
+            r.error(
+                g.span,
+                format!("unknown scope `{name}`"),
+                "not listed under `scopes:`",
+                help,
+            );
+            return None;
+        };
+        let scope = &self.scopes[id.0];
+        let level = match level {
+            None => Level(0),
+            Some(l) => match scope.levels.iter().position(|x| x.eq_ignore_ascii_case(l)) {
+                Some(i) => Level(i as u8),
+                None => {
+                    let msg = if scope.levels.is_empty() {
+                        format!("scope `{}` has no levels, so `{l}` is not one", scope.name)
+                    } else {
+                        format!("`{l}` is not a level of `{}`", scope.name)
+                    };
+                    let help = (!scope.levels.is_empty())
+                        .then(|| format!("its levels: {}", scope.levels.join(", ")));
+                    r.error(g.span, msg, "unknown level", help);
+                    return None;
+                }
+            },
+        };
+        Some(Grant::new(id, level))
+    }
+
+    /// Reads `requires:`: a list of alternatives, each a list of scope references.
+    fn requirement(&self, r: &mut Reader<'_>, node: &Node) -> Requirement {
+        let Some(alternatives) = r.seq(node, "`requires`") else {
+            return Requirement::default();
+        };
+        let mut out = Vec::new();
+        for alt in alternatives {
+            let Some(items) = r.seq(alt, "an alternative of `requires`") else {
+                continue;
+            };
+            let mut grants: Vec<Grant> = Vec::new();
+            for item in items {
+                if let Some(g) =
+                    GrantRef::read(r, item, "a scope of `requires`").and_then(|g| self.grant(r, &g))
+                {
+                    if grants.iter().any(|x| x.scope == g.scope) {
+                        r.error(
+                            item.span,
+                            "a scope is listed twice in one alternative",
+                            "duplicate",
+                            None,
+                        );
+                    } else {
+                        grants.push(g);
+                    }
+                }
+            }
+            grants.sort();
+            out.push(grants);
+        }
+        // `requires: []`: no token (of this kind) may call the endpoint.
+        Requirement { alternatives: out }
+    }
+
     fn set(&self, r: &mut Reader<'_>, list: &[Text], what: &str) -> ScopeSet {
         let mut set = ScopeSet::new();
         for t in list {
@@ -522,6 +768,121 @@ impl ScopeLookup<'_> {
     }
 }
 
+/// A reference's scope name and level: `contents:write` and `Contents: write` split at the last
+/// colon, unless the whole text is a scope's name (a name may hold a colon).
+pub fn split_level<'a>(
+    names: &HashMap<String, ScopeId>,
+    text: &'a str,
+    explicit: Option<&'a str>,
+) -> (&'a str, Option<&'a str>) {
+    if explicit.is_some() || names.contains_key(&normalize(text)) {
+        return (text.trim(), explicit.map(str::trim));
+    }
+    match text.rsplit_once(':') {
+        Some((name, level)) if !level.trim().is_empty() => (name.trim(), Some(level.trim())),
+        _ => (text.trim(), None),
+    }
+}
+
+/// The risk at each level: the mapping's, in level order, or the one class for every level.
+fn level_risks(r: &mut Reader<'_>, s: &PendingScope) -> Vec<Risk> {
+    if s.level_risk.is_empty() {
+        return vec![s.risk; s.levels.len().max(1)];
+    }
+    let mut out = Vec::with_capacity(s.levels.len());
+    for (level, _) in &s.level_risk {
+        if !s.levels.iter().any(|l| l.value == level.value) {
+            r.error(
+                level.span,
+                format!("`{}` is not a level of `{}`", level.value, s.name.value),
+                "unknown level",
+                None,
+            );
+        }
+    }
+    for level in &s.levels {
+        match s.level_risk.iter().find(|(l, _)| l.value == level.value) {
+            Some((_, risk)) => out.push(*risk),
+            None => {
+                r.error(
+                    level.span,
+                    format!("level `{}` of `{}` has no risk", level.value, s.name.value),
+                    "no risk",
+                    Some("give every level a risk: `risk: {read: low, write: high}`".into()),
+                );
+                out.push(s.risk);
+            }
+        }
+    }
+    if out.windows(2).any(|w| w[1] < w[0]) {
+        r.error(
+            s.name.span,
+            format!("the risk of `{}` falls as its level rises", s.name.value),
+            "risk must not fall with the level",
+            Some(
+                "a higher level grants everything a lower one does, so it is at least as risky"
+                    .into(),
+            ),
+        );
+    }
+    if s.levels.is_empty() {
+        r.error(
+            s.name.span,
+            format!(
+                "`{}` gives a risk per level but has no `levels:`",
+                s.name.value
+            ),
+            "no levels",
+            None,
+        );
+        out.push(s.risk);
+    }
+    out
+}
+
+/// An implication cycle (`a` implies `b` implies `a`) makes "broader" meaningless: reported.
+fn check_implication_cycles(r: &mut Reader<'_>, scopes: &[Scope], top: &Fields<'_>) {
+    // Depth-first search with colours: 0 unvisited, 1 on the stack, 2 done.
+    fn visit(i: usize, scopes: &[Scope], colour: &mut [u8]) -> Option<usize> {
+        colour[i] = 1;
+        for g in &scopes[i].implies {
+            let j = g.scope.0;
+            match colour[j] {
+                1 => return Some(j),
+                0 => {
+                    if let Some(c) = visit(j, scopes, colour) {
+                        return Some(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        colour[i] = 2;
+        None
+    }
+    let mut colour = vec![0u8; scopes.len()];
+    for i in 0..scopes.len() {
+        if colour[i] == 0
+            && let Some(j) = visit(i, scopes, &mut colour)
+        {
+            r.error(
+                top.span,
+                format!("`{}` implies itself through `implies:`", scopes[j].name),
+                "implication cycle",
+                Some("a scope may imply only narrower ones".into()),
+            );
+            return;
+        }
+    }
+}
+
+/// An optional list of strings under a top-level key.
+fn text_list_opt(r: &mut Reader<'_>, top: &Fields<'_>, key: &str) -> Vec<Text> {
+    top.get(key)
+        .map(|n| text_list(r, n, &format!("`{key}`")))
+        .unwrap_or_default()
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -539,7 +900,8 @@ mod embedded {
 
     use super::super::matching::parse_template;
     use super::super::model::{
-        Area, AreaId, Endpoint, EndpointId, Evidence, Risk, Scope, ScopeId, ScopeSet, Table,
+        Area, AreaId, Endpoint, EndpointId, Evidence, Requirement, Risk, Scope, ScopeId, ScopeSet,
+        Table,
     };
     use crate::source::{SourceFile, Span};
     use crate::yaml::normalize;
@@ -631,8 +993,11 @@ mod embedded {
                     Some(p) => parse_template(p).ok()?,
                     None => Vec::new(),
                 };
+                let scopes = set(&e.scopes)?;
                 endpoints.push(Endpoint {
-                    scopes: set(&e.scopes)?,
+                    requires: Requirement::all_of(&scopes),
+                    requires_by_kind: Vec::new(),
+                    scopes,
                     area: *area_ids.get(e.area.as_str())?,
                     evidence: Evidence::parse(&e.evidence)?,
                     name: e.name,
@@ -655,6 +1020,9 @@ mod embedded {
                         summary: s.summary,
                         risk_reason: s.risk_reason,
                         aliases: s.aliases,
+                        levels: Vec::new(),
+                        level_risk: vec![Risk::parse(&s.risk)?],
+                        implies: Vec::new(),
                     })
                 })
                 .collect::<Option<Vec<_>>>()?;
@@ -666,6 +1034,8 @@ mod embedded {
                 retrieved: self.retrieved,
                 provider: self.provider,
                 token_dialog: self.token_dialog,
+                token_kinds: Vec::new(),
+                base_urls: Vec::new(),
                 scopes,
                 areas,
                 endpoints,

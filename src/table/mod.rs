@@ -7,7 +7,8 @@ mod model;
 pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
 pub use model::METHODS;
 pub use model::{
-    Area, AreaId, Endpoint, EndpointId, Evidence, Risk, Scope, ScopeId, ScopeSet, Segment, Table,
+    Area, AreaId, Endpoint, EndpointId, Evidence, Grant, GrantSet, Level, Requirement, Risk, Scope,
+    ScopeId, ScopeSet, Segment, Table,
 };
 
 /// The Texter API v2 table, compiled in so the binary works with no files beside it.

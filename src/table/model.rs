@@ -25,6 +25,127 @@ pub struct AreaId(pub usize);
 /// A set of scopes; iterates in table order.
 pub type ScopeSet = BTreeSet<ScopeId>;
 
+/// A level of a scope, as an index into its `levels` (`read` < `write` < `admin`): a level
+/// grants every lower one. A scope without levels has one, 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Level(pub u8);
+
+/// A scope at a level: what a token holds, or what an endpoint needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Grant {
+    pub scope: ScopeId,
+    pub level: Level,
+}
+
+impl Grant {
+    pub fn new(scope: ScopeId, level: Level) -> Grant {
+        Grant { scope, level }
+    }
+}
+
+/// What a token holds or needs: at most one level per scope (a level grants every lower one).
+/// Iterates in table order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct GrantSet(std::collections::BTreeMap<ScopeId, Level>);
+
+impl GrantSet {
+    pub fn new() -> GrantSet {
+        GrantSet::default()
+    }
+
+    /// Every scope at its lowest level (how Texter's scope lists read).
+    pub fn from_scopes(scopes: &ScopeSet) -> GrantSet {
+        GrantSet(scopes.iter().map(|&s| (s, Level(0))).collect())
+    }
+
+    /// Adds a grant; a scope already held keeps the higher of the two levels.
+    pub fn insert(&mut self, grant: Grant) {
+        let level = self.0.entry(grant.scope).or_insert(grant.level);
+        *level = (*level).max(grant.level);
+    }
+
+    /// Sets a scope's level, lower or higher than before.
+    pub fn set(&mut self, scope: ScopeId, level: Option<Level>) {
+        match level {
+            Some(l) => {
+                self.0.insert(scope, l);
+            }
+            None => {
+                self.0.remove(&scope);
+            }
+        }
+    }
+
+    pub fn level(&self, scope: ScopeId) -> Option<Level> {
+        self.0.get(&scope).copied()
+    }
+
+    /// Whether the set holds `grant`'s scope at its level or higher (implications aside).
+    pub fn covers(&self, grant: Grant) -> bool {
+        self.level(grant.scope).is_some_and(|l| l >= grant.level)
+    }
+
+    pub fn contains_scope(&self, scope: ScopeId) -> bool {
+        self.0.contains_key(&scope)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Grant> + '_ {
+        self.0.iter().map(|(&scope, &level)| Grant { scope, level })
+    }
+
+    pub fn scopes(&self) -> ScopeSet {
+        self.0.keys().copied().collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<Grant> for GrantSet {
+    fn from_iter<I: IntoIterator<Item = Grant>>(iter: I) -> GrantSet {
+        let mut set = GrantSet::new();
+        for g in iter {
+            set.insert(g);
+        }
+        set
+    }
+}
+
+/// What an endpoint needs: any one of the alternatives, each a set of grants needed together.
+/// `[[]]` is any valid token; Texter's tables have one alternative per endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Requirement {
+    pub alternatives: Vec<Vec<Grant>>,
+}
+
+impl Requirement {
+    /// An all-of requirement: the given scopes at their lowest level.
+    pub fn all_of(scopes: &ScopeSet) -> Requirement {
+        Requirement {
+            alternatives: vec![scopes.iter().map(|&s| Grant::new(s, Level(0))).collect()],
+        }
+    }
+
+    /// Whether any valid token may call the endpoint.
+    pub fn is_free(&self) -> bool {
+        self.alternatives.iter().any(Vec::is_empty)
+    }
+
+    /// Every scope any alternative names, in table order.
+    pub fn scopes(&self) -> ScopeSet {
+        self.alternatives
+            .iter()
+            .flatten()
+            .map(|g| g.scope)
+            .collect()
+    }
+}
+
 /// tokenscope's own classification of what a leaked token holding a scope could do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -93,6 +214,33 @@ pub struct Scope {
     pub risk_reason: Option<String>,
     /// Other spellings seen in the API's own docs; they earn a did-you-mean, not a match.
     pub aliases: Vec<String>,
+    /// Ordered levels (`read`, `write`, `admin`); empty for a scope without levels.
+    pub levels: Vec<String>,
+    /// The risk of holding the scope at each level (one entry when it has no levels).
+    pub level_risk: Vec<Risk>,
+    /// What holding this scope (at its lowest level) also grants.
+    pub implies: Vec<Grant>,
+}
+
+impl Scope {
+    /// The risk of holding this scope at `level`.
+    pub fn risk_at(&self, level: Level) -> Risk {
+        self.level_risk
+            .get(usize::from(level.0))
+            .or(self.level_risk.last())
+            .copied()
+            .unwrap_or(self.risk)
+    }
+
+    /// The name of a level (`write`), or `None` for a scope without levels.
+    pub fn level_name(&self, level: Level) -> Option<&str> {
+        self.levels.get(usize::from(level.0)).map(String::as_str)
+    }
+
+    /// The highest level.
+    pub fn top_level(&self) -> Level {
+        Level(self.levels.len().saturating_sub(1) as u8)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -118,8 +266,14 @@ pub struct Endpoint {
     pub path: Option<String>,
     pub segments: Vec<Segment>,
     pub area: AreaId,
-    /// All of these are required together; empty means any valid token.
+    /// Every scope the requirement names (for an all-of requirement, all of them are needed
+    /// together; empty means any valid token).
     pub scopes: ScopeSet,
+    /// What the endpoint needs: alternatives, each an all-of set of grants.
+    pub requires: Requirement,
+    /// Per token kind (in the table's `token_kinds` order), a requirement that overrides
+    /// `requires` for that kind.
+    pub requires_by_kind: Vec<Option<Requirement>>,
     pub evidence: Evidence,
     pub source: Option<String>,
     /// Where the endpoint is defined in the table file.
@@ -189,6 +343,11 @@ pub struct Table {
     /// Where in the provider's interface the token dialog is ("gear icon → Developers → API
     /// Tokens").
     pub token_dialog: Option<String>,
+    /// Kinds of token with their own requirements (`fine-grained-pat`, `github-app`); the first
+    /// is the default. Empty when the API has one kind.
+    pub token_kinds: Vec<String>,
+    /// Where the API is served (`https://api.github.com`); `{placeholders}` allowed.
+    pub base_urls: Vec<String>,
     pub scopes: Vec<Scope>,
     pub areas: Vec<Area>,
     pub endpoints: Vec<Endpoint>,
@@ -225,6 +384,75 @@ impl Table {
     /// Scope names of a set, in table order.
     pub fn scope_names(&self, set: &ScopeSet) -> Vec<String> {
         set.iter().map(|&s| self.scope(s).name.clone()).collect()
+    }
+
+    /// What an endpoint needs from a token of `kind` (an index into `token_kinds`).
+    pub fn requirement(&self, id: EndpointId, kind: usize) -> &Requirement {
+        let ep = self.endpoint(id);
+        ep.requires_by_kind
+            .get(kind)
+            .and_then(Option::as_ref)
+            .unwrap_or(&ep.requires)
+    }
+
+    /// A grant as people read it: `Contents: write`, or the scope's name without levels.
+    pub fn grant_name(&self, grant: Grant) -> String {
+        let scope = self.scope(grant.scope);
+        match scope.level_name(grant.level) {
+            Some(level) => format!("{}: {level}", scope.name),
+            None => scope.name.clone(),
+        }
+    }
+
+    /// Names of a set of grants, in table order.
+    pub fn grant_names(&self, set: &GrantSet) -> Vec<String> {
+        set.iter().map(|g| self.grant_name(g)).collect()
+    }
+
+    /// How a grant is written into a manifest: the scope's name, or `id:level` for a scope with
+    /// levels (a plain YAML scalar either way).
+    pub fn grant_ref(&self, grant: Grant) -> String {
+        let scope = self.scope(grant.scope);
+        match scope.level_name(grant.level) {
+            Some(level) => format!("{}:{level}", scope.id),
+            None => scope.name.clone(),
+        }
+    }
+
+    /// Whether any scope implies another: then a set's closure differs from the set.
+    pub fn has_implications(&self) -> bool {
+        self.scopes.iter().any(|s| !s.implies.is_empty())
+    }
+
+    /// What holding `set` grants: every level below a held one (implicitly) and everything the
+    /// held scopes imply, transitively.
+    pub fn closure(&self, set: &GrantSet) -> GrantSet {
+        if !self.has_implications() {
+            return set.clone();
+        }
+        let mut out = set.clone();
+        let mut work: Vec<Grant> = set.iter().collect();
+        while let Some(g) = work.pop() {
+            for &implied in &self.scope(g.scope).implies {
+                if !out.covers(implied) {
+                    out.insert(implied);
+                    work.push(implied);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether holding `closure` (see [`Table::closure`]) satisfies one alternative of `req`.
+    pub fn satisfied(closure: &GrantSet, req: &Requirement) -> bool {
+        req.alternatives
+            .iter()
+            .any(|alt| alt.iter().all(|&g| closure.covers(g)))
+    }
+
+    /// Whether any scope has levels (the table speaks of `Contents: write`, not `Contents`).
+    pub fn has_levels(&self) -> bool {
+        self.scopes.iter().any(|s| !s.levels.is_empty())
     }
 
     pub fn area_by_id(&self, id: &str) -> Option<AreaId> {
