@@ -253,6 +253,13 @@ fn one_repository_url_everywhere() {
         }
     }
     assert!(recipes.contains("uses: tokenscope/tokenscope@"));
+    // The README shows the GitLab job as ci/gitlab-ci.yml has it.
+    let gitlab = read("ci/gitlab-ci.yml");
+    let job = &gitlab[gitlab.find("tokenscope:\n").expect("the job")..];
+    assert!(
+        recipes.contains(&format!("```yaml\n{job}```")),
+        "README's GitLab job differs"
+    );
     assert!(read("action.yml").contains("tokenscope/tokenscope"));
 }
 
