@@ -50,6 +50,7 @@ const ENDPOINT_KEYS: &[&str] = &[
     "requires",
     "requires_by_kind",
     "evidence",
+    "evidence_reason",
     "source",
 ];
 const GRANT_KEYS: &[&str] = &["scope", "level"];
@@ -560,6 +561,10 @@ fn read_endpoint(
         .require(r, "evidence", "an endpoint")
         .and_then(|n| r.required_text(n, "`evidence`"))
         .and_then(|t| enum_value(r, &t, Evidence::parse, &Evidence::NAMES, "evidence"));
+    let evidence_reason = f
+        .get("evidence_reason")
+        .and_then(|n| r.optional_text(n, "`evidence_reason`"))
+        .map(|t| t.value);
     let source = optional(r, &f, "source");
 
     if let Some(m) = &method
@@ -610,6 +615,7 @@ fn read_endpoint(
         requires,
         requires_by_kind,
         evidence: evidence.unwrap_or(Evidence::Inferred),
+        evidence_reason,
         source,
     })
 }
@@ -900,8 +906,8 @@ mod embedded {
 
     use super::super::matching::parse_template;
     use super::super::model::{
-        Area, AreaId, Endpoint, EndpointId, Evidence, Requirement, Risk, Scope, ScopeId, ScopeSet,
-        Table,
+        Area, AreaId, Endpoint, EndpointId, Evidence, Grant, Level, Requirement, Risk, Scope,
+        ScopeId, ScopeSet, Table,
     };
     use crate::source::{SourceFile, Span};
     use crate::yaml::normalize;
@@ -916,9 +922,60 @@ mod embedded {
         retrieved: Option<String>,
         provider: Option<String>,
         token_dialog: Option<String>,
+        #[serde(default)]
+        token_kinds: Vec<String>,
+        #[serde(default)]
+        base_urls: Vec<String>,
         scopes: Vec<ScopeDoc>,
         areas: Vec<AreaDoc>,
         endpoints: Vec<EndpointDoc>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum RiskDoc {
+        One(String),
+        PerLevel(ordered::OrderedMap),
+    }
+
+    /// A JSON object read in its written order (levels are ordered).
+    mod ordered {
+        use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+
+        pub struct OrderedMap(pub Vec<(String, String)>);
+
+        impl<'de> Deserialize<'de> for OrderedMap {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = OrderedMap;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a mapping of strings")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(
+                        self,
+                        mut m: A,
+                    ) -> Result<OrderedMap, A::Error> {
+                        let mut out = Vec::new();
+                        while let Some((k, v)) = m.next_entry::<String, String>()? {
+                            out.push((k, v));
+                        }
+                        Ok(OrderedMap(out))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum GrantDoc {
+        Text(String),
+        Map {
+            scope: String,
+            level: Option<String>,
+        },
     }
 
     #[derive(Deserialize)]
@@ -927,11 +984,15 @@ mod embedded {
         name: String,
         id: String,
         area: String,
-        risk: String,
+        risk: RiskDoc,
         summary: String,
         risk_reason: Option<String>,
         #[serde(default)]
         aliases: Vec<String>,
+        #[serde(default)]
+        levels: Vec<String>,
+        #[serde(default)]
+        implies: Vec<GrantDoc>,
     }
 
     #[derive(Deserialize)]
@@ -950,9 +1011,52 @@ mod embedded {
         method: Option<String>,
         path: Option<String>,
         area: String,
-        scopes: Vec<String>,
+        scopes: Option<Vec<String>>,
+        requires: Option<Vec<Vec<GrantDoc>>>,
+        #[serde(default)]
+        requires_by_kind: HashMap<String, Vec<Vec<GrantDoc>>>,
         evidence: String,
+        evidence_reason: Option<String>,
         source: Option<String>,
+    }
+
+    struct Names<'a> {
+        ids: &'a HashMap<String, ScopeId>,
+        levels: Vec<&'a [String]>,
+    }
+
+    impl Names<'_> {
+        fn grant(&self, g: &GrantDoc) -> Option<Grant> {
+            let (name, level) = match g {
+                GrantDoc::Text(t) => super::split_level(self.ids, t, None),
+                GrantDoc::Map { scope, level } => (scope.as_str(), level.as_deref()),
+            };
+            let id = *self.ids.get(&normalize(name))?;
+            let level = match level {
+                None => Level(0),
+                Some(l) => Level(
+                    self.levels[id.0]
+                        .iter()
+                        .position(|x| x.eq_ignore_ascii_case(l))? as u8,
+                ),
+            };
+            Some(Grant::new(id, level))
+        }
+
+        fn requirement(&self, alts: &[Vec<GrantDoc>]) -> Option<Requirement> {
+            let alternatives = alts
+                .iter()
+                .map(|alt| {
+                    let mut grants = alt
+                        .iter()
+                        .map(|g| self.grant(g))
+                        .collect::<Option<Vec<_>>>()?;
+                    grants.sort();
+                    Some(grants)
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(Requirement { alternatives })
+        }
     }
 
     impl TableDoc {
@@ -974,6 +1078,10 @@ mod embedded {
                     .map(|n| scope_names.get(&normalize(n)).copied())
                     .collect()
             };
+            let names = Names {
+                ids: &scope_names,
+                levels: self.scopes.iter().map(|s| s.levels.as_slice()).collect(),
+            };
             let areas = self
                 .areas
                 .iter()
@@ -985,6 +1093,16 @@ mod embedded {
                     })
                 })
                 .collect::<Option<Vec<_>>>()?;
+            let implies = self
+                .scopes
+                .iter()
+                .map(|s| {
+                    s.implies
+                        .iter()
+                        .map(|g| names.grant(g))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .collect::<Option<Vec<_>>>()?;
             let mut endpoint_names = HashMap::new();
             let mut endpoints = Vec::with_capacity(self.endpoints.len());
             for (i, e) in self.endpoints.into_iter().enumerate() {
@@ -993,13 +1111,23 @@ mod embedded {
                     Some(p) => parse_template(p).ok()?,
                     None => Vec::new(),
                 };
-                let scopes = set(&e.scopes)?;
+                let requires = match (&e.scopes, &e.requires) {
+                    (Some(scopes), None) => Requirement::all_of(&set(scopes)?),
+                    (None, Some(alts)) => names.requirement(alts)?,
+                    _ => return None,
+                };
+                let mut requires_by_kind = vec![None; self.token_kinds.len()];
+                for (kind, alts) in &e.requires_by_kind {
+                    let k = self.token_kinds.iter().position(|x| x == kind)?;
+                    requires_by_kind[k] = Some(names.requirement(alts)?);
+                }
                 endpoints.push(Endpoint {
-                    requires: Requirement::all_of(&scopes),
-                    requires_by_kind: Vec::new(),
-                    scopes,
+                    scopes: requires.scopes(),
+                    requires,
+                    requires_by_kind,
                     area: *area_ids.get(e.area.as_str())?,
                     evidence: Evidence::parse(&e.evidence)?,
+                    evidence_reason: e.evidence_reason,
                     name: e.name,
                     method: e.method,
                     path: e.path,
@@ -1011,18 +1139,32 @@ mod embedded {
             let scopes = self
                 .scopes
                 .into_iter()
-                .map(|s| {
+                .zip(implies)
+                .map(|(s, implies)| {
+                    let level_risk: Vec<Risk> = match &s.risk {
+                        RiskDoc::One(r) => vec![Risk::parse(r)?; s.levels.len().max(1)],
+                        RiskDoc::PerLevel(map) => s
+                            .levels
+                            .iter()
+                            .map(|l| {
+                                map.0
+                                    .iter()
+                                    .find(|(k, _)| k == l)
+                                    .and_then(|(_, r)| Risk::parse(r))
+                            })
+                            .collect::<Option<Vec<_>>>()?,
+                    };
                     Some(Scope {
                         area: *area_ids.get(s.area.as_str())?,
-                        risk: Risk::parse(&s.risk)?,
+                        risk: *level_risk.first()?,
                         name: s.name,
                         id: s.id,
                         summary: s.summary,
                         risk_reason: s.risk_reason,
                         aliases: s.aliases,
-                        levels: Vec::new(),
-                        level_risk: vec![Risk::parse(&s.risk)?],
-                        implies: Vec::new(),
+                        levels: s.levels,
+                        level_risk,
+                        implies,
                     })
                 })
                 .collect::<Option<Vec<_>>>()?;
@@ -1034,8 +1176,8 @@ mod embedded {
                 retrieved: self.retrieved,
                 provider: self.provider,
                 token_dialog: self.token_dialog,
-                token_kinds: Vec::new(),
-                base_urls: Vec::new(),
+                token_kinds: self.token_kinds,
+                base_urls: self.base_urls,
                 scopes,
                 areas,
                 endpoints,

@@ -275,6 +275,8 @@ pub struct Endpoint {
     /// `requires` for that kind.
     pub requires_by_kind: Vec<Option<Requirement>>,
     pub evidence: Evidence,
+    /// Why an inferred requirement is what it is (what the source leaves unclear).
+    pub evidence_reason: Option<String>,
     pub source: Option<String>,
     /// Where the endpoint is defined in the table file.
     pub span: Span,
