@@ -9,7 +9,7 @@ use crate::render::Style;
 use crate::render::human::HumanRenderer;
 use crate::sanitize::TerminalWriter;
 use crate::source::SourceFile;
-use crate::table::Table;
+use crate::table::{Table, Tables};
 use crate::yaml::Limits;
 
 /// Runs the command and writes its output; returns the exit status.
@@ -101,8 +101,8 @@ fn human_stdout(command: &Command) -> bool {
 /// Runs the command, writing to `out` and `err` as it goes.
 pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let renderer = HumanRenderer::new(color);
-    let table = match load_table(cli) {
-        Ok(table) => table,
+    let tables = match load_table(cli) {
+        Ok(table) => Tables::new(table, cli.global.api.clone()),
         Err(errors) => return report_failure(&renderer, err, Failure::from(errors)),
     };
     let style = Style {
@@ -111,7 +111,7 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
         min_severity: None,
     };
     let mut ctx = Context {
-        table: &table,
+        tables: &tables,
         style,
         out,
         err,
@@ -150,12 +150,14 @@ fn report_failure(renderer: &HumanRenderer, err: &mut dyn Write, failure: Failur
     failure.exit
 }
 
-fn load_table(cli: &Cli) -> Result<Table, Vec<InputError>> {
+/// The `--table` file, read and validated before anything else; built-ins load on demand.
+fn load_table(cli: &Cli) -> Result<Option<Table>, Vec<InputError>> {
     match &cli.global.table {
         Some(path) => SourceFile::read(path, Limits::TABLE.max_bytes)
             .map_err(|e| vec![e])
-            .and_then(Table::load),
-        None => Table::embedded(),
+            .and_then(Table::load)
+            .map(Some),
+        None => Ok(None),
     }
 }
 

@@ -38,15 +38,32 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Use this scope table instead of the built-in Texter API v2 table.
-    #[arg(long, global = true, value_name = "FILE")]
+    /// Use this scope table instead of the built-in ones (a manifest's `api:` must match it).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "api")]
     pub table: Option<PathBuf>,
+    /// Use this built-in table for every input instead of each manifest's `api:` (and for
+    /// commands without a manifest, instead of Texter's).
+    #[arg(long, global = true, value_name = "NAME", value_parser = builtin_api)]
+    pub api: Option<String>,
     /// When to colour output (NO_COLOR in the environment turns `auto` off).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print findings only: no summary line.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+}
+
+/// `--api`: one of the built-in tables.
+fn builtin_api(value: &str) -> Result<String, String> {
+    let known: Vec<&str> = crate::table::builtin_apis().collect();
+    if known.contains(&value) {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "no built-in table for this API (built in: {})",
+            known.join(", ")
+        ))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -287,7 +304,7 @@ pub enum TableFormat {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("api").required(true).args(["project", "base_url"])))]
+#[command(group(ArgGroup::new("target").required(true).args(["project", "base_url"])))]
 pub struct VerifyArgs {
     /// The manifest declaring the token.
     #[arg(value_name = "MANIFEST")]

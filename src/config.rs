@@ -399,7 +399,7 @@ mod tests {
     fn selectors_reject_unknown_rules_with_a_suggestion() {
         assert_eq!(parse_rule_selector("all"), Ok(RuleSelector::All));
         let err = parse_rule_selector("excess-scopes").unwrap_err();
-        assert!(err.contains("did you mean `excess-scope`?"), "{err}");
+        assert!(err.contains("`excess-scope`"), "{err}");
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Scope changes between two versions of a manifest: what a reviewer of a pull request needs to
-//! see — which scope was added, which endpoint explains it, and whether risk rose.
+//! see — which scope was added (or raised to a higher level), which endpoint explains it, and
+//! whether risk rose.
 
 use std::collections::BTreeSet;
 
 use crate::audit::TokenAnalysis;
 use crate::manifest::{Manifest, Token};
-use crate::table::{EndpointId, Risk, ScopeId, ScopeSet, Table};
+use crate::table::{EndpointId, Grant, GrantSet, Risk, Table};
 use crate::yaml::normalize;
 
 /// How a token changed.
@@ -34,29 +35,32 @@ pub struct TokenDiff {
     pub removed_scopes: Vec<String>,
     pub added_endpoints: Vec<String>,
     pub removed_endpoints: Vec<String>,
-    /// The token now holds a high-risk scope it did not hold before.
+    /// The token now holds a high-risk scope it did not hold before, or holds a scope at a
+    /// higher level than before.
     pub risk_increase: bool,
 }
 
 /// What a token holds and calls, resolved where possible (unknown names kept as written).
 struct Side {
-    scopes: ScopeSet,
+    scopes: GrantSet,
     unknown_scopes: BTreeSet<String>,
     endpoints: Vec<EndpointId>,
     unknown_endpoints: Vec<String>,
+    kind: usize,
 }
 
 fn side(table: &Table, token: &Token) -> Side {
     let analysis = TokenAnalysis::new(table, token);
+    let kind = analysis.kind;
     // A token without `scopes:` will need exactly what its endpoints need.
     let scopes = analysis
         .granted
         .clone()
-        .unwrap_or_else(|| analysis.required.clone());
+        .unwrap_or_else(|| analysis.required().clone());
     let unknown_scopes = analysis
         .scopes
         .iter()
-        .filter(|(_, id)| id.is_none())
+        .filter(|(_, grant)| grant.is_err())
         .map(|(e, _)| e.value.value.trim().to_owned())
         .collect();
     let endpoints = analysis
@@ -80,29 +84,43 @@ fn side(table: &Table, token: &Token) -> Side {
         unknown_scopes,
         endpoints,
         unknown_endpoints,
+        kind,
     }
 }
 
 fn empty() -> Side {
     Side {
-        scopes: ScopeSet::new(),
+        scopes: GrantSet::new(),
         unknown_scopes: BTreeSet::new(),
         endpoints: Vec::new(),
         unknown_endpoints: Vec::new(),
+        kind: 0,
     }
 }
 
 fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &Side) -> TokenDiff {
-    let added: Vec<ScopeId> = new.scopes.difference(&old.scopes).copied().collect();
+    let added: Vec<Grant> = new
+        .scopes
+        .iter()
+        .filter(|&g| !old.scopes.covers(g))
+        .collect();
+    let names_scope = |e: EndpointId, g: Grant| {
+        table
+            .requirement(e, new.kind)
+            .alternatives
+            .iter()
+            .flatten()
+            .any(|x| x.scope == g.scope && x.level <= g.level)
+    };
     let mut added_scopes: Vec<AddedScope> = added
         .iter()
-        .map(|&s| AddedScope {
-            scope: table.scope(s).name.clone(),
-            risk: Some(table.scope(s).risk),
+        .map(|&g| AddedScope {
+            scope: table.grant_name(g),
+            risk: Some(table.scope(g.scope).risk_at(g.level)),
             needed_by: new
                 .endpoints
                 .iter()
-                .filter(|&&e| table.endpoint(e).scopes.contains(&s))
+                .filter(|&&e| names_scope(e, g))
                 .map(|&e| table.endpoint(e).name.clone())
                 .collect(),
         })
@@ -116,8 +134,12 @@ fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &
                 needed_by: Vec::new(),
             }),
     );
-    let mut removed_scopes =
-        table.scope_names(&old.scopes.difference(&new.scopes).copied().collect());
+    let mut removed_scopes: Vec<String> = old
+        .scopes
+        .iter()
+        .filter(|&g| !new.scopes.covers(g))
+        .map(|g| table.grant_name(g))
+        .collect();
     removed_scopes.extend(old.unknown_scopes.difference(&new.unknown_scopes).cloned());
     let names = |side: &Side| -> Vec<String> {
         side.endpoints
@@ -127,7 +149,9 @@ fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &
             .collect()
     };
     let (old_eps, new_eps) = (names(old), names(new));
-    let risk_increase = added.iter().any(|&s| table.scope(s).risk == Risk::High);
+    let risk_increase = added.iter().any(|&g| {
+        table.scope(g.scope).risk_at(g.level) == Risk::High || old.scopes.contains_scope(g.scope)
+    });
     TokenDiff {
         name: name.to_owned(),
         status,
@@ -197,7 +221,7 @@ mod tests {
     use crate::source::SourceFile;
 
     fn manifest(text: &str) -> Manifest {
-        Manifest::parse(SourceFile::new("m.yaml", text.to_owned()), "texter")
+        Manifest::parse(SourceFile::new("m.yaml", text.to_owned()))
             .unwrap_or_else(|e| panic!("{e:?}"))
     }
 

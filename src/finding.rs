@@ -79,6 +79,7 @@ rule_ids! {
     LiveScopeDenied => "live-scope-denied",
     LiveScopeUndeclared => "live-scope-undeclared",
     UnusedIgnore => "unused-ignore",
+    ExcessLevel => "excess-level",
 }
 
 impl fmt::Display for RuleId {
@@ -244,6 +245,7 @@ mod tests {
                 "live-scope-denied",
                 "live-scope-undeclared",
                 "unused-ignore",
+                "excess-level",
             ]
         );
         for id in RuleId::ALL {

@@ -620,6 +620,12 @@ pub fn closest<'c>(input: &str, candidates: impl Iterator<Item = &'c str>) -> Ve
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
+    // A near-exact match stands alone: `excess-scopes` means `excess-scope`, not also
+    // `excess-level`.
+    let best = scored.first().map_or(0.0, |s| s.0);
+    if best >= 0.9 {
+        scored.retain(|s| s.0 >= best - 0.2);
+    }
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 

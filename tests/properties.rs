@@ -10,8 +10,8 @@ use tokenscope::audit::{AuditOptions, TokenAnalysis, audit};
 use tokenscope::manifest::{Manifest, Resolution, resolve_endpoint};
 use tokenscope::source::SourceFile;
 use tokenscope::suggest::write::{rewrite_scopes, yaml_comment, yaml_scalar};
-use tokenscope::suggest::{TokenSuggestion, scope_set};
-use tokenscope::table::{ScopeSet, Table};
+use tokenscope::suggest::{TokenSuggestion, grant_set};
+use tokenscope::table::{GrantSet, ScopeSet, Table};
 use tokenscope::yaml::{Limits, Node, NodeKind};
 
 fn table() -> &'static Table {
@@ -22,7 +22,7 @@ fn table() -> &'static Table {
 /// Parses and audits; must never panic, whatever the bytes.
 fn parse_and_audit(bytes: Vec<u8>) -> Option<usize> {
     let file = SourceFile::from_bytes("fuzz.tokenscope.yaml".into(), bytes).ok()?;
-    let manifest = Manifest::parse(file, "texter").ok()?;
+    let manifest = Manifest::parse(file).ok()?;
     audit(table(), manifest, AuditOptions::default())
         .ok()
         .map(|r| r.findings.len())
@@ -325,29 +325,30 @@ proptest! {
     /// written back is idempotent and leaves nothing missing or excess.
     #[test]
     fn set_invariants_and_idempotent_write(text in manifest_text()) {
-        let Ok(manifest) = Manifest::parse(SourceFile::new("p.tokenscope.yaml", text.clone()), "texter") else {
+        let Ok(manifest) = Manifest::parse(SourceFile::new("p.tokenscope.yaml", text.clone())) else {
             return Ok(());
         };
-        let mut plans: Vec<(usize, ScopeSet)> = Vec::new();
+        let mut plans: Vec<(usize, GrantSet)> = Vec::new();
         for (i, token) in manifest.tokens.iter().enumerate() {
             let t = TokenAnalysis::new(table(), token);
-            let granted = t.granted.clone().unwrap_or_default();
-            let missing = t.missing();
+            let granted = t.granted.clone().unwrap_or_default().scopes();
+            let missing = t.missing().scopes();
             let excess = t.excess();
+            let required = t.required().scopes();
             if t.granted.is_some() {
-                let union: ScopeSet = missing.union(&t.required.intersection(&granted).copied().collect()).copied().collect();
-                prop_assert_eq!(&union, &t.required);
+                let union: ScopeSet = missing.union(&required.intersection(&granted).copied().collect()).copied().collect();
+                prop_assert_eq!(&union, &required);
             }
-            prop_assert!(excess.is_disjoint(&t.required));
+            prop_assert!(excess.is_disjoint(&required));
             let unresolved = t.unresolved_endpoints() > 0;
             if !unresolved && token.scopes.is_some() {
-                plans.push((i, scope_set(&TokenSuggestion::from_analysis(&t, &ScopeSet::new(), false).minimal)));
+                plans.push((i, grant_set(&TokenSuggestion::from_analysis(&t, &GrantSet::new(), false).minimal)));
             }
         }
         let Ok(once) = rewrite_scopes(&manifest, table(), &plans) else {
             return Ok(());
         };
-        let again = Manifest::parse(SourceFile::new("p.tokenscope.yaml", once.clone()), "texter");
+        let again = Manifest::parse(SourceFile::new("p.tokenscope.yaml", once.clone()));
         prop_assert!(again.is_ok(), "the rewrite parses: {}", once);
         let again = again.unwrap_or_else(|_| unreachable!());
         for (i, _) in &plans {
@@ -363,7 +364,7 @@ proptest! {
     fn findings_ignore_top_level_key_order(text in manifest_text()) {
         let reordered = text.replacen("integration: prop\n", "", 1) + "integration: prop\n";
         let subjects = |t: &str| -> Option<BTreeSet<String>> {
-            let m = Manifest::parse(SourceFile::new("p.tokenscope.yaml", t.to_owned()), "texter").ok()?;
+            let m = Manifest::parse(SourceFile::new("p.tokenscope.yaml", t.to_owned())).ok()?;
             let r = audit(table(), m, AuditOptions::default()).ok()?;
             Some(r.findings.iter().map(|f| format!("{} {:?} {:?} {:?} {}", f.rule, f.token, f.scope, f.endpoint, f.message)).collect())
         };

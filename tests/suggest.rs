@@ -25,8 +25,8 @@ fn path_str(p: &Path) -> &str {
 /// The text with every token's `scopes:` list cut out (from its key's line to its last entry's
 /// line), so two versions can be compared on everything else.
 fn outside_scopes(text: &str) -> String {
-    let manifest = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()), "texter")
-        .expect("manifest parses");
+    let manifest =
+        Manifest::parse(SourceFile::new("m.yaml", text.to_owned())).expect("manifest parses");
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for token in &manifest.tokens {
         let Some(list) = &token.scopes else { continue };

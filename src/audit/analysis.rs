@@ -1,22 +1,41 @@
 //! One token, resolved against the table: what it calls, what it holds, what it needs.
-//! Rules read this; `suggest` builds on it too.
+//! Rules read this; `suggest` and `diff` build on it too.
+//!
+//! What a token needs is a least-cost cover ([`crate::cover`]): for an all-of table like
+//! Texter's, the union of its endpoints' scopes; with alternatives and levels, the cheapest
+//! choice, preferring what the token already holds.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
-use crate::manifest::{Entry, Resolution, Token, resolve_endpoint, resolve_scope};
-use crate::table::{AreaId, EndpointId, ScopeId, ScopeSet, Table};
+use crate::cover;
+use crate::manifest::{Entry, GrantProblem, Resolution, Token, resolve_endpoint, resolve_grant};
+use crate::table::{AreaId, EndpointId, Grant, GrantSet, Requirement, ScopeId, ScopeSet, Table};
 
 pub struct TokenAnalysis<'a> {
     pub table: &'a Table,
     pub token: &'a Token,
+    /// The token's kind, as an index into the table's `token_kinds` (0 by default).
+    pub kind: usize,
     /// Every `endpoints:` entry with what it resolved to, in manifest order.
     pub endpoints: Vec<(&'a Entry, Resolution)>,
-    /// Every `scopes:` entry with the scope it names (None: unknown), in manifest order.
-    pub scopes: Vec<(&'a Entry, Option<ScopeId>)>,
-    /// The scopes the token holds; `None` when it declares no `scopes:` at all.
-    pub granted: Option<ScopeSet>,
-    /// The union of the scopes its resolved endpoints need.
-    pub required: ScopeSet,
+    /// Every `scopes:` entry with the grant it names, in manifest order.
+    pub scopes: Vec<(&'a Entry, Result<Grant, GrantProblem>)>,
+    /// What the token holds; `None` when it declares no `scopes:` at all.
+    pub granted: Option<GrantSet>,
+    needs: OnceCell<Needs>,
+}
+
+/// What the token's endpoints need, worked out once.
+#[derive(Debug)]
+pub struct Needs {
+    /// The least-privileged set, preferring what the token holds on ties.
+    pub minimal: GrantSet,
+    /// The cheapest grants to add to what it holds (a raised level counts as a grant) so that
+    /// every endpoint it may call is satisfied.
+    pub completion: GrantSet,
+    /// Whether both searches finished (else they are the best found within the bound).
+    pub proven: bool,
 }
 
 impl<'a> TokenAnalysis<'a> {
@@ -26,27 +45,28 @@ impl<'a> TokenAnalysis<'a> {
             .iter()
             .map(|e| (e, resolve_endpoint(table, &e.value.value)))
             .collect();
-        let scopes: Vec<(&Entry, Option<ScopeId>)> = token
+        let scopes: Vec<(&Entry, Result<Grant, GrantProblem>)> = token
             .scope_entries()
             .iter()
-            .map(|e| (e, resolve_scope(table, &e.value.value)))
-            .collect();
-        let required = endpoints
-            .iter()
-            .filter_map(|(_, r)| r.endpoint())
-            .flat_map(|id| table.endpoint(id).scopes.iter().copied())
+            .map(|e| (e, resolve_grant(table, e)))
             .collect();
         let granted = token
             .scopes
             .as_ref()
-            .map(|_| scopes.iter().filter_map(|(_, s)| *s).collect());
+            .map(|_| scopes.iter().filter_map(|(_, g)| g.clone().ok()).collect());
+        let kind = token
+            .kind
+            .as_ref()
+            .and_then(|k| table.token_kind(&k.value))
+            .unwrap_or(0);
         TokenAnalysis {
             table,
             token,
+            kind,
             endpoints,
             scopes,
             granted,
-            required,
+            needs: OnceCell::new(),
         }
     }
 
@@ -54,20 +74,80 @@ impl<'a> TokenAnalysis<'a> {
         &self.token.name.value
     }
 
-    /// Required but not held (empty when the token declares no scopes).
-    pub fn missing(&self) -> ScopeSet {
+    /// What an endpoint needs from a token of this kind.
+    pub fn requirement(&self, id: EndpointId) -> &'a Requirement {
+        self.table.requirement(id, self.kind)
+    }
+
+    /// The kind's name, when the table has kinds (`fine-grained-pat`).
+    pub fn kind_name(&self) -> Option<&'a str> {
+        self.table.token_kinds.get(self.kind).map(String::as_str)
+    }
+
+    pub fn needs(&self) -> &Needs {
+        self.needs.get_or_init(|| {
+            let reqs: Vec<&Requirement> = self
+                .distinct_endpoints()
+                .into_iter()
+                .map(|(_, id)| self.requirement(id))
+                .collect();
+            let held = self.granted.clone().unwrap_or_default();
+            let minimal = cover::minimal(self.table, &reqs, &held, &GrantSet::new());
+            let (completion, completion_proven) = match &self.granted {
+                Some(held) => {
+                    let with = cover::minimal(self.table, &reqs, held, held);
+                    let added = with.grants.iter().filter(|&g| !held.covers(g)).collect();
+                    (added, with.proven)
+                }
+                None => (GrantSet::new(), true),
+            };
+            Needs {
+                minimal: minimal.grants,
+                completion,
+                proven: minimal.proven && completion_proven,
+            }
+        })
+    }
+
+    /// The least-privileged set for what the token calls (for Texter: the union of its
+    /// endpoints' scopes).
+    pub fn required(&self) -> &GrantSet {
+        &self.needs().minimal
+    }
+
+    /// What the token lacks: the cheapest completion of what it holds (empty when it declares
+    /// no scopes).
+    pub fn missing(&self) -> GrantSet {
         match &self.granted {
-            Some(granted) => self.required.difference(granted).copied().collect(),
+            Some(_) => self.needs().completion.clone(),
+            None => GrantSet::new(),
+        }
+    }
+
+    /// Held scopes the least-privileged set does without.
+    pub fn excess(&self) -> ScopeSet {
+        match &self.granted {
+            Some(granted) => granted
+                .iter()
+                .map(|g| g.scope)
+                .filter(|&s| !self.required().contains_scope(s))
+                .collect(),
             None => ScopeSet::new(),
         }
     }
 
-    /// Held but not required by any resolved endpoint.
-    pub fn excess(&self) -> ScopeSet {
-        match &self.granted {
-            Some(granted) => granted.difference(&self.required).copied().collect(),
-            None => ScopeSet::new(),
-        }
+    /// Held grants above the level the least-privileged set needs: (held, needed).
+    pub fn excess_levels(&self) -> Vec<(Grant, Grant)> {
+        let Some(granted) = &self.granted else {
+            return Vec::new();
+        };
+        granted
+            .iter()
+            .filter_map(|held| {
+                let needed = self.required().level(held.scope)?;
+                (needed < held.level).then_some((held, Grant::new(held.scope, needed)))
+            })
+            .collect()
     }
 
     /// Distinct resolved endpoints, each with its first entry, in manifest order.
@@ -80,21 +160,43 @@ impl<'a> TokenAnalysis<'a> {
             .collect()
     }
 
-    /// Distinct resolved scopes, each with its first entry, in manifest order.
-    pub fn distinct_scopes(&self) -> Vec<(&'a Entry, ScopeId)> {
+    /// Distinct resolved scope entries, each with its first entry, in manifest order.
+    pub fn distinct_scopes(&self) -> Vec<(&'a Entry, Grant)> {
         let mut seen = BTreeSet::new();
         self.scopes
             .iter()
-            .filter_map(|(e, s)| s.map(|id| (*e, id)))
-            .filter(|(_, id)| seen.insert(*id))
+            .filter_map(|(e, g)| g.clone().ok().map(|g| (*e, g)))
+            .filter(|(_, g)| seen.insert(g.scope))
             .collect()
     }
 
-    /// The (first) entries of the endpoints that need `scope`.
-    pub fn needing(&self, scope: ScopeId) -> Vec<(&'a Entry, EndpointId)> {
+    /// The (first) entries of the endpoints that `grant` serves: those not satisfied by what
+    /// the token holds whose requirement names the grant's scope at or below its level. For
+    /// an all-of table: every endpoint needing the scope.
+    pub fn needing(&self, grant: Grant) -> Vec<(&'a Entry, EndpointId)> {
+        let held = self
+            .granted
+            .as_ref()
+            .map(|g| self.table.closure(g))
+            .unwrap_or_default();
         self.distinct_endpoints()
             .into_iter()
-            .filter(|(_, id)| self.table.endpoint(*id).scopes.contains(&scope))
+            .filter(|(_, id)| {
+                let req = self.requirement(*id);
+                !Table::satisfied(&held, req)
+                    && req.alternatives.iter().any(|alt| {
+                        alt.iter()
+                            .any(|g| g.scope == grant.scope && g.level <= grant.level)
+                    })
+            })
+            .collect()
+    }
+
+    /// The endpoints a token of this kind cannot call at all (no alternative).
+    pub fn uncallable(&self) -> Vec<(&'a Entry, EndpointId)> {
+        self.distinct_endpoints()
+            .into_iter()
+            .filter(|(_, id)| self.requirement(*id).alternatives.is_empty())
             .collect()
     }
 
@@ -112,5 +214,12 @@ impl<'a> TokenAnalysis<'a> {
             .iter()
             .filter(|(_, r)| r.endpoint().is_none())
             .count()
+    }
+
+    /// Whether a scope is held (at any level).
+    pub fn holds(&self, scope: ScopeId) -> bool {
+        self.granted
+            .as_ref()
+            .is_some_and(|g| g.contains_scope(scope))
     }
 }

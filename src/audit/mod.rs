@@ -16,7 +16,7 @@ use std::cell::RefCell;
 
 use crate::finding::{Finding, RuleId};
 use crate::manifest::{Manifest, Resolution};
-use crate::table::{ScopeSet, Table};
+use crate::table::{GrantSet, Table};
 
 /// Knobs that change what an audit reports.
 #[derive(Clone, Copy, Debug, Default)]
@@ -29,10 +29,18 @@ pub struct AuditOptions {
 #[derive(Debug)]
 pub struct TokenReport {
     pub name: String,
-    pub granted: Option<ScopeSet>,
-    pub required: ScopeSet,
-    pub missing: ScopeSet,
-    pub excess: ScopeSet,
+    /// The token's kind, when the table has kinds.
+    pub kind: Option<String>,
+    pub granted: Option<GrantSet>,
+    /// The least-privileged set.
+    pub required: GrantSet,
+    pub missing: GrantSet,
+    /// Held grants the least-privileged set does without.
+    pub excess: GrantSet,
+    /// Held grants above the level needed, at the level held.
+    pub excess_levels: GrantSet,
+    /// Whether `required` and `missing` are proven cheapest (else best found within the bound).
+    pub proven: bool,
     /// Each endpoint reference as written, with what it resolved to.
     pub endpoints: Vec<(String, Resolution)>,
 }
@@ -40,6 +48,8 @@ pub struct TokenReport {
 /// The audit of one manifest.
 #[derive(Debug)]
 pub struct ManifestReport {
+    /// The table the manifest was checked against (its `api:`).
+    pub table: &'static Table,
     pub manifest: Manifest,
     pub tokens: Vec<TokenReport>,
     /// Sorted by position, then rule.
@@ -48,7 +58,7 @@ pub struct ManifestReport {
 
 /// Runs every audit rule over every token of a manifest.
 pub fn audit(
-    table: &Table,
+    table: &'static Table,
     manifest: Manifest,
     options: AuditOptions,
 ) -> Result<ManifestReport, Vec<InputError>> {
@@ -98,12 +108,25 @@ pub fn audit(
         if !options.no_ignores {
             findings.extend(unused_entries(token, &entries_used.into_inner()));
         }
+        let excess = analysis.excess();
         tokens.push(TokenReport {
             name: token.name.value.clone(),
+            kind: analysis.kind_name().map(str::to_owned),
             granted: analysis.granted.clone(),
-            required: analysis.required.clone(),
+            required: analysis.required().clone(),
             missing: analysis.missing(),
-            excess: analysis.excess(),
+            excess: analysis
+                .granted
+                .iter()
+                .flat_map(|g| g.iter())
+                .filter(|g| excess.contains(&g.scope))
+                .collect(),
+            excess_levels: analysis
+                .excess_levels()
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect(),
+            proven: analysis.needs().proven,
             endpoints: distinct_references(&analysis),
         });
     }
@@ -125,6 +148,7 @@ pub fn audit(
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(ManifestReport {
+        table,
         manifest,
         tokens,
         findings,
@@ -192,9 +216,10 @@ impl<'m> Suppressions<'m> {
     }
 }
 
-/// Per token (in manifest order), the held scopes whose `excess-scope` finding a suppression
-/// silences: scopes kept on purpose, which `suggest --write` must not drop.
-pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<ScopeSet> {
+/// Per token (in manifest order), the held grants whose `excess-scope` or `excess-level`
+/// finding a suppression silences: kept on purpose, which `suggest --write` must not drop or
+/// lower.
+pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<GrantSet> {
     let suppressions = Suppressions::of(manifest);
     manifest
         .tokens
@@ -202,13 +227,22 @@ pub fn kept_on_purpose(table: &Table, manifest: &Manifest) -> Vec<ScopeSet> {
         .map(|token| {
             let analysis = TokenAnalysis::new(table, token);
             let mut sink = FindingSink::all();
-            if let Some(check) = rule(crate::finding::RuleId::ExcessScope).check {
-                check(&analysis, &mut sink);
+            for id in [RuleId::ExcessScope, RuleId::ExcessLevel] {
+                if let Some(check) = rule(id).check {
+                    check(&analysis, &mut sink);
+                }
             }
-            sink.into_findings()
+            let kept: crate::table::ScopeSet = sink
+                .into_findings()
                 .iter()
                 .filter(|f| suppressions.covers(table, token, f))
                 .filter_map(|f| f.scope.as_deref().and_then(|s| table.scope_by_name(s)))
+                .collect();
+            analysis
+                .granted
+                .iter()
+                .flat_map(|g| g.iter())
+                .filter(|g| kept.contains(&g.scope))
                 .collect()
         })
         .collect()

@@ -10,7 +10,7 @@ fn table() -> &'static Table {
 
 fn run_with(text: &str, options: AuditOptions) -> Vec<Finding> {
     let table = table();
-    let manifest = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()), "texter")
+    let manifest = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()))
         .unwrap_or_else(|e| panic!("{e:?}"));
     audit(table, manifest, options)
         .unwrap_or_else(|e| panic!("{e:?}"))

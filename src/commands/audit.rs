@@ -20,7 +20,7 @@ use crate::gate::Gate;
 use crate::manifest::Manifest;
 use crate::render::{self, Emitter, Head, Rendered, Tail, Unit};
 use crate::source::{SourceFile, display_path};
-use crate::table::Table;
+use crate::table::Tables;
 use crate::yaml::Limits;
 
 use super::{Context, Exit, Failure};
@@ -93,9 +93,10 @@ impl Audited {
     }
 }
 
-/// Audits one manifest: rules, suppressions, then the gate (levels, baseline).
+/// Audits one manifest against its table: rules, suppressions, then the gate (levels,
+/// baseline).
 fn audit_one(
-    table: &Table,
+    tables: &Tables,
     gate: &Gate,
     path: &Path,
     stdin_name: Option<&Path>,
@@ -117,11 +118,15 @@ fn audit_one(
         let name = stdin_name.map_or_else(|| "<stdin>".to_owned(), display_path);
         SourceFile::read_stdin(name, Limits::MANIFEST.max_bytes)
             .map_err(|e| vec![e])
-            .and_then(|file| Manifest::parse(file, &table.api))
+            .and_then(Manifest::parse)
     } else {
-        Manifest::load(path, &table.api)
+        Manifest::load(path)
     };
-    match manifest.and_then(|m| audit(table, m, options)) {
+    let report = manifest.and_then(|m| {
+        let table = crate::manifest::table_for(tables, &m)?;
+        audit(table, m, options)
+    });
+    match report {
         Ok(mut report) => {
             let integration = report.manifest.integration.value.clone();
             let fail_on = gate.apply(&mut report.findings, config, &integration);
@@ -156,7 +161,8 @@ impl Totals {
 }
 
 pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
-    let table = ctx.table;
+    let table = ctx.table()?;
+    let tables = ctx.tables;
     let plan = plan(args);
     ctx.err.write_all(plan.notes.as_bytes())?;
     let (gate, baseline_error) = Gate::new(&args.gate);
@@ -184,7 +190,7 @@ pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
         let emitter_ref: &dyn Emitter<'_> = emitter.as_ref();
         let one = |(found, config): &(&Found, &Result<Arc<Config>, String>)| {
             let audited = audit_one(
-                table,
+                tables,
                 &gate,
                 &found.path,
                 args.stdin_filename.as_deref(),

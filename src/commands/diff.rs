@@ -15,13 +15,9 @@ use crate::yaml::Limits;
 use super::{Context, Exit, Failure};
 
 pub fn run(ctx: &mut Context<'_>, args: &DiffArgs) -> Result<Exit, Failure> {
-    let api = &ctx.table.api;
     let (old, new) = match (&args.git, args.files.as_slice()) {
-        (Some(reference), [path]) => (
-            at_git_ref(reference, path, api)?,
-            Manifest::load(path, api)?,
-        ),
-        (None, [old, new]) => (Manifest::load(old, api)?, Manifest::load(new, api)?),
+        (Some(reference), [path]) => (at_git_ref(reference, path)?, Manifest::load(path)?),
+        (None, [old, new]) => (Manifest::load(old)?, Manifest::load(new)?),
         (Some(_), _) => {
             return Err(InputError::BadFlag {
                 flag: "--git",
@@ -37,7 +33,22 @@ pub fn run(ctx: &mut Context<'_>, args: &DiffArgs) -> Result<Exit, Failure> {
             .into());
         }
     };
-    let tokens = diff(ctx.table, &old, &new);
+    // Both sides are read with the new side's table; an old side for another API is refused.
+    let table = ctx.table_for(&new)?;
+    if !old.tokens.is_empty() {
+        let old_table = ctx.table_for(&old)?;
+        if !std::ptr::eq(old_table, table) {
+            return Err(InputError::BadFlag {
+                flag: "diff",
+                why: format!(
+                    "the old manifest is for the `{}` API and the new one for `{}`: compare manifests of one API",
+                    old_table.api, table.api
+                ),
+            }
+            .into());
+        }
+    }
+    let tokens = diff(table, &old, &new);
     let (o, n) = (&old.file.path, &new.file.path);
     let text = match args.format {
         DiffFormat::Human => render::human::diff_report(o, n, &tokens),
@@ -54,7 +65,7 @@ pub fn run(ctx: &mut Context<'_>, args: &DiffArgs) -> Result<Exit, Failure> {
 }
 
 /// The manifest as committed at `reference`; a manifest that did not exist there is empty.
-fn at_git_ref(reference: &str, path: &Path, api: &str) -> Result<Manifest, Vec<InputError>> {
+fn at_git_ref(reference: &str, path: &Path) -> Result<Manifest, Vec<InputError>> {
     let shown = display_path(path);
     if reference.starts_with('-') || reference.contains(':') {
         return Err(vec![InputError::Unknown {
@@ -112,5 +123,5 @@ fn at_git_ref(reference: &str, path: &Path, api: &str) -> Result<Manifest, Vec<I
         }]);
     }
     let file = SourceFile::from_bytes(name, output.stdout).map_err(|e| vec![e])?;
-    Manifest::parse(file, api)
+    Manifest::parse(file)
 }

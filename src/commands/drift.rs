@@ -25,7 +25,7 @@ pub fn run(
     table_path: Option<&Path>,
     args: &DriftArgs,
 ) -> Result<Exit, Failure> {
-    let table = ctx.table;
+    let table = ctx.table()?;
     let path = match (args.write, table_path) {
         (true, None) => return Err(LiveError::WriteNeedsTable.into()),
         (_, path) => path,

@@ -10,7 +10,7 @@ use miette::Diagnostic;
 
 use crate::error::InputError;
 use crate::render::Style;
-use crate::table::Table;
+use crate::table::{Table, Tables};
 
 pub mod audit;
 pub mod diff;
@@ -32,10 +32,26 @@ pub use crate::exit::Exit;
 
 /// What every command runs with.
 pub struct Context<'a> {
-    pub table: &'a Table,
+    /// `--table`, `--api`, or each manifest's `api:` among the built-ins.
+    pub tables: &'a Tables,
     pub style: Style,
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
+}
+
+impl Context<'_> {
+    /// The table for a command that reads no manifest: `--table`, `--api`, or Texter's.
+    pub fn table(&self) -> Result<&'static Table, Failure> {
+        Ok(self.tables.default_table()?)
+    }
+
+    /// A manifest's table (its `api:`), its token kinds checked.
+    pub fn table_for(
+        &self,
+        manifest: &crate::manifest::Manifest,
+    ) -> Result<&'static Table, Failure> {
+        Ok(crate::manifest::table_for(self.tables, manifest)?)
+    }
 }
 
 /// Why a command stopped without a report: diagnostics to print, and the exit status.

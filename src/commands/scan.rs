@@ -18,7 +18,7 @@ use crate::render::{self, Head, Tail, Unit};
 use crate::scan::{ScanOptions, ScanResult, scan};
 use crate::source::{SourceFile, display_path};
 use crate::suggest::write::{yaml_comment, yaml_scalar};
-use crate::suggest::{minimal_scopes, scope_set};
+use crate::suggest::{grant_set, minimal_scopes};
 use crate::table::{EndpointId, Table};
 
 use super::{Context, Exit, Failure};
@@ -66,7 +66,7 @@ fn base_url_host(url: &str) -> Result<String, InputError> {
 }
 
 pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
-    let table = ctx.table;
+    let table = ctx.table()?;
     // Refuse a write that cannot happen before scanning and printing anything.
     if let Some(path) = &args.write_manifest {
         refuse_target(path, args.force)?;
@@ -108,6 +108,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
         .collect();
     if let Some(path) = &args.manifest {
         checked.extend(cross_check_manifest(
+            ctx.tables,
             table,
             &gate,
             &result,
@@ -167,13 +168,28 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
 
 /// `--manifest`: the calls found against what the manifest declares, gated like an audit.
 fn cross_check_manifest(
+    tables: &crate::table::Tables,
     table: &Table,
     gate: &Gate,
     result: &ScanResult,
     path: &Path,
     follow: bool,
 ) -> Vec<Checked> {
-    let manifest = match Manifest::load(path, &table.api) {
+    let manifest = match Manifest::load(path).and_then(|m| {
+        let for_it = crate::manifest::table_for(tables, &m)?;
+        // Calls found with one table cannot be checked against another API's manifest.
+        if std::ptr::eq(for_it, table) {
+            Ok(m)
+        } else {
+            Err(vec![InputError::BadFlag {
+                flag: "--manifest",
+                why: format!(
+                    "the manifest is for the `{}` API, but the scan looked for `{}` calls (pass `--api {}`)",
+                    for_it.api, table.api, for_it.api
+                ),
+            }])
+        }
+    }) {
         Ok(m) => m,
         Err(errors) => return vec![Checked::Failed(errors)],
     };
@@ -316,10 +332,11 @@ fn write_manifest(
             .unwrap_or_else(|| "integration".to_owned())
     });
     let ids: Vec<EndpointId> = called.iter().map(|(id, _)| *id).collect();
-    let scopes: Vec<&str> = scope_set(&minimal_scopes(table, &ids))
+    let scope_refs: Vec<String> = grant_set(&minimal_scopes(table, &ids))
         .iter()
-        .map(|&s| table.scope(s).name.as_str())
+        .map(|g| table.grant_ref(g))
         .collect();
+    let scopes: Vec<&str> = scope_refs.iter().map(String::as_str).collect();
     let endpoints: Vec<(&str, String)> = called
         .iter()
         .map(|(id, occ)| {
@@ -431,10 +448,7 @@ fn check_manifest(
     endpoints: &[&str],
 ) -> Result<(), String> {
     let refuse = |why: String| Err(format!("error: {why}; {shown} not written\n"));
-    let m = match Manifest::parse(
-        SourceFile::new(shown.to_owned(), text.to_owned()),
-        &table.api,
-    ) {
+    let m = match Manifest::parse(SourceFile::new(shown.to_owned(), text.to_owned())) {
         Ok(m) => m,
         Err(e) => {
             let why = e.first().map(ToString::to_string).unwrap_or_default();

@@ -20,7 +20,7 @@ use crate::suggest::write::{
     WriteError, rewrite_scopes, split_tokens, unified_diff, write_atomically, yaml_scalar,
 };
 use crate::suggest::{AreaToken, Split, TokenSuggestion, TokenView};
-use crate::table::{ScopeSet, Table};
+use crate::table::{GrantSet, Table};
 
 use super::{Context, Exit, Failure};
 
@@ -42,11 +42,11 @@ pub fn run(ctx: &mut Context<'_>, args: &SuggestArgs) -> Result<Exit, Failure> {
         }
         .into()),
         None => {
-            let manifest = Manifest::parse(ad_hoc_manifest(&args.endpoint), &ctx.table.api)?;
+            let manifest = Manifest::parse(ad_hoc_manifest(&args.endpoint))?;
             report(ctx, args, &manifest, true)
         }
         Some(path) => {
-            let manifest = Manifest::load(path, &ctx.table.api)?;
+            let manifest = Manifest::load(path)?;
             if args.write || args.dry_run {
                 rewrite(ctx, args, path, &manifest)
             } else {
@@ -107,7 +107,7 @@ fn report(
     manifest: &Manifest,
     ad_hoc: bool,
 ) -> Result<Exit, Failure> {
-    let table = ctx.table;
+    let table = ctx.table_for(manifest)?;
     let (views, findings) = suggestions(table, manifest, args.split_by_area);
     let renderer = HumanRenderer::new(ctx.style.color);
     let text = match (args.format, ad_hoc) {
@@ -150,7 +150,7 @@ fn rewrite(
     path: &Path,
     manifest: &Manifest,
 ) -> Result<Exit, Failure> {
-    let table = ctx.table;
+    let table = ctx.table_for(manifest)?;
     let (views, findings) = suggestions(table, manifest, args.split_by_area);
     let unresolved = findings.iter().any(|f| f.rule != RuleId::UnknownScope);
     let new = match plan_rewrite(table, manifest, &views, args.split_by_area, unresolved) {
@@ -224,7 +224,7 @@ fn plan_rewrite(
         });
     }
     let is_split = |v: &TokenView| split && matches!(v.suggestion.split, Some(Split::Areas(_)));
-    let plans: Vec<(usize, ScopeSet)> = views
+    let plans: Vec<(usize, GrantSet)> = views
         .iter()
         .enumerate()
         .filter(|(_, v)| !is_split(v))
@@ -234,10 +234,10 @@ fn plan_rewrite(
     if !views.iter().any(is_split) {
         return Ok(rewritten);
     }
-    let reread = Manifest::parse(
-        crate::source::SourceFile::new(manifest.file.path.clone(), rewritten),
-        &table.api,
-    )
+    let reread = Manifest::parse(crate::source::SourceFile::new(
+        manifest.file.path.clone(),
+        rewritten,
+    ))
     .map_err(|errs| WriteError::Verify {
         path: manifest.file.path.clone(),
         why: errs.first().map_or_else(String::new, |e| e.to_string()),

@@ -11,7 +11,7 @@ use super::{Context, Exit, Failure};
 
 /// `table [--format yaml|json|markdown]`.
 pub fn print(ctx: &mut Context<'_>, args: &TableArgs) -> Result<Exit, Failure> {
-    let table = ctx.table;
+    let table = ctx.table()?;
     let text = match args.format {
         TableFormat::Yaml => table.file.text.to_string(),
         TableFormat::Json => render::json::table_document(table),

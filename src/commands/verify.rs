@@ -19,12 +19,14 @@ use crate::render::{self, Head, ReportFormat, Tail, Unit};
 use crate::report::VerifyHead;
 use crate::sanitize::terminal_line;
 
+use crate::table::Table;
+
 use super::{Context, Exit, Failure};
 
 /// Everything checked before any connection is made: the token to stand for, the API, the
 /// probes, and the secret.
 fn prepare(
-    ctx: &Context<'_>,
+    table: &Table,
     args: &VerifyArgs,
     manifest: &Manifest,
 ) -> Result<(usize, Target, Plan, Secret), LiveError> {
@@ -41,7 +43,7 @@ fn prepare(
             });
         }
     };
-    let plan = Plan::new(ctx.table)?;
+    let plan = Plan::new(table)?;
     let token = if args.token_stdin {
         Secret::from_reader(std::io::stdin().lock())?
     } else {
@@ -51,10 +53,10 @@ fn prepare(
 }
 
 pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<Exit, Failure> {
-    let table = ctx.table;
-    let manifest = Manifest::load(&args.manifest, &table.api)?;
+    let manifest = Manifest::load(&args.manifest)?;
+    let table = ctx.table_for(&manifest)?;
     let config = Config::for_manifest(&args.manifest, false)?;
-    let (index, base, plan, token) = prepare(ctx, args, &manifest)?;
+    let (index, base, plan, token) = prepare(table, args, &manifest)?;
     let policy = Policy::from_args(&args.net);
     let outcome = run_live(table, &plan, &base, token, policy, verbosity(&args.net))?;
     for line in &outcome.log {

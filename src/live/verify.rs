@@ -48,7 +48,7 @@ impl Plan {
         let preflight = gets
             .iter()
             .copied()
-            .filter(|&id| table.endpoint(id).scopes.is_empty())
+            .filter(|&id| table.requirement(id, 0).is_free())
             .min_by_key(|&id| {
                 let ep = table.endpoint(id);
                 (ep.path.as_deref() != Some("/labels"), params(table, id), id)
@@ -59,7 +59,11 @@ impl Plan {
             .map(|scope| {
                 gets.iter()
                     .copied()
-                    .filter(|&id| table.endpoint(id).scopes.contains(&scope))
+                    // A probe tells about a scope only if the endpoint has one way in.
+                    .filter(|&id| {
+                        table.requirement(id, 0).alternatives.len() == 1
+                            && table.endpoint(id).scopes.contains(&scope)
+                    })
                     .min_by_key(|&id| {
                         (
                             table.endpoint(id).scopes.len(),
@@ -495,7 +499,7 @@ mod tests {
     fn findings_point_at_the_manifest() {
         let t = table();
         let text = "integration: x\ntokens:\n  bot:\n    scopes:\n      - View all chats\n      - View template messages\n    endpoints: [Get Messages of a Chat]\n";
-        let m = Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest");
+        let m = Manifest::parse(SourceFile::new("m.yaml", text)).expect("manifest");
         let plan = Plan::new(t).expect("plan");
         let v = verdicts(
             t,
@@ -524,7 +528,7 @@ mod tests {
     fn ignore_entries_silence_live_rules() {
         let t = table();
         let text = "integration: x\ntokens:\n  bot:\n    scopes: []\n    endpoints: [List All Labels]\n    ignore:\n      - rule: live-scope-undeclared\n        scope: Send session message\n        reason: shared token\n";
-        let m = Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest");
+        let m = Manifest::parse(SourceFile::new("m.yaml", text)).expect("manifest");
         let plan = Plan::new(t).expect("plan");
         let v = verdicts(
             t,
@@ -541,7 +545,7 @@ mod tests {
         let token = |scopes: &str| {
             let text =
                 format!("integration: x\ntokens:\n  bot:\n    {scopes}\n    endpoints: []\n");
-            Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest")
+            Manifest::parse(SourceFile::new("m.yaml", text)).expect("manifest")
         };
         let some_answers = answers(&[
             ("List All Templates", Answer::from_status(200)),
@@ -584,7 +588,7 @@ mod tests {
     #[test]
     fn token_selection_never_echoes_the_given_name() {
         let text = "integration: x\ntokens:\n  a:\n    scopes: []\n  b:\n    scopes: []\n";
-        let m = Manifest::parse(SourceFile::new("m.yaml", text), "texter").expect("manifest");
+        let m = Manifest::parse(SourceFile::new("m.yaml", text)).expect("manifest");
         assert_eq!(select_token(&m, Some("b")).ok(), Some(1));
         assert!(matches!(
             select_token(&m, None),

@@ -23,6 +23,9 @@ pub struct Token {
     pub body: Span,
     /// Whether the token's mapping is written in block style (one key per line).
     pub block_style: bool,
+    /// `kind: github-app`: which of the table's token kinds this token is (the table's first
+    /// when absent).
+    pub kind: Option<Text>,
     /// `None` when the token declares no `scopes:` key at all (then only `suggest` applies).
     pub scopes: Option<EntryList>,
     pub endpoints: Option<EntryList>,
@@ -64,6 +67,8 @@ pub enum ListStyle {
 #[derive(Debug)]
 pub struct Entry {
     pub value: Text,
+    /// The long form's `level:` (`- scope: contents` / `level: write`).
+    pub level: Option<Text>,
     pub reason: Option<Text>,
     /// The whole entry node (for the long form: the mapping).
     pub span: Span,

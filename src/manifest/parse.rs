@@ -16,22 +16,23 @@ pub const MANIFEST: yaml::DocumentKind = yaml::DocumentKind {
     what: "a tokenscope manifest",
     keys: TOP_KEYS,
 };
-pub(super) const TOKEN_KEYS: &[&str] = &["scopes", "endpoints", "ignore"];
-pub(super) const SCOPE_ENTRY_KEYS: &[&str] = &["scope", "reason"];
+pub(super) const TOKEN_KEYS: &[&str] = &["kind", "scopes", "endpoints", "ignore"];
+pub(super) const SCOPE_ENTRY_KEYS: &[&str] = &["scope", "level", "reason"];
 pub(super) const ENDPOINT_ENTRY_KEYS: &[&str] = &["endpoint", "reason"];
 pub(super) const IGNORE_KEYS: &[&str] = &["rule", "scope", "endpoint", "reason"];
 
 impl Manifest {
-    /// Reads and parses a manifest file; `api` is the loaded table's id, which `api:` must equal.
-    pub fn load(path: &Path, api: &str) -> Result<Manifest, Vec<InputError>> {
+    /// Reads and parses a manifest file. Which table it is checked against (its `api:`) is
+    /// decided next, by [`super::table_for`].
+    pub fn load(path: &Path) -> Result<Manifest, Vec<InputError>> {
         let file = SourceFile::read(path, Limits::MANIFEST.max_bytes).map_err(|e| vec![e])?;
-        Manifest::parse(file, api)
+        Manifest::parse(file)
     }
 
-    pub fn parse(file: SourceFile, api: &str) -> Result<Manifest, Vec<InputError>> {
+    pub fn parse(file: SourceFile) -> Result<Manifest, Vec<InputError>> {
         let root = yaml::parse_document(&file, Limits::MANIFEST, MANIFEST).map_err(|e| vec![e])?;
         let mut reader = Reader::new(&file);
-        let manifest = read_manifest(&mut reader, &root, api);
+        let manifest = read_manifest(&mut reader, &root);
         let inline = super::inline::inline_ignores(&file);
         match (manifest, inline) {
             (Some(mut m), Ok(inline)) if reader.errors.is_empty() => {
@@ -48,7 +49,7 @@ impl Manifest {
     }
 }
 
-fn read_manifest(r: &mut Reader<'_>, root: &Node, table_api: &str) -> Option<Manifest> {
+fn read_manifest(r: &mut Reader<'_>, root: &Node) -> Option<Manifest> {
     if matches!(root.kind, NodeKind::Null) {
         r.error(
             root.span,
@@ -64,19 +65,6 @@ fn read_manifest(r: &mut Reader<'_>, root: &Node, table_api: &str) -> Option<Man
         .and_then(|n| r.required_text(n, "`integration`"));
     // As in the JSON Schema, an empty optional value counts as absent.
     let api = top.get("api").and_then(|n| r.optional_text(n, "`api`"));
-    if let Some(api) = &api
-        && api.value != table_api
-    {
-        r.error(
-            api.span,
-            format!(
-                "this manifest is for the `{}` API, but the scope table in use is for `{table_api}`",
-                api.value
-            ),
-            "different API",
-            Some("pass `--table FILE` with that API's scope table".into()),
-        );
-    }
     let owner = top.get("owner").and_then(|n| r.optional_text(n, "`owner`"));
     let mut tokens = Vec::new();
     if let Some(node) = top.require(r, "tokens", "the manifest")
@@ -118,12 +106,16 @@ fn read_token(r: &mut Reader<'_>, name: Text, node: &Node) -> Option<Token> {
             name,
             body: node.span,
             block_style: false,
+            kind: None,
             scopes: None,
             endpoints: None,
             ignores: Vec::new(),
         });
     }
     let fields = r.map(node, &what, TOKEN_KEYS)?;
+    let kind = fields
+        .get("kind")
+        .and_then(|n| r.optional_text(n, "`kind`"));
     let scopes = fields.key("scopes").cloned().map(|key| {
         let value = fields.get("scopes");
         entry_list(r, key, value, "scope", SCOPE_ENTRY_KEYS)
@@ -146,6 +138,7 @@ fn read_token(r: &mut Reader<'_>, name: Text, node: &Node) -> Option<Token> {
         name,
         body: node.span,
         block_style,
+        kind,
         scopes,
         endpoints,
         ignores,
@@ -191,8 +184,10 @@ fn entry_list(
                     .require(r, field, &format!("an entry of {what}"))
                     .and_then(|n| r.required_text(n, &format!("`{field}`")));
                 let reason = f.get("reason").and_then(|n| r.optional_text(n, "`reason`"));
+                let level = f.get("level").and_then(|n| r.required_text(n, "`level`"));
                 value.map(|value| Entry {
                     value,
+                    level,
                     reason,
                     span: item.span,
                 })
@@ -201,6 +196,7 @@ fn entry_list(
                 .required_text(item, &format!("an entry of {what}"))
                 .map(|value| Entry {
                     value,
+                    level: None,
                     reason: None,
                     span: item.span,
                 }),
@@ -254,7 +250,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Manifest, Vec<String>> {
-        Manifest::parse(SourceFile::new("m.yaml", text.to_owned()), "texter").map_err(|errs| {
+        Manifest::parse(SourceFile::new("m.yaml", text.to_owned())).map_err(|errs| {
             errs.iter()
                 .map(|e| {
                     let (line, col) = e.line_column().unwrap_or((0, 0));
@@ -319,12 +315,15 @@ mod tests {
     }
 
     #[test]
-    fn api_must_match_the_table() {
-        let errs = parse("integration: x\napi: other\ntokens:\n  t: {}\n").unwrap_err();
-        assert!(
-            errs[0].starts_with("2:6: this manifest is for the `other` API"),
-            "{errs:?}"
+    fn tokens_say_their_kind_and_scopes_their_level() {
+        let m = parse("integration: x\napi: github\ntokens:\n  t:\n    kind: github-app\n    scopes:\n      - contents:write\n      - scope: issues\n        level: read\n").unwrap();
+        let t = &m.tokens[0];
+        assert_eq!(
+            t.kind.as_ref().map(|k| k.value.as_str()),
+            Some("github-app")
         );
+        assert_eq!(t.scope_entries()[1].level.as_ref().unwrap().value, "read");
+        assert_eq!(m.api.unwrap().value, "github");
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! Resolving what a manifest writes (`Send Template Message`, `GET /chats/{id}`, a URL, a scope
 //! name or id) to table entries.
 
-use crate::table::{EndpointId, METHODS, PathMatch, ScopeId, Table, request_segments};
+use crate::table::{
+    EndpointId, Grant, Level, METHODS, PathMatch, ScopeId, Table, request_segments,
+};
+
+use super::Entry;
 
 /// What an endpoint reference resolved to. Resolution is total: every reference gets exactly one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,9 +110,41 @@ fn other_methods_hint(
     ))
 }
 
-/// Resolves a scope by exact name (any case) or slug id.
+/// Resolves a scope by exact name (any case) or slug id, with an optional level after a
+/// colon (`contents:write`, `Contents: write`); the level is ignored here.
 pub fn resolve_scope(table: &Table, raw: &str) -> Option<ScopeId> {
-    table.scope_by_name(raw)
+    table
+        .scope_by_name(raw)
+        .or_else(|| table.split_level(raw, None).0)
+}
+
+/// Why a scope entry names no grant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GrantProblem {
+    /// No scope by that name.
+    UnknownScope,
+    /// The scope exists, but has no such level.
+    UnknownLevel { scope: ScopeId, level: String },
+}
+
+/// Resolves a `scopes:` entry to a grant: `contents:write`, `Contents: write`, or the long
+/// form's `level:`. Without a level, the scope's lowest.
+pub fn resolve_grant(table: &Table, entry: &Entry) -> Result<Grant, GrantProblem> {
+    let explicit = entry.level.as_ref().map(|l| l.value.as_str());
+    let (scope, level) = table.split_level(&entry.value.value, explicit);
+    let Some(scope) = scope else {
+        return Err(GrantProblem::UnknownScope);
+    };
+    let Some(level) = level else {
+        return Ok(Grant::new(scope, Level(0)));
+    };
+    match table.level_by_name(scope, level) {
+        Some(l) => Ok(Grant::new(scope, l)),
+        None => Err(GrantProblem::UnknownLevel {
+            scope,
+            level: level.to_owned(),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ use crate::finding::RuleId;
 pub struct ManifestSchema {
     /// The integration's name, used in reports and baselines.
     pub integration: String,
-    /// The API the manifest is for; must equal the scope table's `api` (e.g. `texter`).
+    /// The API the manifest is for: a built-in table (`texter`, the default, or `github`), or
+    /// the `api` of the table passed with `--table`.
     pub api: Option<String>,
     /// Who owns the integration (kept in reports).
     pub owner: Option<String>,
@@ -32,6 +33,9 @@ pub struct ManifestSchema {
 #[schemars(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct TokenSchema {
+    /// Which of the API's kinds of token this is (e.g. `fine-grained-pat`, `github-app` for
+    /// GitHub); the table's first kind when omitted.
+    pub kind: Option<String>,
     /// The scopes the token holds, named as the token dialog shows them or by slug id. Omit to
     /// only get suggestions.
     pub scopes: Option<Vec<ScopeEntry>>,
@@ -41,7 +45,8 @@ pub struct TokenSchema {
     pub ignore: Option<Vec<IgnoreSchema>>,
 }
 
-/// A scope: its name, or `{scope, reason}`.
+/// A scope: its name or id with an optional level (`contents:write`), or `{scope, level,
+/// reason}`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
@@ -55,6 +60,9 @@ pub enum ScopeEntry {
 #[allow(dead_code)]
 pub struct ScopeWithReason {
     pub scope: String,
+    /// The level held, for scopes with levels (`read`, `write`, `admin`); the lowest when
+    /// omitted.
+    pub level: Option<String>,
     /// Why the token holds this scope.
     pub reason: Option<String>,
 }

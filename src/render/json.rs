@@ -20,7 +20,7 @@ use crate::report::{DriftView, VerifyHead};
 use crate::scan::{Confidence, ScanResult};
 use crate::source::Span;
 use crate::suggest::{ScopeNeed, Split, TokenView};
-use crate::table::{Risk, Table};
+use crate::table::{Requirement, Risk, Table};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -62,12 +62,37 @@ pub struct ManifestJson<'a> {
 #[derive(Serialize)]
 pub struct TokenJson<'a> {
     pub name: &'a str,
+    /// The token's kind, for tables with kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'a str>,
     /// `null` when the token declares no `scopes:`.
     pub granted_scopes: Option<Vec<String>>,
+    /// The least-privileged set.
     pub required_scopes: Vec<String>,
     pub missing_scopes: Vec<String>,
     pub excess_scopes: Vec<String>,
+    /// Held above the level needed (as held), for tables with levels.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excess_levels: Vec<String>,
+    /// `false` when the sets are the best found within the search bound, not proven minimal.
+    #[serde(skip_serializing_if = "is_true")]
+    pub proven: bool,
     pub endpoints: Vec<EndpointJson<'a>>,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// An endpoint's requirement as alternatives of grant names, when it is more than one all-of
+/// set of scopes without levels (Texter's shape, which `scopes` says in full).
+fn requires_json(table: &Table, req: &Requirement) -> Option<Vec<Vec<String>>> {
+    (table.has_levels() || req.alternatives.len() != 1).then(|| {
+        req.alternatives
+            .iter()
+            .map(|alt| alt.iter().map(|&g| table.grant_name(g)).collect())
+            .collect()
+    })
 }
 
 /// One endpoint reference; `name` and the rest are `null` when it did not resolve.
@@ -78,7 +103,11 @@ pub struct EndpointJson<'a> {
     pub method: Option<&'a str>,
     pub path: Option<&'a str>,
     pub area: Option<&'a str>,
+    /// Every scope its requirement names.
     pub scopes: Option<Vec<String>>,
+    /// Alternatives, any one of which suffices (each needs all its grants).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires: Option<Vec<Vec<String>>>,
 }
 
 #[derive(Serialize)]
@@ -134,12 +163,20 @@ pub fn finding_json(f: &Finding) -> FindingJson<'_> {
 }
 
 fn token_json<'a>(table: &'a Table, t: &'a TokenReport) -> TokenJson<'a> {
+    let kind = t
+        .kind
+        .as_deref()
+        .and_then(|k| table.token_kind(k))
+        .unwrap_or(0);
     TokenJson {
         name: &t.name,
-        granted_scopes: t.granted.as_ref().map(|g| table.scope_names(g)),
-        required_scopes: table.scope_names(&t.required),
-        missing_scopes: table.scope_names(&t.missing),
-        excess_scopes: table.scope_names(&t.excess),
+        kind: t.kind.as_deref(),
+        granted_scopes: t.granted.as_ref().map(|g| table.grant_names(g)),
+        required_scopes: table.grant_names(&t.required),
+        missing_scopes: table.grant_names(&t.missing),
+        excess_scopes: table.grant_names(&t.excess),
+        excess_levels: table.grant_names(&t.excess_levels),
+        proven: t.proven,
         endpoints: t
             .endpoints
             .iter()
@@ -153,6 +190,7 @@ fn token_json<'a>(table: &'a Table, t: &'a TokenReport) -> TokenJson<'a> {
                         path: ep.path.as_deref(),
                         area: Some(&table.area(ep.area).id),
                         scopes: Some(table.scope_names(&ep.scopes)),
+                        requires: requires_json(table, table.requirement(*id, kind)),
                     }
                 }
                 _ => EndpointJson {
@@ -162,17 +200,22 @@ fn token_json<'a>(table: &'a Table, t: &'a TokenReport) -> TokenJson<'a> {
                     path: None,
                     area: None,
                     scopes: None,
+                    requires: None,
                 },
             })
             .collect(),
     }
 }
 
-pub fn manifest_json<'a>(table: &'a Table, report: &'a ManifestReport) -> ManifestJson<'a> {
+pub fn manifest_json(report: &ManifestReport) -> ManifestJson<'_> {
     ManifestJson {
         path: &report.manifest.file.path,
         integration: &report.manifest.integration.value,
-        tokens: report.tokens.iter().map(|t| token_json(table, t)).collect(),
+        tokens: report
+            .tokens
+            .iter()
+            .map(|t| token_json(report.table, t))
+            .collect(),
         findings: report.findings.iter().map(finding_json).collect(),
     }
 }
@@ -524,7 +567,7 @@ impl<'a> super::Emitter<'a> for JsonEmitter<'a> {
                     .collect();
             }
             (Shape::Manifests, super::Unit::Manifest(report)) => {
-                item(&mut rendered.out, &manifest_json(self.table, report));
+                item(&mut rendered.out, &manifest_json(report));
             }
             (Shape::LocatedFindings, unit) => {
                 if let Some((file, _, findings)) = unit.findings() {
@@ -723,13 +766,25 @@ struct SuggestTokenJson {
     minimal_scopes: Vec<ScopeNeedJson>,
     add: Vec<String>,
     drop: Vec<String>,
+    /// Held above the level needed: `held` to `needed`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    lower: Vec<LowerJson>,
     /// Not needed, but kept on purpose (an `excess-scope` suppression covers them).
     kept: Vec<String>,
+    /// `false` when the set is the best found within the search bound, not proven minimal.
+    #[serde(skip_serializing_if = "is_true")]
+    proven: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     split: Option<Vec<AreaJson>>,
     /// Why splitting would buy nothing (then `split` is empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     split_note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LowerJson {
+    held: String,
+    needed: String,
 }
 
 #[derive(Serialize)]
@@ -750,8 +805,8 @@ struct AreaJson {
 
 fn need_json(table: &Table, need: &ScopeNeed) -> ScopeNeedJson {
     ScopeNeedJson {
-        scope: table.scope(need.scope).name.clone(),
-        risk: table.scope(need.scope).risk,
+        scope: table.grant_name(need.grant),
+        risk: table.scope(need.grant.scope).risk_at(need.grant.level),
         needed_by: super::human::names(table, &need.needed_by),
     }
 }
@@ -768,11 +823,7 @@ fn suggest_token_json(table: &Table, view: &TokenView) -> SuggestTokenJson {
                     .map(|a| AreaJson {
                         area: table.area(a.area).id.clone(),
                         token: a.token.clone(),
-                        scopes: a
-                            .scopes
-                            .iter()
-                            .map(|n| table.scope(n.scope).name.clone())
-                            .collect(),
+                        scopes: a.scopes.iter().map(|n| table.grant_name(n.grant)).collect(),
                         endpoints: super::human::names(table, &a.endpoints),
                         risk: a.risk,
                     })
@@ -784,9 +835,18 @@ fn suggest_token_json(table: &Table, view: &TokenView) -> SuggestTokenJson {
     SuggestTokenJson {
         name: s.name.clone(),
         minimal_scopes: s.minimal.iter().map(|n| need_json(table, n)).collect(),
-        add: table.scope_names(&s.add),
-        drop: table.scope_names(&s.drop),
-        kept: table.scope_names(&s.kept),
+        add: table.grant_names(&s.add),
+        drop: table.grant_names(&s.drop),
+        lower: s
+            .lower
+            .iter()
+            .map(|(held, needed)| LowerJson {
+                held: table.grant_name(*held),
+                needed: table.grant_name(*needed),
+            })
+            .collect(),
+        kept: table.grant_names(&s.kept),
+        proven: s.proven,
         split,
         split_note,
     }
@@ -821,6 +881,10 @@ struct TableJson<'a> {
     retrieved: Option<&'a str>,
     provider: Option<&'a str>,
     token_dialog: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    token_kinds: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    base_urls: &'a [String],
     scopes: Vec<TableScopeJson<'a>>,
     areas: Vec<TableAreaJson<'a>>,
     endpoints: Vec<TableEndpointJson<'a>>,
@@ -835,6 +899,13 @@ struct TableScopeJson<'a> {
     summary: &'a str,
     risk_reason: Option<&'a str>,
     aliases: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    levels: &'a [String],
+    /// The risk at each level, when the scope has levels.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    level_risk: Vec<Risk>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    implies: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -851,7 +922,14 @@ struct TableEndpointJson<'a> {
     path: Option<&'a str>,
     area: &'a str,
     scopes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requires: Option<Vec<Vec<String>>>,
+    /// Per token kind, where it differs from `requires`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    requires_by_kind: std::collections::BTreeMap<&'a str, Vec<Vec<String>>>,
     evidence: crate::table::Evidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence_reason: Option<&'a str>,
     source: Option<&'a str>,
 }
 
@@ -866,6 +944,8 @@ pub fn table_document(t: &Table) -> String {
         retrieved: t.retrieved.as_deref(),
         provider: t.provider.as_deref(),
         token_dialog: t.token_dialog.as_deref(),
+        token_kinds: &t.token_kinds,
+        base_urls: &t.base_urls,
         scopes: t
             .scopes
             .iter()
@@ -877,6 +957,13 @@ pub fn table_document(t: &Table) -> String {
                 summary: &s.summary,
                 risk_reason: s.risk_reason.as_deref(),
                 aliases: &s.aliases,
+                levels: &s.levels,
+                level_risk: if s.levels.is_empty() {
+                    Vec::new()
+                } else {
+                    s.level_risk.clone()
+                },
+                implies: s.implies.iter().map(|&g| t.grant_name(g)).collect(),
             })
             .collect(),
         areas: t
@@ -897,7 +984,24 @@ pub fn table_document(t: &Table) -> String {
                 path: e.path.as_deref(),
                 area: &t.area(e.area).id,
                 scopes: t.scope_names(&e.scopes),
+                requires: requires_json(t, &e.requires),
+                requires_by_kind: t
+                    .token_kinds
+                    .iter()
+                    .zip(&e.requires_by_kind)
+                    .filter_map(|(k, r)| {
+                        let alts = r.as_ref()?;
+                        Some((
+                            k.as_str(),
+                            alts.alternatives
+                                .iter()
+                                .map(|alt| alt.iter().map(|&g| t.grant_name(g)).collect())
+                                .collect(),
+                        ))
+                    })
+                    .collect(),
                 evidence: e.evidence,
+                evidence_reason: e.evidence_reason.as_deref(),
                 source: e.source.as_deref(),
             })
             .collect(),

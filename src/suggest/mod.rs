@@ -1,43 +1,112 @@
 //! Minimal scope sets and per-area token bundles.
 //!
-//! An endpoint needs *all* of its scopes, so the minimal set for a group of endpoints is the
-//! union of their requirements — nothing in it can be dropped without uncovering an endpoint,
-//! and nothing outside it is needed.
+//! The minimal set for a group of endpoints is the least-cost cover of their requirements
+//! ([`crate::cover`]): for an all-of table (Texter), the union of what they need; with
+//! alternatives and levels, the cheapest choice, preferring what the token already holds.
 
 pub mod write;
 
 use std::collections::BTreeMap;
 
 use crate::audit::TokenAnalysis;
-use crate::table::{AreaId, EndpointId, Risk, ScopeId, ScopeSet, Table};
+use crate::cover;
+use crate::table::{AreaId, EndpointId, Grant, GrantSet, Requirement, Risk, ScopeId, Table};
 
-/// One scope of a minimal set, with the endpoints that need it (in the order given).
+/// One grant of a minimal set, with the endpoints it serves (in the order given).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScopeNeed {
-    pub scope: ScopeId,
+    pub grant: Grant,
     pub needed_by: Vec<EndpointId>,
 }
 
-/// The minimal scopes for a list of endpoints, in table order.
+impl ScopeNeed {
+    pub fn scope(&self) -> ScopeId {
+        self.grant.scope
+    }
+}
+
+/// A minimal set for endpoints called by a token of `kind` holding `held` (preferred on
+/// ties), in table order, and whether it is proven minimal.
+pub fn minimal_for(
+    table: &Table,
+    kind: usize,
+    endpoints: &[EndpointId],
+    held: &GrantSet,
+) -> (Vec<ScopeNeed>, bool) {
+    let reqs: Vec<&Requirement> = endpoints
+        .iter()
+        .map(|&id| table.requirement(id, kind))
+        .collect();
+    let found = cover::minimal(table, &reqs, held, &GrantSet::new());
+    (
+        needs_of(table, kind, endpoints, &found.grants),
+        found.proven,
+    )
+}
+
+/// The minimal grants for a list of endpoints (default token kind, nothing held).
 pub fn minimal_scopes(table: &Table, endpoints: &[EndpointId]) -> Vec<ScopeNeed> {
-    let mut needs: BTreeMap<ScopeId, Vec<EndpointId>> = BTreeMap::new();
+    minimal_for(table, 0, endpoints, &GrantSet::new()).0
+}
+
+/// Which endpoints each grant of `set` serves: per endpoint, the first alternative the set
+/// satisfies, its grants credited to the set member providing them.
+pub fn needs_of(
+    table: &Table,
+    kind: usize,
+    endpoints: &[EndpointId],
+    set: &GrantSet,
+) -> Vec<ScopeNeed> {
+    let mut needs: BTreeMap<ScopeId, Vec<EndpointId>> =
+        set.iter().map(|g| (g.scope, Vec::new())).collect();
+    let closure = table.closure(set);
     for &id in endpoints {
-        for &scope in &table.endpoint(id).scopes {
-            let by = needs.entry(scope).or_default();
-            if !by.contains(&id) {
+        let req = table.requirement(id, kind);
+        let Some(alt) = req
+            .alternatives
+            .iter()
+            .find(|alt| alt.iter().all(|&g| closure.covers(g)))
+        else {
+            continue;
+        };
+        for g in alt {
+            let provider = if set.contains_scope(g.scope) {
+                Some(g.scope)
+            } else {
+                set.iter()
+                    .find(|p| {
+                        let mut one = GrantSet::new();
+                        one.insert(*p);
+                        table.closure(&one).covers(*g)
+                    })
+                    .map(|p| p.scope)
+            };
+            if let Some(by) = provider.and_then(|p| needs.get_mut(&p))
+                && !by.contains(&id)
+            {
                 by.push(id);
             }
         }
     }
-    needs
-        .into_iter()
-        .map(|(scope, needed_by)| ScopeNeed { scope, needed_by })
+    set.iter()
+        .map(|grant| ScopeNeed {
+            grant,
+            needed_by: needs.remove(&grant.scope).unwrap_or_default(),
+        })
         .collect()
 }
 
 /// The set behind a list of needs.
-pub fn scope_set(needs: &[ScopeNeed]) -> ScopeSet {
-    needs.iter().map(|n| n.scope).collect()
+pub fn grant_set(needs: &[ScopeNeed]) -> GrantSet {
+    needs.iter().map(|n| n.grant).collect()
+}
+
+/// The highest risk of a list of needs (`None`: it needs no scope).
+pub fn highest_risk(table: &Table, needs: &[ScopeNeed]) -> Option<Risk> {
+    needs
+        .iter()
+        .map(|n| table.scope(n.grant.scope).risk_at(n.grant.level))
+        .max()
 }
 
 /// One proposed token of a split.
@@ -64,7 +133,7 @@ pub enum Split {
 /// Splits a token's endpoints into one token per area. Splitting is pointless when the token
 /// touches one area only, or when every area token would still hold every high-risk scope the
 /// whole token holds (a leak of any of them would be as bad as a leak of the original).
-pub fn split_by_area(table: &Table, token: &str, endpoints: &[EndpointId]) -> Split {
+pub fn split_by_area(table: &Table, kind: usize, token: &str, endpoints: &[EndpointId]) -> Split {
     let mut by_area: BTreeMap<AreaId, Vec<EndpointId>> = BTreeMap::new();
     for &id in endpoints {
         let list = by_area.entry(table.endpoint(id).area).or_default();
@@ -83,18 +152,20 @@ pub fn split_by_area(table: &Table, token: &str, endpoints: &[EndpointId]) -> Sp
         }
         _ => {}
     }
-    let high = |set: &ScopeSet| -> ScopeSet {
-        set.iter()
-            .copied()
-            .filter(|&s| table.scope(s).risk == Risk::High)
+    let high = |needs: &[ScopeNeed]| -> GrantSet {
+        needs
+            .iter()
+            .map(|n| n.grant)
+            .filter(|g| table.scope(g.scope).risk_at(g.level) == Risk::High)
             .collect()
     };
-    let whole = high(&scope_set(&minimal_scopes(table, endpoints)));
+    let none = GrantSet::new();
+    let whole = high(&minimal_for(table, kind, endpoints, &none).0);
     let tokens: Vec<AreaToken> = by_area
         .into_iter()
         .map(|(area, endpoints)| {
-            let scopes = minimal_scopes(table, &endpoints);
-            let risk = scopes.iter().map(|n| table.scope(n.scope).risk).max();
+            let scopes = minimal_for(table, kind, &endpoints, &none).0;
+            let risk = highest_risk(table, &scopes);
             AreaToken {
                 area,
                 token: format!("{token}-{}", table.area(area).id),
@@ -104,8 +175,8 @@ pub fn split_by_area(table: &Table, token: &str, endpoints: &[EndpointId]) -> Sp
             }
         })
         .collect();
-    if !whole.is_empty() && tokens.iter().all(|t| high(&scope_set(&t.scopes)) == whole) {
-        let names: Vec<String> = table.scope_names(&whole);
+    if !whole.is_empty() && tokens.iter().all(|t| high(&t.scopes) == whole) {
+        let names: Vec<String> = table.grant_names(&whole);
         return Split::Pointless(format!(
             "every area needs the same high-risk scope{} ({}), so each split token would be as dangerous as the original",
             if names.len() == 1 { "" } else { "s" },
@@ -120,68 +191,87 @@ pub fn split_by_area(table: &Table, token: &str, endpoints: &[EndpointId]) -> Sp
 pub struct TokenSuggestion {
     pub name: String,
     pub minimal: Vec<ScopeNeed>,
-    /// Needed but not declared (all of the minimal set when the token declares no scopes).
-    pub add: ScopeSet,
-    /// Declared but not needed (and not kept on purpose).
-    pub drop: ScopeSet,
-    /// Declared, not needed, but kept on purpose: an `excess-scope` suppression covers them.
-    pub kept: ScopeSet,
+    /// Needed but not held, or held at a lower level (all of the minimal set when the token
+    /// declares no scopes).
+    pub add: GrantSet,
+    /// Held but not needed (and not kept on purpose).
+    pub drop: GrantSet,
+    /// Held at a higher level than needed: (held, needed).
+    pub lower: Vec<(Grant, Grant)>,
+    /// Held, not needed (or above the level needed), but kept on purpose: an `excess-scope` or
+    /// `excess-level` suppression covers them.
+    pub kept: GrantSet,
     /// Whether the token has a `scopes:` key.
     pub declares_scopes: bool,
     /// Endpoint references that did not resolve; the suggestion cannot account for them.
     pub unresolved: usize,
+    /// Whether the minimal set is proven (else the best found within the search bound).
+    pub proven: bool,
     pub split: Option<Split>,
 }
 
 impl TokenSuggestion {
-    /// `kept`: held scopes whose `excess-scope` finding is suppressed (see
+    /// `kept`: held grants whose `excess-scope`/`excess-level` finding is suppressed (see
     /// [`crate::audit::kept_on_purpose`]).
-    pub fn from_analysis(t: &TokenAnalysis<'_>, kept: &ScopeSet, split: bool) -> Self {
+    pub fn from_analysis(t: &TokenAnalysis<'_>, kept: &GrantSet, split: bool) -> Self {
         let endpoints: Vec<EndpointId> = t
             .distinct_endpoints()
             .into_iter()
             .map(|(_, id)| id)
             .collect();
-        let minimal = minimal_scopes(t.table, &endpoints);
-        let needed = scope_set(&minimal);
-        let (add, drop) = match &t.granted {
-            Some(granted) => (
-                needed.difference(granted).copied().collect(),
-                granted
-                    .difference(&needed)
-                    .copied()
-                    .filter(|s| !kept.contains(s))
-                    .collect(),
-            ),
-            None => (needed.clone(), ScopeSet::new()),
-        };
-        let kept = match &t.granted {
+        let needed = t.required().clone();
+        let minimal = needs_of(t.table, t.kind, &endpoints, &needed);
+        let kept: GrantSet = match &t.granted {
             Some(granted) => kept
                 .iter()
-                .copied()
-                .filter(|s| granted.contains(s) && !needed.contains(s))
+                .filter(|&g| granted.covers(g) && !needed.covers(g))
                 .collect(),
-            None => ScopeSet::new(),
+            None => GrantSet::new(),
+        };
+        let mut target = needed.clone();
+        for g in kept.iter() {
+            target.insert(g);
+        }
+        let (add, drop, lower) = match &t.granted {
+            Some(granted) => (
+                target.iter().filter(|&g| !granted.covers(g)).collect(),
+                granted
+                    .iter()
+                    .filter(|g| !target.contains_scope(g.scope))
+                    .collect(),
+                granted
+                    .iter()
+                    .filter_map(|h| {
+                        let to = target.level(h.scope)?;
+                        (to < h.level).then_some((h, Grant::new(h.scope, to)))
+                    })
+                    .collect(),
+            ),
+            None => (target.clone(), GrantSet::new(), Vec::new()),
         };
         TokenSuggestion {
             name: t.name().to_owned(),
             minimal,
             add,
             drop,
+            lower,
             kept,
             declares_scopes: t.granted.is_some(),
             unresolved: t.unresolved_endpoints(),
-            split: split.then(|| split_by_area(t.table, t.name(), &endpoints)),
+            proven: t.needs().proven,
+            split: split.then(|| split_by_area(t.table, t.kind, t.name(), &endpoints)),
         }
     }
 }
 
 impl TokenSuggestion {
-    /// The scopes `suggest --write` leaves the token with: the minimal set plus those kept on
+    /// The grants `suggest --write` leaves the token with: the minimal set plus those kept on
     /// purpose.
-    pub fn target(&self) -> ScopeSet {
-        let mut set = scope_set(&self.minimal);
-        set.extend(self.kept.iter().copied());
+    pub fn target(&self) -> GrantSet {
+        let mut set = grant_set(&self.minimal);
+        for g in self.kept.iter() {
+            set.insert(g);
+        }
         set
     }
 }
@@ -226,7 +316,7 @@ mod tests {
         );
         let names: Vec<&str> = needs
             .iter()
-            .map(|n| t.scope(n.scope).name.as_str())
+            .map(|n| t.scope(n.grant.scope).name.as_str())
             .collect();
         assert_eq!(
             names,
@@ -246,6 +336,7 @@ mod tests {
         let t = table();
         let split = split_by_area(
             t,
+            0,
             "bot",
             &ids(
                 t,
@@ -269,7 +360,7 @@ mod tests {
     #[test]
     fn split_says_when_it_buys_nothing() {
         let t = table();
-        let one_area = split_by_area(t, "bot", &ids(t, &["Search Chats", "Resolve Chat"]));
+        let one_area = split_by_area(t, 0, "bot", &ids(t, &["Search Chats", "Resolve Chat"]));
         assert!(
             matches!(one_area, Split::Pointless(ref why) if why.contains("one area")),
             "{one_area:?}"
@@ -277,6 +368,7 @@ mod tests {
         // Events and scenarios both need the high-risk on-behalf scope (and Create scenarios).
         let shared = split_by_area(
             t,
+            0,
             "bot",
             &ids(
                 t,
@@ -298,7 +390,7 @@ mod tests {
         fn minimal_sets_cover_and_are_minimal(picks in proptest::collection::vec(0usize..41, 0..12)) {
             let t = table();
             let endpoints: Vec<EndpointId> = picks.into_iter().map(EndpointId).collect();
-            let set = scope_set(&minimal_scopes(t, &endpoints));
+            let set = grant_set(&minimal_scopes(t, &endpoints)).scopes();
             for &e in &endpoints {
                 prop_assert!(t.endpoint(e).scopes.is_subset(&set));
             }

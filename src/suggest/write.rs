@@ -7,9 +7,9 @@ use std::path::Path;
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::manifest::{Entry, ListStyle, Manifest, Token, resolve_scope};
+use crate::manifest::{Entry, ListStyle, Manifest, Token, resolve_grant, resolve_scope};
 use crate::source::SourceFile;
-use crate::table::{EndpointId, ScopeId, ScopeSet, Table};
+use crate::table::{EndpointId, Grant, GrantSet, ScopeSet, Table};
 use crate::textedit::{Edit, apply, line_end, line_start, newline, next_line};
 
 use super::AreaToken;
@@ -141,7 +141,7 @@ pub fn yaml_comment(text: &str) -> String {
 pub fn rewrite_scopes(
     manifest: &Manifest,
     table: &Table,
-    plans: &[(usize, ScopeSet)],
+    plans: &[(usize, GrantSet)],
 ) -> Result<String, WriteError> {
     let text: &str = &manifest.file.text;
     let mut edits = Vec::new();
@@ -158,7 +158,7 @@ fn token_scope_edits(
     manifest: &Manifest,
     table: &Table,
     token: &Token,
-    wanted: &ScopeSet,
+    wanted: &GrantSet,
 ) -> Result<Vec<Edit>, WriteError> {
     let text: &str = &manifest.file.text;
     let nl = newline(text);
@@ -183,10 +183,10 @@ fn token_scope_edits(
             return Err(unsupported("its first key does not start a line"));
         }
         let mut block = format!("{indent}scopes:{nl}");
-        for &s in wanted {
+        for g in wanted.iter() {
             block.push_str(&format!(
                 "{indent}  - {}{nl}",
-                yaml_scalar(&table.scope(s).name, false)
+                yaml_scalar(&table.grant_ref(g), false)
             ));
         }
         return Ok(vec![Edit {
@@ -196,20 +196,24 @@ fn token_scope_edits(
         }]);
     };
 
+    // An entry stays when it names a wanted grant exactly (scope and level); the rest go, and
+    // what is missing is added.
     let mut kept = ScopeSet::new();
     let mut keep: Vec<&Entry> = Vec::new();
     let mut remove: Vec<&Entry> = Vec::new();
     for entry in &list.entries {
-        match resolve_scope(table, &entry.value.value) {
-            Some(id) if wanted.contains(&id) && kept.insert(id) => keep.push(entry),
+        match resolve_grant(table, entry) {
+            Ok(g) if wanted.level(g.scope) == Some(g.level) && kept.insert(g.scope) => {
+                keep.push(entry)
+            }
             _ => remove.push(entry),
         }
     }
-    let add: Vec<ScopeId> = wanted.difference(&kept).copied().collect();
+    let add: Vec<Grant> = wanted.iter().filter(|g| !kept.contains(&g.scope)).collect();
     if remove.is_empty() && add.is_empty() {
         return Ok(Vec::new());
     }
-    let names: Vec<String> = add.iter().map(|&s| table.scope(s).name.clone()).collect();
+    let names: Vec<String> = add.iter().map(|&g| table.grant_ref(g)).collect();
 
     let key_colon = text[list.key.span.end()..]
         .find(':')
@@ -354,13 +358,15 @@ fn verify(
     manifest: &Manifest,
     table: &Table,
     new: &str,
-    plans: &[(usize, ScopeSet)],
+    plans: &[(usize, GrantSet)],
 ) -> Result<(), WriteError> {
     let path = manifest.file.path.clone();
-    let reread = Manifest::parse(SourceFile::new(path.clone(), new.to_owned()), &table.api)
-        .map_err(|errs| WriteError::Verify {
-            path: path.clone(),
-            why: errs.first().map_or_else(String::new, |e| e.to_string()),
+    let reread =
+        Manifest::parse(SourceFile::new(path.clone(), new.to_owned())).map_err(|errs| {
+            WriteError::Verify {
+                path: path.clone(),
+                why: errs.first().map_or_else(String::new, |e| e.to_string()),
+            }
         })?;
     for (index, wanted) in plans {
         let name = &manifest.tokens[*index].name.value;
@@ -370,15 +376,15 @@ fn verify(
                 why: format!("token `{name}` disappeared"),
             });
         };
-        let held: ScopeSet = token
+        let held: GrantSet = token
             .scope_entries()
             .iter()
-            .filter_map(|e| resolve_scope(table, &e.value.value))
+            .filter_map(|e| resolve_grant(table, e).ok())
             .collect();
         if &held != wanted || token.scope_entries().len() != wanted.len() {
             return Err(WriteError::Verify {
                 path,
-                why: format!("token `{name}` would hold {:?}", table.scope_names(&held)),
+                why: format!("token `{name}` would hold {:?}", table.grant_names(&held)),
             });
         }
     }
@@ -448,12 +454,12 @@ pub fn split_tokens(
     }
     let new = apply(text, edits);
     let path = manifest.file.path.clone();
-    let reread = Manifest::parse(SourceFile::new(path.clone(), new.clone()), &table.api).map_err(
-        |errs| WriteError::Verify {
+    let reread = Manifest::parse(SourceFile::new(path.clone(), new.clone())).map_err(|errs| {
+        WriteError::Verify {
             path: path.clone(),
             why: errs.first().map_or_else(String::new, |e| e.to_string()),
-        },
-    )?;
+        }
+    })?;
     for (_, areas) in splits {
         for area in *areas {
             if !reread.tokens.iter().any(|t| t.name.value == area.token) {
@@ -484,7 +490,7 @@ fn area_token_yaml(
         for need in &area.scopes {
             y.push_str(&format!(
                 "{child}  - {}{nl}",
-                yaml_scalar(&table.scope(need.scope).name, false)
+                yaml_scalar(&table.grant_ref(need.grant), false)
             ));
         }
     }
@@ -516,7 +522,7 @@ fn area_token_yaml(
             )),
         }
     }
-    let held: ScopeSet = area.scopes.iter().map(|n| n.scope).collect();
+    let held: ScopeSet = area.scopes.iter().map(|n| n.grant.scope).collect();
     let relevant: Vec<_> = token
         .ignores
         .iter()
@@ -589,7 +595,7 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<(), WriteError> {
 mod tests {
     use super::*;
     use crate::audit::TokenAnalysis;
-    use crate::suggest::{Split, TokenSuggestion, scope_set};
+    use crate::suggest::{Split, TokenSuggestion, grant_set};
 
     fn table() -> &'static Table {
         crate::table::texter()
@@ -597,19 +603,19 @@ mod tests {
 
     fn rewrite(text: &str) -> String {
         let table = table();
-        let m = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()), "texter")
+        let m = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()))
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let plans: Vec<(usize, ScopeSet)> = m
+        let plans: Vec<(usize, GrantSet)> = m
             .tokens
             .iter()
             .enumerate()
             .map(|(i, t)| {
                 (
                     i,
-                    scope_set(
+                    grant_set(
                         &TokenSuggestion::from_analysis(
                             &TokenAnalysis::new(table, t),
-                            &ScopeSet::new(),
+                            &GrantSet::new(),
                             false,
                         )
                         .minimal,
@@ -679,11 +685,11 @@ mod tests {
     fn split_replaces_the_token_and_keeps_the_rest() {
         let table = table();
         let text = "integration: x\ntokens:\n  bot:   # the bot\n    scopes: [Manage labels]\n    endpoints:\n      - Create Label\n      - endpoint: GET /chats/search\n        reason: find the chat\n    ignore:\n      - rule: excess-scope\n        scope: Manage labels\n        reason: kept\n  other:\n    endpoints: [List All Labels]\n";
-        let m = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()), "texter")
+        let m = Manifest::parse(SourceFile::new("m.yaml", text.to_owned()))
             .unwrap_or_else(|e| panic!("{e:?}"));
         let s = TokenSuggestion::from_analysis(
             &TokenAnalysis::new(table, &m.tokens[0]),
-            &ScopeSet::new(),
+            &GrantSet::new(),
             true,
         );
         let Some(Split::Areas(areas)) = s.split else {

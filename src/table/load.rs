@@ -79,7 +79,13 @@ impl Table {
     /// should that ever fail, from the YAML, whose errors have positions.
     pub fn embedded() -> Result<Table, Vec<InputError>> {
         let file = SourceFile::new("scope-table.yaml (embedded)", super::EMBEDDED_TABLE);
-        match serde_json::from_str::<embedded::TableDoc>(super::EMBEDDED_TABLE_JSON) {
+        Table::from_embedded(file, super::EMBEDDED_TABLE_JSON)
+    }
+
+    /// A compiled-in table: its JSON form read straight into records, or, should that fail,
+    /// the YAML read and validated (which then reports the problem with its location).
+    pub(crate) fn from_embedded(file: SourceFile, json: &str) -> Result<Table, Vec<InputError>> {
+        match serde_json::from_str::<embedded::TableDoc>(json) {
             Ok(doc) => match doc.into_table(file.clone()) {
                 Some(table) => Ok(table),
                 None => Table::load(file),

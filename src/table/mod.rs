@@ -1,9 +1,11 @@
 //! The scope table: which scopes every endpoint of an API needs.
 
+mod builtin;
 mod load;
 mod matching;
 mod model;
 
+pub use builtin::{Builtin, Tables, builtin, builtin_apis};
 pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
 pub use model::METHODS;
 pub use model::{
@@ -16,7 +18,7 @@ pub const EMBEDDED_TABLE: &str = include_str!("../../scope-table.yaml");
 
 /// The same table as JSON, converted by the build script (see `build.rs`).
 pub(crate) const EMBEDDED_TABLE_JSON: &str =
-    include_str!(concat!(env!("OUT_DIR"), "/scope-table.json"));
+    include_str!(concat!(env!("OUT_DIR"), "/texter.table.json"));
 
 /// The embedded table, loaded once for the unit tests.
 #[cfg(test)]

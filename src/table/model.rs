@@ -452,6 +452,42 @@ impl Table {
             .any(|alt| alt.iter().all(|&g| closure.covers(g)))
     }
 
+    /// A token kind's index in `token_kinds` (0, the default, when the table has none).
+    pub fn token_kind(&self, kind: &str) -> Option<usize> {
+        self.token_kinds.iter().position(|k| k == kind)
+    }
+
+    /// A scope reference's scope and level: `contents:write` and `Contents: write` split at
+    /// the last colon, unless the whole text names a scope (a name may hold a colon).
+    /// `explicit` is a level given apart (a long-form entry's `level:`).
+    pub fn split_level<'r>(
+        &self,
+        raw: &'r str,
+        explicit: Option<&'r str>,
+    ) -> (Option<ScopeId>, Option<&'r str>) {
+        if let Some(id) = self.scope_by_name(raw) {
+            return (Some(id), explicit.map(str::trim));
+        }
+        if explicit.is_none()
+            && let Some((name, level)) = raw.rsplit_once(':')
+            && !level.trim().is_empty()
+            && let Some(id) = self.scope_by_name(name)
+        {
+            return (Some(id), Some(level.trim()));
+        }
+        (None, explicit)
+    }
+
+    /// A level of a scope by name (any case).
+    pub fn level_by_name(&self, scope: ScopeId, name: &str) -> Option<Level> {
+        self.scope(scope)
+            .levels
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(name.trim()))
+            .and_then(|i| u8::try_from(i).ok())
+            .map(Level)
+    }
+
     /// Whether any scope has levels (the table speaks of `Contents: write`, not `Contents`).
     pub fn has_levels(&self) -> bool {
         self.scopes.iter().any(|s| !s.levels.is_empty())

@@ -16,13 +16,14 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
-    let items = t.scopes.iter().map(|(entry, scope)| match scope {
-        Some(id) => (
+    let items = t.scopes.iter().map(|(entry, grant)| match grant {
+        Ok(crate::table::Grant { scope: id, .. })
+        | Err(crate::manifest::GrantProblem::UnknownLevel { scope: id, .. }) => (
             *entry,
             format!("#{}", id.0),
             t.table.scope(*id).name.clone(),
         ),
-        None => (
+        Err(crate::manifest::GrantProblem::UnknownScope) => (
             *entry,
             normalize(&entry.value.value),
             entry.value.value.clone(),

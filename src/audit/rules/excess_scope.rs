@@ -23,11 +23,11 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     }
     let excess = t.excess();
     let unresolved = t.unresolved_endpoints();
-    for (entry, scope) in t.distinct_scopes() {
-        if !excess.contains(&scope) {
+    for (entry, grant) in t.distinct_scopes() {
+        if !excess.contains(&grant.scope) {
             continue;
         }
-        let name = &t.table.scope(scope).name;
+        let name = &t.table.scope(grant.scope).name;
         let mut help = format!(
             "remove it from the token's scopes{}, or run `tokenscope suggest --write`",
             t.table.in_provider_too()
@@ -37,6 +37,9 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
                 "; {} of this token did not resolve, and may need it",
                 plural(unresolved, "endpoint reference")
             ));
+        }
+        if !t.needs().proven {
+            help.push_str("; the cheapest set was not proven within the search bound");
         }
         out.push(
             RULE.finding(

@@ -18,16 +18,16 @@ as secrets; give them to one service each.",
 };
 
 fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
-    for (entry, id) in t.distinct_scopes() {
-        let scope = t.table.scope(id);
-        if scope.risk != Risk::High {
+    for (entry, grant) in t.distinct_scopes() {
+        let scope = t.table.scope(grant.scope);
+        if scope.risk_at(grant.level) != Risk::High {
             continue;
         }
         let why = scope.risk_reason.as_deref().unwrap_or(&scope.summary);
         out.push(
             RULE.finding(
                 entry.value.span,
-                format!("`{}` is high-risk: {why}", scope.name),
+                format!("`{}` is high-risk: {why}", t.table.grant_name(grant)),
             )
             .token(t.name())
             .scope(scope.name.clone())

@@ -4,7 +4,7 @@ use crate::audit::condense::FindingSink;
 use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
-use super::{Rule, quoted_list};
+use super::{Rule, describe_alternative};
 
 pub static RULE: Rule = Rule {
     id: RuleId::InferredRequirement,
@@ -22,19 +22,25 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
         if ep.evidence != crate::table::Evidence::Inferred {
             continue;
         }
-        let scopes = t.table.scope_names(&ep.scopes);
-        let needs = if scopes.is_empty() {
-            "no scope".to_owned()
-        } else {
-            quoted_list(&scopes)
+        let alternatives: Vec<String> = t
+            .requirement(id)
+            .alternatives
+            .iter()
+            .map(|alt| describe_alternative(t.table, alt))
+            .collect();
+        let needs = match alternatives.as_slice() {
+            [] => "no scope a token of this kind can hold".to_owned(),
+            [one] => one.clone(),
+            many => format!("any one of {}", many.join(", or ")),
         };
+        let why = ep
+            .evidence_reason
+            .as_deref()
+            .unwrap_or("its docs page does not say");
         let mut finding = RULE
             .finding(
                 entry.value.span,
-                format!(
-                    "`{}` is assumed to need {needs}; its docs page does not say",
-                    ep.name
-                ),
+                format!("`{}` is assumed to need {needs}; {why}", ep.name),
             )
             .token(t.name())
             .endpoint(ep.name.clone())

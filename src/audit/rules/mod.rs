@@ -10,6 +10,7 @@ mod ambiguous_endpoint;
 mod broad_token;
 mod duplicate_endpoint;
 mod duplicate_scope;
+mod excess_level;
 mod excess_scope;
 mod high_risk_scope;
 mod inferred_requirement;
@@ -25,6 +26,7 @@ pub mod unused_endpoint;
 pub mod unused_ignore;
 mod unused_token;
 
+pub use missing_scope::describe_alternative;
 pub use unexplained_ignore::inline_finding as unexplained_inline_ignore;
 
 /// Checks one token and appends its findings.
@@ -103,6 +105,7 @@ pub static REGISTRY: &[&Rule] = &[
     &live_scope_denied::RULE,
     &live_scope_undeclared::RULE,
     &unused_ignore::RULE,
+    &excess_level::RULE,
 ];
 
 /// The registry entry of a rule id.

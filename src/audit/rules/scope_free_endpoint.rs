@@ -19,7 +19,7 @@ cannot tell you whether a token holds a scope.",
 fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     for (entry, id) in t.distinct_endpoints() {
         let ep = t.table.endpoint(id);
-        if !ep.scopes.is_empty() {
+        if !t.requirement(id).is_free() {
             continue;
         }
         out.push(

@@ -3,6 +3,7 @@
 use crate::audit::condense::FindingSink;
 use crate::error::did_you_mean;
 use crate::finding::{RuleId, Severity};
+use crate::manifest::GrantProblem;
 
 use super::super::analysis::TokenAnalysis;
 use super::Rule;
@@ -21,11 +22,35 @@ suggested name. `tokenscope table` lists every scope.",
 fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     // A name listed many times is looked up once.
     let mut helps: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    for (entry, scope) in &t.scopes {
-        if scope.is_some() {
-            continue;
-        }
+    for (entry, grant) in &t.scopes {
         let raw = &entry.value.value;
+        match grant {
+            Ok(_) => continue,
+            Err(GrantProblem::UnknownLevel { scope, level }) => {
+                let scope = t.table.scope(*scope);
+                let help = if scope.levels.is_empty() {
+                    format!(
+                        "`{}` has no levels: write just `{}`",
+                        scope.name, scope.name
+                    )
+                } else {
+                    format!("its levels: {}", scope.levels.join(", "))
+                };
+                let span = entry.level.as_ref().map_or(entry.value.span, |l| l.span);
+                out.push(
+                    RULE.finding(
+                        span,
+                        format!("`{level}` is not a level of `{}`", scope.name),
+                    )
+                    .token(t.name())
+                    .scope(scope.name.clone())
+                    .label("unknown level")
+                    .help(help),
+                );
+                continue;
+            }
+            Err(GrantProblem::UnknownScope) => {}
+        }
         let help = match helps.get(raw.as_str()) {
             Some(help) => help.clone(),
             None => {

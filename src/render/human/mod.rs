@@ -576,37 +576,53 @@ pub fn suggest_token(out: &mut String, table: &Table, view: &TokenView) {
         let width = s
             .minimal
             .iter()
-            .map(|n| table.scope(n.scope).name.chars().count())
+            .map(|n| table.grant_name(n.grant).chars().count())
             .max()
             .unwrap_or(0)
             .max(5);
         let _ = writeln!(out, "  {:width$}  {:<6}  needed by", "scope", "risk");
         for need in &s.minimal {
-            let scope = table.scope(need.scope);
+            let scope = table.scope(need.grant.scope);
             let _ = writeln!(
                 out,
                 "  {:width$}  {:<6}  {}",
-                scope.name,
-                scope.risk.as_str(),
+                table.grant_name(need.grant),
+                scope.risk_at(need.grant.level).as_str(),
                 names(table, &need.needed_by).join(", ")
+            );
+        }
+        if !s.proven {
+            let _ = writeln!(
+                out,
+                "  (the best set found within the search bound; not proven minimal)"
             );
         }
     }
     if s.declares_scopes {
-        if s.add.is_empty() && s.drop.is_empty() {
+        if s.add.is_empty() && s.drop.is_empty() && s.lower.is_empty() {
             let _ = writeln!(out, "  the token's scopes are already minimal");
         }
         if !s.add.is_empty() {
-            let _ = writeln!(out, "  add:  {}", table.scope_names(&s.add).join(", "));
+            let _ = writeln!(out, "  add:  {}", table.grant_names(&s.add).join(", "));
         }
         if !s.drop.is_empty() {
-            let _ = writeln!(out, "  drop: {}", table.scope_names(&s.drop).join(", "));
+            let _ = writeln!(out, "  drop: {}", table.grant_names(&s.drop).join(", "));
+        }
+        if !s.lower.is_empty() {
+            let lowered: Vec<String> = s
+                .lower
+                .iter()
+                .map(|(from, to)| {
+                    format!("{} to {}", table.grant_name(*from), table.grant_name(*to))
+                })
+                .collect();
+            let _ = writeln!(out, "  lower: {}", lowered.join(", "));
         }
         if !s.kept.is_empty() {
             let _ = writeln!(
                 out,
                 "  keep: {} (not needed, but an `excess-scope` suppression keeps it)",
-                table.scope_names(&s.kept).join(", ")
+                table.grant_names(&s.kept).join(", ")
             );
         }
     } else {
@@ -654,7 +670,7 @@ fn human_split(out: &mut String, table: &Table, view: &TokenView) {
                         let _ = writeln!(
                             out,
                             "        - {}",
-                            yaml_scalar(&table.scope(need.scope).name, false)
+                            yaml_scalar(&table.grant_ref(need.grant), false)
                         );
                     }
                 }
@@ -710,16 +726,16 @@ pub fn suggest_ad_hoc(table: &Table, view: &TokenView) -> String {
         let width = s
             .minimal
             .iter()
-            .map(|n| table.scope(n.scope).name.chars().count())
+            .map(|n| table.grant_name(n.grant).chars().count())
             .max()
             .unwrap_or(0);
         for need in &s.minimal {
-            let scope = table.scope(need.scope);
+            let scope = table.scope(need.grant.scope);
             let _ = writeln!(
                 out,
                 "  [ ] {:width$}  {:<6}  for {}",
-                scope.name,
-                scope.risk.as_str(),
+                table.grant_name(need.grant),
+                scope.risk_at(need.grant.level).as_str(),
                 names(table, &need.needed_by).join(", ")
             );
         }

@@ -1,0 +1,201 @@
+//! The tables compiled into the binary, and choosing one: `--table FILE`, `--api NAME`, or a
+//! manifest's `api:`. Built-ins are read on first use only, so a run pays for the one table it
+//! needs (see `build.rs`, which converts each to JSON at build time).
+
+use std::sync::OnceLock;
+
+use crate::error::InputError;
+use crate::source::SourceFile;
+use crate::yaml::Text;
+
+use super::Table;
+
+/// One built-in table: its API id, its YAML (the source of truth) and the JSON form read at
+/// start-up.
+pub struct Builtin {
+    pub api: &'static str,
+    /// The file it was built from, relative to the repository (`tables/github.yaml`).
+    pub file: &'static str,
+    pub yaml: &'static str,
+    json: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin_tables.rs"));
+
+/// The API ids of the built-in tables, the default (`texter`) first.
+pub fn builtin_apis() -> impl Iterator<Item = &'static str> {
+    BUILTINS.iter().map(|b| b.api)
+}
+
+/// A built-in table by API id, loaded once per process; `None` for an unknown id.
+pub fn builtin(api: &str) -> Option<Result<&'static Table, Vec<InputError>>> {
+    // A table that fails to load (a build from a broken file) is `None` here, and is read
+    // again for its diagnostics.
+    static CELLS: OnceLock<Vec<OnceLock<Option<Table>>>> = OnceLock::new();
+    let index = BUILTINS.iter().position(|b| b.api == api)?;
+    let cells = CELLS.get_or_init(|| BUILTINS.iter().map(|_| OnceLock::new()).collect());
+    let cell = cells.get(index)?;
+    let b = BUILTINS.get(index)?;
+    let file = || SourceFile::new(format!("{} (built in)", b.file), b.yaml);
+    let loaded = cell.get_or_init(|| Table::from_embedded(file(), b.json).ok());
+    Some(match loaded {
+        Some(table) => Ok(table),
+        None => Err(Table::load(file()).err().unwrap_or_default()),
+    })
+}
+
+/// The tables a run may use: a `--table` file, or the built-ins (the `--api` one, or each
+/// manifest's own).
+pub struct Tables {
+    /// Kept for the whole run, like the built-ins: reports borrow tables for as long as they
+    /// live, so every table is `'static` (this one by a deliberate one-per-run leak).
+    custom: Option<&'static Table>,
+    /// `--api NAME`: a built-in used for every input, like `--table`.
+    api: Option<String>,
+}
+
+impl Tables {
+    pub fn new(custom: Option<Table>, api: Option<String>) -> Tables {
+        Tables {
+            custom: custom.map(|t| &*Box::leak(Box::new(t))),
+            api,
+        }
+    }
+
+    /// The table for commands that read no manifest (`explain`, `table`, `scan`, ...).
+    pub fn default_table(&self) -> Result<&'static Table, Vec<InputError>> {
+        if let Some(t) = self.custom {
+            return Ok(t);
+        }
+        let api = self.api.as_deref().unwrap_or("texter");
+        builtin(api).unwrap_or_else(|| Err(vec![unknown_api_flag(api)]))
+    }
+
+    /// Whether a table was forced with `--table` or `--api`.
+    pub fn forced(&self) -> bool {
+        self.custom.is_some() || self.api.is_some()
+    }
+
+    /// The table for a manifest that says `api: <api>` (or nothing: Texter). With `--table` or
+    /// `--api`, that table, which must be for the same API.
+    pub fn for_manifest(
+        &self,
+        file: &SourceFile,
+        api: Option<&Text>,
+    ) -> Result<&'static Table, Vec<InputError>> {
+        if self.forced() {
+            let table = self.default_table()?;
+            if let Some(api) = api
+                && api.value != table.api
+            {
+                return Err(vec![InputError::at(
+                    file,
+                    api.span,
+                    format!(
+                        "this manifest is for the `{}` API, but the scope table in use is for `{}`",
+                        api.value, table.api
+                    ),
+                    "different API",
+                    Some(match &self.custom {
+                        Some(_) => "pass `--table FILE` with that API's scope table".into(),
+                        None => format!("drop `--api {}`, or pass that API's table", table.api),
+                    }),
+                )]);
+            }
+            return Ok(table);
+        }
+        let Some(api) = api else {
+            return self.default_table();
+        };
+        match builtin(&api.value) {
+            Some(loaded) => loaded,
+            // No built-in for it: what the manifest needs is that API's table.
+            None => Err(vec![InputError::at(
+                file,
+                api.span,
+                format!(
+                    "this manifest is for the `{}` API, but the scope table in use is for `texter`",
+                    api.value
+                ),
+                "different API",
+                Some("pass `--table FILE` with that API's scope table".into()),
+            )]),
+        }
+    }
+}
+
+fn unknown_api_flag(api: &str) -> InputError {
+    let known: Vec<&str> = builtin_apis().collect();
+    InputError::BadFlag {
+        flag: "--api",
+        why: format!(
+            "no built-in table for `{api}` (built in: {})",
+            known.join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_loads_the_same_from_json_and_yaml() {
+        for b in BUILTINS {
+            let fast = builtin(b.api)
+                .and_then(Result::ok)
+                .unwrap_or_else(|| panic!("{} loads", b.api));
+            let slow = Table::load(SourceFile::new(b.file, b.yaml))
+                .unwrap_or_else(|e| panic!("{}: {e:?}", b.api));
+            assert_eq!(fast.api, b.api, "a built-in's file name is its API id");
+            assert_eq!(format!("{:?}", fast.scopes), format!("{:?}", slow.scopes));
+            assert_eq!(format!("{:?}", fast.areas), format!("{:?}", slow.areas));
+            let strip = |t: &Table| -> Vec<String> {
+                t.endpoints
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                            e.name,
+                            e.method,
+                            e.path,
+                            e.area,
+                            e.requires,
+                            e.requires_by_kind,
+                            e.scopes,
+                            e.evidence,
+                            e.evidence_reason,
+                            e.source
+                        )
+                    })
+                    .collect()
+            };
+            assert_eq!(strip(fast), strip(&slow), "{}", b.api);
+            assert_eq!(
+                (
+                    &fast.title,
+                    &fast.retrieved,
+                    &fast.token_kinds,
+                    &fast.base_urls
+                ),
+                (
+                    &slow.title,
+                    &slow.retrieved,
+                    &slow.token_kinds,
+                    &slow.base_urls
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn texter_is_the_default_and_unknown_apis_are_refused() {
+        assert_eq!(builtin_apis().next(), Some("texter"));
+        assert!(builtin("nope").is_none());
+        let tables = Tables::new(None, None);
+        assert_eq!(
+            tables.default_table().map(|t| t.api.as_str()).ok(),
+            Some("texter")
+        );
+    }
+}
