@@ -25,6 +25,8 @@ pub struct AddedScope {
     pub scope: String,
     pub risk: Option<Risk>,
     pub needed_by: Vec<String>,
+    /// The level the old version held the scope at, when this raises it (`read`).
+    pub raised_from: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,6 +117,11 @@ fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &
     let mut added_scopes: Vec<AddedScope> = added
         .iter()
         .map(|&g| AddedScope {
+            raised_from: old
+                .scopes
+                .level(g.scope)
+                .and_then(|l| table.scope(g.scope).level_name(l))
+                .map(str::to_owned),
             scope: table.grant_name(g),
             risk: Some(table.scope(g.scope).risk_at(g.level)),
             needed_by: new
@@ -132,6 +139,7 @@ fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &
                 scope: s.clone(),
                 risk: None,
                 needed_by: Vec::new(),
+                raised_from: None,
             }),
     );
     let mut removed_scopes: Vec<String> = old
@@ -243,7 +251,8 @@ mod tests {
             [AddedScope {
                 scope: "Send template messages".into(),
                 risk: Some(Risk::High),
-                needed_by: vec!["Send Template Message".into()]
+                needed_by: vec!["Send Template Message".into()],
+                raised_from: None,
             }]
         );
         assert_eq!(d[0].added_endpoints, ["Send Template Message"]);

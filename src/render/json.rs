@@ -655,6 +655,9 @@ struct AddedScopeJson<'a> {
     scope: &'a str,
     risk: Option<Risk>,
     needed_by: &'a [String],
+    /// The level held before, when the scope's level was raised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raised_from: Option<&'a str>,
 }
 
 /// `diff --format json`.
@@ -676,6 +679,7 @@ pub fn diff_document(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
                         scope: &s.scope,
                         risk: s.risk,
                         needed_by: &s.needed_by,
+                        raised_from: s.raised_from.as_deref(),
                     })
                     .collect(),
                 removed_scopes: &t.removed_scopes,

@@ -229,9 +229,14 @@ pub fn diff_report(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
                         .join(", ")
                 )
             };
+            let raised = s
+                .raised_from
+                .as_ref()
+                .map(|from| format!(" (raised from {})", cell(from)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {token} | ➕ scope | {} | {risk} | {why} |",
+                "| {token} | ➕ scope | {}{raised} | {risk} | {why} |",
                 cell(&s.scope)
             );
         }

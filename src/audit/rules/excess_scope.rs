@@ -28,6 +28,7 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
             continue;
         }
         let name = &t.table.scope(grant.scope).name;
+        let held = t.table.grant_name(grant);
         let mut help = format!(
             "remove it from the token's scopes{}, or run `tokenscope suggest --write`",
             t.table.in_provider_too()
@@ -45,7 +46,7 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
             RULE.finding(
                 entry.value.span,
                 format!(
-                    "token `{}` holds `{name}`, which none of its endpoints needs",
+                    "token `{}` holds `{held}`, which none of its endpoints needs",
                     t.name()
                 ),
             )

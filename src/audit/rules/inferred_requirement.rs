@@ -31,7 +31,7 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
         let needs = match alternatives.as_slice() {
             [] => "no scope a token of this kind can hold".to_owned(),
             [one] => one.clone(),
-            many => format!("any one of {}", many.join(", or ")),
+            [rest @ .., last] => format!("any one of {} or {last}", rest.join(", ")),
         };
         let why = ep
             .evidence_reason

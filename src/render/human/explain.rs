@@ -66,17 +66,39 @@ fn explain_rule(r: &Rule) -> String {
 fn explain_scope(table: &Table, id: ScopeId) -> String {
     let s = table.scope(id);
     let mut out = String::new();
+    let risk = if s.levels.is_empty() {
+        s.risk.to_string()
+    } else {
+        s.levels
+            .iter()
+            .zip(&s.level_risk)
+            .map(|(l, r)| format!("{r} at {l}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let _ = writeln!(
         out,
-        "{}  (scope; id: {}, area: {}, risk: {})",
+        "{}  (scope; id: {}, area: {}, risk: {risk})",
         s.name,
         s.id,
         table.area(s.area).id,
-        s.risk
     );
     let _ = writeln!(out, "\n{}.", s.summary);
+    if !s.levels.is_empty() {
+        let _ = writeln!(
+            out,
+            "Levels: {} (each grants the ones before it; write `{}:{}` in a manifest).",
+            s.levels.join(" < "),
+            s.id,
+            s.levels.last().map_or("", String::as_str)
+        );
+    }
     if let Some(reason) = &s.risk_reason {
         let _ = writeln!(out, "Risk {}: {reason}.", s.risk);
+    }
+    if !s.implies.is_empty() {
+        let implied: Vec<String> = s.implies.iter().map(|&g| table.grant_name(g)).collect();
+        let _ = writeln!(out, "Holding it also grants {}.", quoted_list(&implied));
     }
     if !s.aliases.is_empty() {
         let _ = writeln!(
@@ -95,18 +117,47 @@ fn explain_scope(table: &Table, id: ScopeId) -> String {
         let _ = writeln!(out, "\nEndpoints that need it:");
         for e in users {
             let ep = table.endpoint(e);
-            let others: Vec<String> = ep
-                .scopes
+            let req = &ep.requires;
+            let Some(alt) = req
+                .alternatives
                 .iter()
-                .filter(|&&o| o != id)
-                .map(|&o| table.scope(o).name.clone())
+                .find(|alt| alt.iter().any(|g| g.scope == id))
+            else {
+                continue;
+            };
+            let level = alt
+                .iter()
+                .find(|g| g.scope == id)
+                .and_then(|g| s.level_name(g.level))
+                .map(|l| format!("  ({l})"))
+                .unwrap_or_default();
+            let others: Vec<String> = alt
+                .iter()
+                .filter(|g| g.scope != id)
+                .map(|&g| table.grant_name(g))
                 .collect();
             let with = if others.is_empty() {
                 String::new()
             } else {
                 format!("  (together with {})", quoted_list(&others))
             };
-            let _ = writeln!(out, "  {}  {}{with}", ep.name, signature(table, e));
+            let instead: Vec<String> = req
+                .alternatives
+                .iter()
+                .filter(|a| !a.iter().any(|g| g.scope == id))
+                .map(|a| crate::audit::rules::describe_alternative(table, a))
+                .collect();
+            let or = if instead.is_empty() {
+                String::new()
+            } else {
+                format!("  (or instead {})", instead.join(" or "))
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {}{level}{with}{or}",
+                ep.name,
+                signature(table, e)
+            );
         }
     }
     out
@@ -130,9 +181,10 @@ fn explain_endpoint(table: &Table, id: EndpointId) -> String {
         table.area(ep.area).id
     );
     let _ = writeln!(out, "  {}", signature(table, id));
-    if ep.scopes.is_empty() {
+    let simple = !table.has_levels() && ep.requires.alternatives.len() == 1;
+    if ep.requires.is_free() {
         let _ = writeln!(out, "  Needs: no scope; any valid token may call it");
-    } else {
+    } else if simple {
         let names = table.scope_names(&ep.scopes);
         let together = if names.len() > 1 {
             " (all required together)"
@@ -140,11 +192,34 @@ fn explain_endpoint(table: &Table, id: EndpointId) -> String {
             ""
         };
         let _ = writeln!(out, "  Needs: {}{together}", names.join(", "));
+    } else {
+        let kind = table
+            .token_kinds
+            .first()
+            .map(|k| format!(" (a `{k}` token)"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  Needs{kind}: {}",
+            super::requirement_text(table, &ep.requires)
+        );
     }
-    let evidence = match ep.evidence {
-        Evidence::Documented => "documented: the endpoint's own docs page lists its scopes",
-        Evidence::Inferred => {
-            "inferred: the endpoint's page does not list them; they follow the API's general scope table"
+    for (kind, req) in table.token_kinds.iter().zip(&ep.requires_by_kind) {
+        if let Some(req) = req {
+            let _ = writeln!(
+                out,
+                "  Needs (a `{kind}` token): {}",
+                super::requirement_text(table, req)
+            );
+        }
+    }
+    let evidence = match (ep.evidence, &ep.evidence_reason) {
+        (Evidence::Documented, _) => {
+            "documented: the endpoint's own docs page lists its scopes".to_owned()
+        }
+        (Evidence::Inferred, Some(reason)) => format!("inferred: {reason}"),
+        (Evidence::Inferred, None) => {
+            "inferred: the endpoint's page does not list them; they follow the API's general scope table".to_owned()
         }
     };
     let _ = writeln!(out, "  Evidence: {evidence}");

@@ -307,14 +307,30 @@ fn short(text: &str) -> String {
     }
 }
 
-/// What an endpoint needs, in one phrase: `A + B`, or `no scope`.
+/// What an endpoint needs (from the default kind of token), in one phrase: `A + B`, `A or B`,
+/// or `no scope`.
 pub fn needs(table: &Table, id: EndpointId) -> String {
-    let ep = table.endpoint(id);
-    if ep.scopes.is_empty() {
-        "no scope".to_owned()
-    } else {
-        table.scope_names(&ep.scopes).join(" + ")
+    requirement_text(table, &table.endpoint(id).requires)
+}
+
+/// A requirement in one phrase: alternatives joined by `or`, each `A + B`.
+pub fn requirement_text(table: &Table, req: &crate::table::Requirement) -> String {
+    if req.is_free() {
+        return "no scope".to_owned();
     }
+    if req.alternatives.is_empty() {
+        return "cannot be called with this kind of token".to_owned();
+    }
+    req.alternatives
+        .iter()
+        .map(|alt| {
+            alt.iter()
+                .map(|&g| table.grant_name(g))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// What `scan` found: each endpoint called with where, then the calls it could not resolve.
@@ -426,9 +442,14 @@ pub fn diff_report(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
             } else {
                 format!("needed by {}", s.needed_by.join(", "))
             };
+            let raised = s
+                .raised_from
+                .as_ref()
+                .map(|from| format!(" (raised from {from})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  + scope     {}  [{} risk]  {why}",
+                "  + scope     {}{raised}  [{} risk]  {why}",
                 s.scope,
                 risk_word(s.risk)
             );
@@ -446,14 +467,23 @@ pub fn diff_report(old: &str, new: &str, tokens: &[TokenDiff]) -> String {
             let high: Vec<&str> = t
                 .added_scopes
                 .iter()
-                .filter(|s| s.risk == Some(Risk::High))
+                .filter(|s| s.risk == Some(Risk::High) && s.raised_from.is_none())
                 .map(|s| s.scope.as_str())
                 .collect();
-            let _ = writeln!(
-                out,
-                "  risk rose: newly holds high-risk {}",
-                high.join(", ")
-            );
+            let raised: Vec<&str> = t
+                .added_scopes
+                .iter()
+                .filter(|s| s.raised_from.is_some())
+                .map(|s| s.scope.as_str())
+                .collect();
+            let mut why = Vec::new();
+            if !high.is_empty() {
+                why.push(format!("newly holds high-risk {}", high.join(", ")));
+            }
+            if !raised.is_empty() {
+                why.push(format!("raised to {}", raised.join(", ")));
+            }
+            let _ = writeln!(out, "  risk rose: {}", why.join("; "));
         }
     }
     let risen = tokens.iter().filter(|t| t.risk_increase).count();
