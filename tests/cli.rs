@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{tokenscope, tokenscope_in};
+use common::{TEXTER_EXAMPLES, tokenscope, tokenscope_in};
 
 // ---- exit codes ----------------------------------------------------------------------------
 
@@ -162,14 +162,14 @@ fn json_output_every_mistake() {
 
 #[test]
 fn human_output_examples() {
-    let run = tokenscope(&["audit", "--color", "never", "examples"]);
+    let run = tokenscope(&[&["audit", "--color", "never"][..], &TEXTER_EXAMPLES].concat());
     assert_eq!(run.code, 1);
     insta::assert_snapshot!("human_examples", run.stdout);
 }
 
 #[test]
 fn json_output_examples() {
-    let run = tokenscope(&["audit", "--format", "json", "examples"]);
+    let run = tokenscope(&[&["audit", "--format", "json"][..], &TEXTER_EXAMPLES].concat());
     insta::assert_snapshot!("json_examples", run.stdout);
 }
 

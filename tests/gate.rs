@@ -2,10 +2,12 @@
 
 mod common;
 
-use common::{Run, tokenscope, tokenscope_in};
+use common::{Run, TEXTER_EXAMPLES, tokenscope, tokenscope_in};
 
 const INPUTS: &[&str] = &[
-    "examples",
+    TEXTER_EXAMPLES[0],
+    TEXTER_EXAMPLES[1],
+    TEXTER_EXAMPLES[2],
     "tests/fixtures/mistakes",
     "tests/fixtures/ignores",
 ];
@@ -73,7 +75,9 @@ fn every_format_carries_the_same_findings() {
         "{default}"
     );
 
-    let human = tokenscope(&["audit", "--color", "never", INPUTS[0], INPUTS[1], INPUTS[2]]).stdout;
+    let mut args = vec!["audit", "--color", "never"];
+    args.extend_from_slice(INPUTS);
+    let human = tokenscope(&args).stdout;
     let frames = human
         .lines()
         .filter(|l| {

@@ -91,18 +91,29 @@ impl<'a> TokenAnalysis<'a> {
                 .into_iter()
                 .map(|(_, id)| self.requirement(id))
                 .collect();
+            // What every token of the API holds is free, and never part of an answer.
+            let always = &self.table.always_granted;
             let held = self.granted.clone().unwrap_or_default();
-            let minimal = cover::minimal(self.table, &reqs, &held, &GrantSet::new());
+            let minimal = cover::minimal(self.table, &reqs, &held, always);
             let (completion, completion_proven) = match &self.granted {
                 Some(held) => {
-                    let with = cover::minimal(self.table, &reqs, held, held);
-                    let added = with.grants.iter().filter(|&g| !held.covers(g)).collect();
+                    let mut fixed = held.clone();
+                    for g in always.iter() {
+                        fixed.insert(g);
+                    }
+                    let with = cover::minimal(self.table, &reqs, held, &fixed);
+                    let added = with.grants.iter().filter(|&g| !fixed.covers(g)).collect();
                     (added, with.proven)
                 }
                 None => (GrantSet::new(), true),
             };
+            let minimal_grants = minimal
+                .grants
+                .iter()
+                .filter(|&g| !always.covers(g))
+                .collect();
             Needs {
-                minimal: minimal.grants,
+                minimal: minimal_grants,
                 completion,
                 proven: minimal.proven && completion_proven,
             }
@@ -124,11 +135,12 @@ impl<'a> TokenAnalysis<'a> {
         }
     }
 
-    /// Held scopes the least-privileged set does without.
+    /// Held scopes the least-privileged set does without (what every token holds aside).
     pub fn excess(&self) -> ScopeSet {
         match &self.granted {
             Some(granted) => granted
                 .iter()
+                .filter(|&g| !self.table.always_granted.covers(g))
                 .map(|g| g.scope)
                 .filter(|&s| !self.required().contains_scope(s))
                 .collect(),
@@ -174,11 +186,11 @@ impl<'a> TokenAnalysis<'a> {
     /// the token holds whose requirement names the grant's scope at or below its level. For
     /// an all-of table: every endpoint needing the scope.
     pub fn needing(&self, grant: Grant) -> Vec<(&'a Entry, EndpointId)> {
-        let held = self
-            .granted
-            .as_ref()
-            .map(|g| self.table.closure(g))
-            .unwrap_or_default();
+        let mut held = self.granted.clone().unwrap_or_default();
+        for g in self.table.always_granted.iter() {
+            held.insert(g);
+        }
+        let held = self.table.closure(&held);
         self.distinct_endpoints()
             .into_iter()
             .filter(|(_, id)| {

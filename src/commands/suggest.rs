@@ -1,7 +1,8 @@
 //! `tokenscope suggest`: the minimal scopes per token, per-area bundles, and `--write`.
 //!
-//! Exit codes: 0 when the suggestion is complete; 1 when a reference did not resolve or a
-//! scope name is unknown (the suggestion leaves them out), and when `--write` refuses because
+//! Exit codes: 0 when the suggestion is complete; 1 when a reference did not resolve, a
+//! scope name is unknown (the suggestion leaves them out) or an endpoint cannot be called by
+//! the token's kind at all, and when `--write` refuses because
 //! an endpoint did not resolve; 2 on invalid input. `--write` replaces unknown scope names
 //! along with the rest of the list (and says which it dropped), so afterwards nothing is
 //! wrong and it exits 0.
@@ -135,7 +136,9 @@ fn report(
         ),
     };
     ctx.out.write_all(text.as_bytes())?;
-    Ok(if findings.is_empty() {
+    // An endpoint the token's kind cannot call leaves the suggestion incomplete too.
+    let uncallable = views.iter().any(|v| !v.suggestion.uncallable.is_empty());
+    Ok(if findings.is_empty() && !uncallable {
         Exit::Success
     } else {
         Exit::Findings

@@ -778,6 +778,9 @@ struct SuggestTokenJson {
     /// `false` when the set is the best found within the search bound, not proven minimal.
     #[serde(skip_serializing_if = "is_true")]
     proven: bool,
+    /// Endpoints this kind of token cannot call at all.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    uncallable: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     split: Option<Vec<AreaJson>>,
     /// Why splitting would buy nothing (then `split` is empty).
@@ -851,6 +854,7 @@ fn suggest_token_json(table: &Table, view: &TokenView) -> SuggestTokenJson {
             .collect(),
         kept: table.grant_names(&s.kept),
         proven: s.proven,
+        uncallable: super::human::names(table, &s.uncallable),
         split,
         split_note,
     }

@@ -201,10 +201,14 @@ pub struct TokenSuggestion {
     /// Held, not needed (or above the level needed), but kept on purpose: an `excess-scope` or
     /// `excess-level` suppression covers them.
     pub kept: GrantSet,
+    /// Held grants every token of the API holds anyway (kept as listed).
+    pub implicit: GrantSet,
     /// Whether the token has a `scopes:` key.
     pub declares_scopes: bool,
     /// Endpoint references that did not resolve; the suggestion cannot account for them.
     pub unresolved: usize,
+    /// Endpoints a token of this kind cannot call at all, whatever it holds.
+    pub uncallable: Vec<EndpointId>,
     /// Whether the minimal set is proven (else the best found within the search bound).
     pub proven: bool,
     pub split: Option<Split>,
@@ -232,6 +236,12 @@ impl TokenSuggestion {
         for g in kept.iter() {
             target.insert(g);
         }
+        // What every token holds anyway stays listed if it is (it is true, and harmless).
+        for g in t.granted.iter().flat_map(|g| g.iter()) {
+            if t.table.always_granted.covers(g) && !target.contains_scope(g.scope) {
+                target.insert(g);
+            }
+        }
         let (add, drop, lower) = match &t.granted {
             Some(granted) => (
                 target.iter().filter(|&g| !granted.covers(g)).collect(),
@@ -256,8 +266,15 @@ impl TokenSuggestion {
             drop,
             lower,
             kept,
+            implicit: t
+                .granted
+                .iter()
+                .flat_map(|g| g.iter())
+                .filter(|&g| t.table.always_granted.covers(g) && !needed.contains_scope(g.scope))
+                .collect(),
             declares_scopes: t.granted.is_some(),
             unresolved: t.unresolved_endpoints(),
+            uncallable: t.uncallable().into_iter().map(|(_, id)| id).collect(),
             proven: t.needs().proven,
             split: split.then(|| split_by_area(t.table, t.kind, t.name(), &endpoints)),
         }
@@ -266,10 +283,10 @@ impl TokenSuggestion {
 
 impl TokenSuggestion {
     /// The grants `suggest --write` leaves the token with: the minimal set plus those kept on
-    /// purpose.
+    /// purpose (and those every token holds, when listed).
     pub fn target(&self) -> GrantSet {
         let mut set = grant_set(&self.minimal);
-        for g in self.kept.iter() {
+        for g in self.kept.iter().chain(self.implicit.iter()) {
             set.insert(g);
         }
         set

@@ -25,6 +25,7 @@ const TOP_KEYS: &[&str] = &[
     "token_dialog",
     "token_kinds",
     "base_urls",
+    "always_granted",
     "scopes",
     "areas",
     "endpoints",
@@ -284,6 +285,23 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         scope.implies = implied;
     }
     check_implication_cycles(r, &scopes, &top);
+    let always_granted: super::model::GrantSet = {
+        let lookup = ScopeLookup {
+            names: &scope_names,
+            scopes: &scopes,
+        };
+        let refs: Vec<GrantRef> = top
+            .get("always_granted")
+            .and_then(|n| r.seq(n, "`always_granted`"))
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|n| GrantRef::read(r, n, "an entry of `always_granted`"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        refs.iter().filter_map(|g| lookup.grant(r, g)).collect()
+    };
 
     let lookup = ScopeLookup {
         names: &scope_names,
@@ -354,6 +372,7 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         token_dialog,
         token_kinds: token_kinds.into_iter().map(|t| t.value).collect(),
         base_urls,
+        always_granted,
         scopes,
         areas,
         endpoints,
@@ -932,6 +951,8 @@ mod embedded {
         token_kinds: Vec<String>,
         #[serde(default)]
         base_urls: Vec<String>,
+        #[serde(default)]
+        always_granted: Vec<GrantDoc>,
         scopes: Vec<ScopeDoc>,
         areas: Vec<AreaDoc>,
         endpoints: Vec<EndpointDoc>,
@@ -1109,6 +1130,11 @@ mod embedded {
                         .collect::<Option<Vec<_>>>()
                 })
                 .collect::<Option<Vec<_>>>()?;
+            let always_granted = self
+                .always_granted
+                .iter()
+                .map(|g| names.grant(g))
+                .collect::<Option<super::super::model::GrantSet>>()?;
             let mut endpoint_names = HashMap::new();
             let mut endpoints = Vec::with_capacity(self.endpoints.len());
             for (i, e) in self.endpoints.into_iter().enumerate() {
@@ -1184,6 +1210,7 @@ mod embedded {
                 token_dialog: self.token_dialog,
                 token_kinds: self.token_kinds,
                 base_urls: self.base_urls,
+                always_granted,
                 scopes,
                 areas,
                 endpoints,

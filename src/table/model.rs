@@ -350,6 +350,9 @@ pub struct Table {
     pub token_kinds: Vec<String>,
     /// Where the API is served (`https://api.github.com`); `{placeholders}` allowed.
     pub base_urls: Vec<String>,
+    /// Grants every token of the API holds whatever was chosen (GitHub's mandatory `Metadata:
+    /// read`): never missing, never excess.
+    pub always_granted: GrantSet,
     pub scopes: Vec<Scope>,
     pub areas: Vec<Area>,
     pub endpoints: Vec<Endpoint>,

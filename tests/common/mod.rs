@@ -73,6 +73,15 @@ pub fn tokenscope_in(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// Runs the binary at the repository root, where the fixtures are.
+/// The Texter example manifests, in the order `audit examples` finds them (the GitHub examples
+/// under `examples/github/` have their own tests).
+#[allow(dead_code)]
+pub const TEXTER_EXAMPLES: [&str; 3] = [
+    "examples/crm-sync.tokenscope.yaml",
+    "examples/marketing/tokenscope.yaml",
+    "examples/support-bot.tokenscope.yaml",
+];
+
 pub fn tokenscope(args: &[&str]) -> Run {
     tokenscope_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }

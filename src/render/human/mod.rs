@@ -668,6 +668,13 @@ pub fn suggest_token(out: &mut String, table: &Table, view: &TokenView) {
             plural(s.unresolved, "endpoint reference")
         );
     }
+    if !s.uncallable.is_empty() {
+        let _ = writeln!(
+            out,
+            "  no scope helps: this kind of token cannot call {}",
+            names(table, &s.uncallable).join(", ")
+        );
+    }
     human_split(out, table, view);
     out.push('\n');
 }
