@@ -91,6 +91,7 @@ fn human_stdout(command: &Command) -> bool {
         Command::Table(t) => match &t.action {
             Some(TableAction::Drift(d)) => d.format == OutputFormat::Human,
             Some(TableAction::Check { .. }) => true,
+            Some(TableAction::Import(_)) => false,
             // The table as YAML, JSON or Markdown is a document, not terminal text.
             None => false,
         },
@@ -131,6 +132,7 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
                 commands::drift::run(&mut ctx, cli.global.table.as_deref(), drift)
             }
             Some(TableAction::Check { file }) => commands::table::check(&mut ctx, file),
+            Some(TableAction::Import(import)) => commands::table::import(&mut ctx, import),
             None => commands::table::print(&mut ctx, args),
         },
     };

@@ -293,6 +293,30 @@ pub enum TableAction {
     },
     /// Compare the table with the published API docs; `--write` updates the `--table` file.
     Drift(DriftArgs),
+    /// Build a table from a provider's published permission data (YAML on standard output).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Whose data the files are.
+    #[arg(value_enum, value_name = "SOURCE")]
+    pub source: ImportSource,
+    /// The data files, in any order (each is recognised by its content).
+    #[arg(required = true, num_args = 1.., value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The upstream commit the file with base name NAME came from (repeatable).
+    #[arg(long = "commit", value_name = "NAME=SHA")]
+    pub commits: Vec<String>,
+    /// The date the files were retrieved, recorded as `retrieved:`.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub retrieved: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportSource {
+    /// github/docs: fine-grained PAT and GitHub App permission files, REST category files.
+    GithubDocs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

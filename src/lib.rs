@@ -14,6 +14,7 @@ pub mod error;
 pub mod exit;
 pub mod finding;
 pub mod gate;
+pub mod import;
 pub mod live;
 pub mod manifest;
 pub mod read;

@@ -241,3 +241,22 @@ fn lower_layers_never_reach_up() {
     }
     assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn only_commands_use_the_importers() {
+    let graph = graph();
+    let allowed = ["table", "source", "error", "yaml", "read"];
+    let mut broken: Vec<String> = graph
+        .get("import")
+        .into_iter()
+        .flatten()
+        .filter(|used| !allowed.contains(&used.as_str()))
+        .map(|used| format!("import uses {used}"))
+        .collect();
+    for (module, uses) in &graph {
+        if module != "commands" && uses.contains("import") {
+            broken.push(format!("{module} uses import"));
+        }
+    }
+    assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
+}

@@ -1,8 +1,10 @@
-//! `tokenscope table`: print the table in use (as YAML verbatim, JSON or Markdown), or check
-//! a table file.
+//! `tokenscope table`: print the table in use (as YAML verbatim, JSON or Markdown), check a
+//! table file, or import one from a provider's published data.
 
-use crate::cli::{TableArgs, TableFormat};
+use crate::cli::{ImportArgs, ImportSource, TableArgs, TableFormat};
+use crate::import;
 use crate::render;
+use crate::sanitize::terminal_line;
 use crate::source::SourceFile;
 use crate::table::Table;
 use crate::yaml::Limits;
@@ -30,5 +32,29 @@ pub fn check(ctx: &mut Context<'_>, file: &std::path::Path) -> Result<Exit, Fail
         let text = render::human::table_checked(&t);
         ctx.out.write_all(text.as_bytes())?;
     }
+    Ok(Exit::Success)
+}
+
+/// `table import SOURCE FILE...`: the imported table on standard output (only once it loads),
+/// what the importer noticed on standard error.
+pub fn import(ctx: &mut Context<'_>, args: &ImportArgs) -> Result<Exit, Failure> {
+    let source = match args.source {
+        ImportSource::GithubDocs => import::ImportSource::GithubDocs,
+    };
+    let options = import::Options {
+        commits: args.commits.clone(),
+        retrieved: args.retrieved.clone(),
+    };
+    let imported = import::run(source, &args.files, &options)?;
+    if !ctx.style.quiet {
+        let mut notes = String::new();
+        for note in &imported.notes {
+            notes.push_str("note: ");
+            notes.push_str(&terminal_line(note));
+            notes.push('\n');
+        }
+        ctx.err.write_all(notes.as_bytes())?;
+    }
+    ctx.out.write_all(imported.text.as_bytes())?;
     Ok(Exit::Success)
 }

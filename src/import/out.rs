@@ -1,0 +1,185 @@
+//! The table file an importer writes: a serde model of the format `table::load` reads, in the
+//! key order a person reads it in (what the API is, then scopes, areas, endpoints).
+//!
+//! Every collection here is a `Vec` filled in an order the importer chose explicitly, so the
+//! same input always serializes to the same bytes.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_saphyr::{FlowMap, FlowSeq};
+
+#[derive(Debug, serde::Serialize)]
+pub struct TableFile {
+    pub api: String,
+    pub title: String,
+    pub provider: String,
+    pub token_dialog: String,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<String>,
+    pub base_urls: FlowSeq<Vec<String>>,
+    #[serde(skip_serializing_if = "flow_seq_is_empty")]
+    pub token_kinds: FlowSeq<Vec<String>>,
+    pub scopes: Vec<ScopeOut>,
+    pub areas: Vec<AreaOut>,
+    pub endpoints: Vec<EndpointOut>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ScopeOut {
+    pub name: String,
+    pub id: String,
+    pub area: String,
+    #[serde(skip_serializing_if = "flow_seq_is_empty")]
+    pub levels: FlowSeq<Vec<String>>,
+    pub risk: RiskOut,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_reason: Option<String>,
+}
+
+/// A scope's risk: one class for every level, or a class per level in level order.
+#[derive(Debug)]
+pub enum RiskOut {
+    One(&'static str),
+    PerLevel(FlowMap<Ordered>),
+}
+
+impl Serialize for RiskOut {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RiskOut::One(class) => s.serialize_str(class),
+            RiskOut::PerLevel(map) => map.serialize(s),
+        }
+    }
+}
+
+/// A mapping written in the order of its entries (levels are ordered; a `BTreeMap` would sort
+/// `admin` before `read`).
+#[derive(Debug)]
+pub struct Ordered(pub Vec<(String, &'static str)>);
+
+impl Serialize for Ordered {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct AreaOut {
+    pub id: String,
+    pub title: String,
+}
+
+/// What an endpoint needs: alternatives, each a list of `id:level` references needed together.
+pub type Alternatives = FlowSeq<Vec<Vec<String>>>;
+
+#[derive(Debug, serde::Serialize)]
+pub struct EndpointOut {
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    pub area: String,
+    pub requires: Alternatives,
+    #[serde(skip_serializing_if = "ByKind::is_empty")]
+    pub requires_by_kind: ByKind,
+    pub evidence: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// `requires_by_kind`: token kind → alternatives, in the table's token-kind order.
+#[derive(Debug, Default)]
+pub struct ByKind(pub Vec<(String, Alternatives)>);
+
+impl ByKind {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for ByKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (kind, alternatives) in &self.0 {
+            map.serialize_entry(kind, alternatives)?;
+        }
+        map.end()
+    }
+}
+
+fn flow_seq_is_empty(seq: &FlowSeq<Vec<String>>) -> bool {
+    seq.0.is_empty()
+}
+
+/// The file's text: block style with indented lists, like the hand-written tables, and long
+/// strings on one line (a folded scalar would re-wrap whenever a reason changes).
+pub fn to_yaml(table: &TableFile) -> Result<String, String> {
+    let options = serde_saphyr::ser_options! {
+        compact_list_indent: false,
+        prefer_block_scalars: false,
+    };
+    serde_saphyr::to_string_with_options(table, options).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collections_that_matter_are_flow_style_and_order_is_kept() {
+        let table = TableFile {
+            api: "demo".into(),
+            title: "Demo".into(),
+            provider: "Demo".into(),
+            token_dialog: "Settings".into(),
+            source: "here".into(),
+            retrieved: None,
+            base_urls: FlowSeq(vec!["https://api.example.com".into()]),
+            token_kinds: FlowSeq(vec!["a".into(), "b".into()]),
+            scopes: vec![ScopeOut {
+                name: "Contents".into(),
+                id: "contents".into(),
+                area: "repository".into(),
+                levels: FlowSeq(vec!["read".into(), "write".into(), "admin".into()]),
+                risk: RiskOut::PerLevel(FlowMap(Ordered(vec![
+                    ("read".into(), "low"),
+                    ("write".into(), "high"),
+                    ("admin".into(), "high"),
+                ]))),
+                summary: "s".into(),
+                risk_reason: None,
+            }],
+            areas: vec![AreaOut {
+                id: "repository".into(),
+                title: "Repository permissions".into(),
+            }],
+            endpoints: vec![EndpointOut {
+                name: "Get".into(),
+                method: "GET".into(),
+                path: "/x".into(),
+                area: "repository".into(),
+                requires: FlowSeq(vec![vec!["contents:read".into()]]),
+                requires_by_kind: ByKind(vec![("b".into(), FlowSeq(vec![]))]),
+                evidence: "documented",
+                evidence_reason: None,
+                source: None,
+            }],
+        };
+        let text = to_yaml(&table).unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.contains("levels: [read, write, admin]\n"), "{text}");
+        assert!(
+            text.contains("risk: {read: low, write: high, admin: high}\n"),
+            "{text}"
+        );
+        assert!(text.contains("token_kinds: [a, b]\n"), "{text}");
+        assert!(text.contains("requires: [[contents:read]]\n"), "{text}");
+        assert!(text.contains("      b: []\n"), "{text}");
+        assert!(!text.contains("retrieved"), "{text}");
+    }
+}
