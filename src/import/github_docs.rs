@@ -1387,11 +1387,22 @@ fn build(
         retrieved: context.retrieved.clone(),
         base_urls: FlowSeq(vec!["https://api.github.com".into()]),
         token_kinds: FlowSeq(kinds.iter().map(|k| k.id().to_owned()).collect()),
+        always_granted: FlowSeq(always_granted(&perms)),
         scopes,
         areas,
         endpoints: endpoint_outs,
     };
     Ok((table, notes))
+}
+
+/// GitHub adds `Metadata: read` to every fine-grained token and every app installation
+/// ("mandatory" in the token dialog), so no manifest has to list it and none holds it in excess.
+/// Emitted only when the data knows the permission, so a partial import stays loadable.
+fn always_granted(perms: &BTreeMap<String, PermInfo>) -> Vec<String> {
+    match perms.get("metadata") {
+        Some(_) => vec!["metadata:read".to_owned()],
+        None => Vec::new(),
+    }
 }
 
 /// An error about a whole input file, by base name (it has no better place).

@@ -19,6 +19,9 @@ pub struct TableFile {
     pub base_urls: FlowSeq<Vec<String>>,
     #[serde(skip_serializing_if = "flow_seq_is_empty")]
     pub token_kinds: FlowSeq<Vec<String>>,
+    /// Grants every token of the API holds whatever was ticked (GitHub's `metadata:read`).
+    #[serde(skip_serializing_if = "flow_seq_is_empty")]
+    pub always_granted: FlowSeq<Vec<String>>,
     pub scopes: Vec<ScopeOut>,
     pub areas: Vec<AreaOut>,
     pub endpoints: Vec<EndpointOut>,
@@ -142,6 +145,7 @@ mod tests {
             retrieved: None,
             base_urls: FlowSeq(vec!["https://api.example.com".into()]),
             token_kinds: FlowSeq(vec!["a".into(), "b".into()]),
+            always_granted: FlowSeq(Vec::new()),
             scopes: vec![ScopeOut {
                 name: "Contents".into(),
                 id: "contents".into(),

@@ -893,6 +893,9 @@ struct TableJson<'a> {
     token_kinds: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     base_urls: &'a [String],
+    /// Grants every token holds, as names (`Metadata: read`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    always_granted: Vec<String>,
     scopes: Vec<TableScopeJson<'a>>,
     areas: Vec<TableAreaJson<'a>>,
     endpoints: Vec<TableEndpointJson<'a>>,
@@ -954,6 +957,7 @@ pub fn table_document(t: &Table) -> String {
         token_dialog: t.token_dialog.as_deref(),
         token_kinds: &t.token_kinds,
         base_urls: &t.base_urls,
+        always_granted: t.grant_names(&t.always_granted),
         scopes: t
             .scopes
             .iter()
