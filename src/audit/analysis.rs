@@ -148,6 +148,25 @@ impl<'a> TokenAnalysis<'a> {
         }
     }
 
+    /// Grants of the least-privileged set the token would take on in exchange for some it holds:
+    /// neither covered by what it holds nor part of what it lacks (`Pull requests: write` in
+    /// place of `Issues: write` + `Pull requests: read`). Empty for an all-of table like Texter's.
+    pub fn swaps(&self) -> GrantSet {
+        let Some(granted) = &self.granted else {
+            return GrantSet::new();
+        };
+        let mut held = granted.clone();
+        for g in self.table.always_granted.iter() {
+            held.insert(g);
+        }
+        let closure = self.table.closure(&held);
+        let missing = self.missing();
+        self.required()
+            .iter()
+            .filter(|&g| !closure.covers(g) && !missing.covers(g))
+            .collect()
+    }
+
     /// Held grants above the level the least-privileged set needs: (held, needed).
     pub fn excess_levels(&self) -> Vec<(Grant, Grant)> {
         let Some(granted) = &self.granted else {

@@ -16,6 +16,16 @@ the manifest), or, if it is kept on purpose, add an `ignore:` entry with the rea
     check: Some(check),
 };
 
+/// `a`, `a` and `b`, `a`, `b` and `c`, each in backticks.
+fn quoted_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     // A token that lists no endpoints is reported once, by `unused-token`.
     if t.token.endpoint_entries().is_empty() {
@@ -23,16 +33,25 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     }
     let excess = t.excess();
     let unresolved = t.unresolved_endpoints();
+    let swaps = t.table.grant_names(&t.swaps());
     for (entry, grant) in t.distinct_scopes() {
         if !excess.contains(&grant.scope) {
             continue;
         }
         let name = &t.table.scope(grant.scope).name;
         let held = t.table.grant_name(grant);
-        let mut help = format!(
-            "remove it from the token's scopes{}, or run `tokenscope suggest --write`",
-            t.table.in_provider_too()
-        );
+        let mut help = if swaps.is_empty() {
+            format!(
+                "remove it from the token's scopes{}, or run `tokenscope suggest --write`",
+                t.table.in_provider_too()
+            )
+        } else {
+            format!(
+                "remove it and hold {} instead{}, or run `tokenscope suggest --write`",
+                quoted_list(&swaps),
+                t.table.in_provider_too()
+            )
+        };
         if unresolved > 0 {
             help.push_str(&format!(
                 "; {} of this token did not resolve, and may need it",
@@ -42,18 +61,30 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
         if !t.needs().proven {
             help.push_str("; the cheapest set was not proven within the search bound");
         }
-        out.push(
-            RULE.finding(
-                entry.value.span,
+        let (message, label) = if swaps.is_empty() {
+            (
                 format!(
                     "token `{}` holds `{held}`, which none of its endpoints needs",
                     t.name()
                 ),
+                "not needed by any endpoint of this token",
             )
-            .token(t.name())
-            .scope(name.clone())
-            .label("not needed by any endpoint of this token")
-            .help(help),
+        } else {
+            (
+                format!(
+                    "token `{}` holds `{held}`, which the least-privileged set for its endpoints does without (it holds {} instead)",
+                    t.name(),
+                    quoted_list(&swaps)
+                ),
+                "not in the least-privileged set",
+            )
+        };
+        out.push(
+            RULE.finding(entry.value.span, message)
+                .token(t.name())
+                .scope(name.clone())
+                .label(label)
+                .help(help),
         );
     }
 }
