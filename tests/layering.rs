@@ -227,6 +227,12 @@ fn lower_layers_never_reach_up() {
         ),
         ("scan", &["render", "live", "commands", "app", "cli"]),
         ("suggest", &["render", "live", "commands", "app", "cli"]),
+        (
+            "cover",
+            &[
+                "render", "live", "commands", "app", "cli", "audit", "manifest", "scan", "suggest",
+            ],
+        ),
         ("live", &["render", "commands", "app", "cli"]),
         ("source", &["error", "render", "commands"]),
         ("finding", &["render", "commands", "audit"]),
