@@ -111,3 +111,31 @@ fn completions_and_man_page() {
     assert!(man.contains(".TH tokenscope 1"), "{man}");
     assert_eq!(tokenscope(&["completions", "tcsh"]).1, 2);
 }
+
+#[test]
+fn an_api_schema_accepts_its_manifests_and_rejects_foreign_kinds() {
+    let github: serde_json::Value =
+        serde_json::from_str(&tokenscope(&["--api", "github", "schema"]).0).expect("schema JSON");
+    let generic: serde_json::Value =
+        serde_json::from_str(&tokenscope(&["schema"]).0).expect("schema JSON");
+    let texter: serde_json::Value =
+        serde_json::from_str(&tokenscope(&["--api", "texter", "schema"]).0).expect("schema JSON");
+    let github = jsonschema::validator_for(&github).expect("schema compiles");
+    let generic = jsonschema::validator_for(&generic).expect("schema compiles");
+    let texter = jsonschema::validator_for(&texter).expect("schema compiles");
+    for path in [
+        "examples/github/dependency-updater.tokenscope.yaml",
+        "examples/github/issue-triage.tokenscope.yaml",
+        "examples/github/release-bot.tokenscope.yaml",
+    ] {
+        let manifest = manifest_json(path);
+        assert!(github.is_valid(&manifest), "{path}");
+        assert!(generic.is_valid(&manifest), "{path}");
+        // Its `api:` and `kind:` are not Texter's.
+        assert!(!texter.is_valid(&manifest), "{path}");
+    }
+    let mut wrong_kind = manifest_json("examples/github/issue-triage.tokenscope.yaml");
+    wrong_kind["tokens"]["triage-app"]["kind"] = "github-ap".into();
+    assert!(!github.is_valid(&wrong_kind));
+    assert!(texter.is_valid(&manifest_json("examples/crm-sync.tokenscope.yaml")));
+}

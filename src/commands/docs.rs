@@ -9,10 +9,14 @@ use crate::cli::Cli;
 
 use super::{Context, Exit, Failure};
 
-/// `schema`: the manifest's JSON Schema.
+/// `schema`: the manifest's JSON Schema; with `--api` or `--table`, the one for that API.
 pub fn schema(ctx: &mut Context<'_>) -> Result<Exit, Failure> {
-    ctx.out
-        .write_all(crate::manifest::schema::manifest_schema().as_bytes())?;
+    let text = if ctx.tables.forced() {
+        crate::manifest::schema::manifest_schema_for(ctx.table()?)
+    } else {
+        crate::manifest::schema::manifest_schema()
+    };
+    ctx.out.write_all(text.as_bytes())?;
     Ok(Exit::Success)
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::finding::RuleId;
+use crate::table::Table;
 
 /// A tokenscope manifest: the endpoints each API token of an integration calls and the scopes it holds.
 #[derive(JsonSchema)]
@@ -124,6 +125,72 @@ pub fn manifest_schema() -> String {
     text
 }
 
+/// The schema for one API's manifests (`--api NAME schema`): `api:` fixed to it, `kind:` one of
+/// its token kinds (absent when it has none), and its scope and endpoint references offered as
+/// completions (`examples`, so that every spelling the parser accepts stays valid).
+pub fn manifest_schema_for(table: &Table) -> String {
+    let mut schema = serde_json::to_value(schemars::schema_for!(ManifestSchema))
+        .unwrap_or(serde_json::Value::Null);
+    if let Some(title) = schema.get_mut("title") {
+        *title = format!("tokenscope manifest for the {}", table.title).into();
+    }
+    if let Some(api) = schema.pointer_mut("/properties/api") {
+        api["enum"] = serde_json::json!([table.api]);
+        api["type"] = "string".into();
+    }
+    if let Some(props) = schema
+        .pointer_mut("/$defs/TokenSchema/properties")
+        .and_then(|p| p.as_object_mut())
+    {
+        if table.token_kinds.is_empty() {
+            props.remove("kind");
+        } else if let Some(kind) = props.get_mut("kind") {
+            kind["enum"] = serde_json::json!(table.token_kinds);
+            kind["type"] = "string".into();
+        }
+    }
+    let mut grants = Vec::new();
+    let mut levels = Vec::new();
+    for scope in &table.scopes {
+        if scope.levels.is_empty() {
+            grants.push(scope.name.clone());
+        }
+        for level in &scope.levels {
+            grants.push(format!("{}:{level}", scope.id));
+            if !levels.contains(level) {
+                levels.push(level.clone());
+            }
+        }
+    }
+    let endpoints: Vec<String> = table
+        .endpoints
+        .iter()
+        .map(|e| match (&e.method, &e.path) {
+            (Some(m), Some(p)) => format!("{m} {p}"),
+            _ => e.name.clone(),
+        })
+        .collect();
+    if let Some(name) = schema.pointer_mut("/$defs/ScopeEntry/anyOf/0") {
+        name["examples"] = serde_json::json!(grants);
+    }
+    if let Some(scope) = schema.pointer_mut("/$defs/ScopeWithReason/properties/scope") {
+        let ids: Vec<&str> = table.scopes.iter().map(|s| s.id.as_str()).collect();
+        scope["examples"] = serde_json::json!(ids);
+    }
+    if let (false, Some(level)) = (
+        levels.is_empty(),
+        schema.pointer_mut("/$defs/ScopeWithReason/properties/level"),
+    ) {
+        level["examples"] = serde_json::json!(levels);
+    }
+    if let Some(endpoint) = schema.pointer_mut("/$defs/EndpointEntry/anyOf/0") {
+        endpoint["examples"] = serde_json::json!(endpoints);
+    }
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -136,6 +203,33 @@ mod tests {
             .and_then(|v| v.as_object())
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn an_api_schema_offers_its_kinds_scopes_and_endpoints() {
+        let texter = crate::table::Table::embedded().unwrap_or_else(|_| panic!("table"));
+        let schema: serde_json::Value =
+            serde_json::from_str(&manifest_schema_for(&texter)).unwrap_or_default();
+        // Texter has no token kinds: `kind:` is not allowed at all.
+        assert!(
+            schema
+                .pointer("/$defs/TokenSchema/properties/kind")
+                .is_none()
+        );
+        assert_eq!(
+            schema["properties"]["api"]["enum"],
+            serde_json::json!(["texter"])
+        );
+        let scopes = schema
+            .pointer("/$defs/ScopeEntry/anyOf/0/examples")
+            .and_then(|v| v.as_array())
+            .map(Vec::len);
+        assert_eq!(scopes, Some(texter.scopes.len()));
+        let endpoints = schema
+            .pointer("/$defs/EndpointEntry/anyOf/0/examples")
+            .and_then(|v| v.as_array())
+            .map(Vec::len);
+        assert_eq!(endpoints, Some(texter.endpoints.len()));
     }
 
     /// The schema and the parser accept exactly the same keys.
