@@ -1,7 +1,7 @@
 //! `scan`: the Texter endpoints a codebase really calls.
 //!
-//! Phase one walks the tree in parallel (respecting `.gitignore`, skipping binary and oversized
-//! files), prefilters each file with a literal search and extracts path candidates from the few
+//! Phase one walks the tree in parallel (hidden files included, VCS internals and what
+//! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search and extracts path candidates from the few
 //! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
 //! only in a project that references Texter, suffixes only where a base ends inside a path.
 
@@ -91,9 +91,14 @@ pub struct Unresolved {
 /// count such as 100000 would take minutes to start.
 pub const MAX_THREADS: usize = 1024;
 
+/// Directories of version control systems: never scanned, hidden files or not.
+const VCS_DIRS: [&str; 3] = [".git", ".hg", ".svn"];
+
 /// What to scan and how.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
+    /// Scan hidden files and directories (`.github/workflows`, `.env.example`): scan's default,
+    /// since CI workflows make real calls with real tokens.
     pub hidden: bool,
     pub no_ignore: bool,
     /// Read symbolic links found while walking; without it they are skipped, so a tree cannot
@@ -239,7 +244,7 @@ pub fn scan(
             .follow_links(options.follow)
             .max_filesize(Some(options.max_filesize))
             .threads(options.threads.clamp(1, MAX_THREADS))
-            .filter_entry(|e| e.file_name() != ".git");
+            .filter_entry(|e| !VCS_DIRS.iter().any(|d| e.file_name() == *d));
         builder.build_parallel().run(|| {
             let mut buf: Vec<u8> = Vec::new();
             let (filter, vocab, found, errors, scanned) =
