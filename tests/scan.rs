@@ -451,3 +451,28 @@ fn ci_workflows_are_scanned_and_vcs_internals_and_ignored_files_are_not() {
         run.stdout
     );
 }
+
+#[test]
+fn curl_without_x_sends_what_its_flags_say() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = "https://p.texterchat.com/server/api/v2";
+    std::fs::write(
+        dir.path().join("sync.sh"),
+        format!(
+            "#!/bin/sh\ncurl -sS {url}/labels -H \"Authorization: Bearer $T\"\ncurl -sS \"{url}/labels\" \\\n  -H \"Authorization: Bearer $T\" \\\n  --data '{{\"name\":\"vip\"}}'\n"
+        ),
+    )
+    .expect("write");
+    let run = tokenscope_in(dir.path(), &["scan", "--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        occurrences(&doc),
+        owned(&[
+            ("Create Label", "sync.sh:3", "high"),
+            ("List All Labels", "sync.sh:2", "high"),
+        ]),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(doc["unresolved"], serde_json::json!([]), "{}", run.stdout);
+}

@@ -94,6 +94,11 @@ fn read_expr(line: &str, start: usize) -> (usize, String) {
                 i = skip_braces(bytes, i + 1);
                 out.push_str("{p}");
             }
+            // `$(VAR)` in a Makefile, `$(cmd)` in shell.
+            b'$' if bytes.get(i + 1) == Some(&b'(') => {
+                i = skip_pair(bytes, i + 1, (b'(', b')'));
+                out.push_str("{p}");
+            }
             b'{' => {
                 i = skip_braces(bytes, i);
                 out.push_str("{p}");
@@ -169,19 +174,22 @@ fn percent_placeholder(rest: &[u8]) -> Option<usize> {
 
 /// Skips a balanced `{...}` (or `{{...}}`) starting at `open`; returns the index after it.
 fn skip_braces(bytes: &[u8], open: usize) -> usize {
+    skip_pair(bytes, open, (b'{', b'}'))
+}
+
+/// Skips a balanced pair of brackets starting at `open`; returns the index after it.
+fn skip_pair(bytes: &[u8], open: usize, (left, right): (u8, u8)) -> usize {
     let mut depth = 0;
     let mut i = open;
     while i < bytes.len() {
         work::add(1);
-        match bytes[i] {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
+        if bytes[i] == left {
+            depth += 1;
+        } else if bytes[i] == right {
+            depth -= 1;
+            if depth == 0 {
+                return i + 1;
             }
-            _ => {}
         }
         i += 1;
     }
@@ -632,5 +640,16 @@ mod tests {
                 true
             )]
         );
+    }
+
+    #[test]
+    fn curl_in_a_makefile_sends_get_without_data() {
+        let text = "\tcurl -fsS https://$(P).texterchat.com/server/api/v2/labels -o labels.json\n\tcurl https://$(P).texterchat.com/server/api/v2/labels \\\n\t  --data name=vip\n";
+        let found = paths("Makefile", text);
+        let got: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|(p, _, m, _)| (p.as_str(), m.as_deref()))
+            .collect();
+        assert_eq!(got, [("/labels", Some("GET")), ("/labels", Some("POST"))]);
     }
 }

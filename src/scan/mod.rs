@@ -5,6 +5,7 @@
 //! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
 //! only in a project that references Texter, suffixes only where a base ends inside a path.
 
+mod curl;
 pub mod extract;
 mod method;
 mod resolve;
@@ -457,6 +458,17 @@ mod tests {
                 "{MARKER}{}",
                 "fetch(`${B}/labels/${id}`, {\n  method: 'PATCH',\n})\n".repeat(n)
             )
+        });
+    }
+
+    #[test]
+    fn curl_commands_cost_linear_work() {
+        assert_linear("curl commands on one line", "a.sh", |n| {
+            "curl -d x https://a.texterchat.com/server/api/v2/labels ".repeat(n)
+        });
+        assert_linear("a curl command continued over lines", "a.sh", |n| {
+            let url = "  \"https://a.texterchat.com/server/api/v2/labels\" -d x \\\n";
+            format!("curl -s \\\n{}", url.repeat(n))
         });
     }
 
