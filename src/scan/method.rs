@@ -30,8 +30,8 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?i)(?:\.|->|::)(get|post|put|patch|delete)(?:async|json)?\s*(?:<[^>]*>)?\s*\(",
         // requestViaProxy('GET', ...), http.NewRequest("PATCH", ...)
         r#"["'`](GET|POST|PUT|PATCH|DELETE)["'`]"#,
-        // prose and HTTP files: "POST https://...", "PATCH /chats/{id}"
-        r"(?-u:\b)(GET|POST|PUT|PATCH|DELETE)\s+(?:https?://|/|\$|\{)",
+        // prose and HTTP files: "POST https://...", "PATCH /chats/{id}", "POST …/import"
+        r"(?-u:\b)(GET|POST|PUT|PATCH|DELETE)\s+(?:https?://|/|\$|\{|…|\.\.\./)",
         // helper names: postJson(, getJSON(, doPost(, httpDelete(
         r"(?-u:\b)(get|post|put|patch|delete)[A-Z_][A-Za-z0-9_]*\s*\(",
         r"(?-u:\b)[a-z][A-Za-z0-9_]*(Get|Post|Put|Patch|Delete)\s*\(",
@@ -150,6 +150,8 @@ mod tests {
             (r#"$response = $client->delete($base . '/x');"#, "DELETE"),
             (r#"req = Net::HTTP::Patch.new(uri)"#, "PATCH"),
             (r#""method": "POST","#, "POST"),
+            ("`PATCH …/labels/{labelId}`", "PATCH"),
+            ("GET .../scenarios/manage", "GET"),
         ];
         for (line, method) in cases {
             assert_eq!(method_on_line(line).as_deref(), Some(method), "{line}");

@@ -3,8 +3,10 @@
 //! Phase one walks the tree in parallel (hidden files included, VCS internals and what
 //! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search and extracts path candidates from the few
 //! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
-//! only in a project that references Texter, suffixes only where a base ends inside a path.
+//! only in a project that references Texter, suffixes only where a base ends inside a path,
+//! `/api/v2/…` paths only where a Texter base ends at `/server`, and only at call sites.
 
+mod callsite;
 mod curl;
 pub mod extract;
 mod method;
@@ -473,6 +475,25 @@ mod tests {
     }
 
     #[test]
+    fn call_sites_cost_linear_work() {
+        assert_linear("navigation links on one line", "a.jsx", |n| {
+            format!("{MARKER}{}\n", "<a href=\"/templates\">T</a>".repeat(n))
+        });
+        assert_linear("arguments nested in one call", "a.js", |n| {
+            format!("{MARKER}call({}\n", "{ a: [f(x), '/labels'], ".repeat(n))
+        });
+        assert_linear("rooted paths and interpolated suffixes", "a.py", |n| {
+            format!(
+                "{MARKER}{}\n",
+                "requests.get(f\"{B}/api/v2/labels\") or f\"{WA}/templates/send\" ".repeat(n)
+            )
+        });
+        assert_linear("prose with ellipses", "API.md", |n| {
+            "`POST …/scenarios/manage/import` and GET .../labels; ".repeat(n)
+        });
+    }
+
+    #[test]
     fn structured_documents_cost_linear_work() {
         // Escaped slashes: no URL appears in the text as written.
         assert_linear("HAR on one line", "s.har", |n| {
@@ -507,7 +528,63 @@ mod tests {
             kind,
             method: None,
             prose: false,
+            call: true,
         }
+    }
+
+    #[test]
+    fn rooted_paths_count_only_under_a_base_that_ends_at_server() {
+        let table = table();
+        let calls = |files: Vec<FileScan>| {
+            let result = resolve(&table, files);
+            let names: Vec<&str> = result
+                .endpoints
+                .keys()
+                .map(|&id| table.endpoint(id).name.as_str())
+                .collect();
+            names.join(", ")
+        };
+        let rooted = || {
+            let mut c = candidate(3, "/api/v2/chats/search", Kind::Rooted);
+            c.method = Some("GET".to_owned());
+            file("client.js", vec![c])
+        };
+        let base = |url: &str| file(".env.example", vec![candidate(1, url, Kind::Texter)]);
+        assert_eq!(calls(vec![rooted()]), "");
+        assert_eq!(
+            calls(vec![
+                base("https://p.texterchat.com/server/api/v2"),
+                rooted()
+            ]),
+            ""
+        );
+        assert_eq!(
+            calls(vec![base("https://p.texterchat.com/server"), rooted()]),
+            "Search Chats"
+        );
+        assert_eq!(
+            calls(vec![
+                base("https://p.texterchat.com/server/api"),
+                file("c.js", vec![candidate(3, "/v2/chats/search", Kind::Rooted)])
+            ]),
+            "Search Chats"
+        );
+        let api = base("https://p.texterchat.com/server/api");
+        let result = resolve(
+            &table,
+            vec![
+                api,
+                file("c.js", vec![candidate(3, "/v2/labels/1", Kind::Rooted)]),
+            ],
+        );
+        assert_eq!(result.unresolved.len(), 1, "GET or PATCH: unresolved");
+        // Not at a call site: nothing, whatever the base.
+        let mut nav = rooted();
+        nav.candidates[0].call = false;
+        assert_eq!(
+            calls(vec![base("https://p.texterchat.com/server"), nav]),
+            ""
+        );
     }
 
     /// `n` bases that end inside a path, each spelled differently, and `n` suffixes.

@@ -5,23 +5,28 @@ use std::collections::BTreeSet;
 use crate::source::SourceFile;
 use crate::table::{PathMatch, Segment, Table};
 
-use super::extract::Kind;
+use super::extract::{Kind, prefix_segments};
 use super::{Confidence, FileScan, Occurrence, ScanResult, Unresolved, work};
 
 /// Phase two: decide what counts and match it against the table.
 pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
     let project_marker = files.iter().any(|f| f.has_marker);
     let bases = bases(table, &files);
+    let roots = roots(&files);
     let mut result = ScanResult::default();
     for f in files {
         let mut file_used = false;
         let index = result.files.len();
         for c in &f.candidates {
-            let counts = match c.kind {
-                Kind::Texter => true,
-                Kind::Relative => project_marker,
-                Kind::Suffix => project_marker && !bases.is_empty(),
-            };
+            // Only a call site counts: a relative path in a page link or a route definition
+            // names the application's own pages, not Texter's.
+            let counts = c.call
+                && match c.kind {
+                    Kind::Texter => true,
+                    Kind::Relative => project_marker,
+                    Kind::Suffix => project_marker && !bases.is_empty(),
+                    Kind::Rooted => !roots.is_empty(),
+                };
             if !counts {
                 continue;
             }
@@ -29,6 +34,11 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
                 Kind::Suffix => bases
                     .iter()
                     .map(|b| (b.iter().chain(&c.segments).cloned().collect(), true))
+                    .collect(),
+                Kind::Rooted => roots
+                    .iter()
+                    .filter_map(|&root| rooted(root, &c.segments))
+                    .map(|segments| (segments, false))
                     .collect(),
                 _ => vec![(c.segments.clone(), false)],
             };
@@ -59,14 +69,14 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
                 let Some((id, method_found)) = resolved else {
                     continue;
                 };
-                let confidence =
-                    if c.prose || inferred || (c.kind == Kind::Relative && !f.has_marker) {
-                        Confidence::Low
-                    } else if method_found {
-                        Confidence::High
-                    } else {
-                        Confidence::Medium
-                    };
+                let unmarked = matches!(c.kind, Kind::Relative | Kind::Rooted) && !f.has_marker;
+                let confidence = if c.prose || inferred || unmarked {
+                    Confidence::Low
+                } else if method_found {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                };
                 result.endpoints.entry(id).or_default().push(Occurrence {
                     file: index,
                     line: c.line,
@@ -93,6 +103,42 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
         .unresolved
         .sort_by_key(|a| (a.file, a.line, a.column));
     result
+}
+
+/// Texter bases that end inside the API prefix (`https://P.texterchat.com/server`), as the
+/// number of its segments they hold (1 for `/server`, 2 for `/server/api`). Comments and
+/// example files tell the base as well as code does.
+fn roots(files: &[FileScan]) -> BTreeSet<usize> {
+    let prefix: Vec<&str> = prefix_segments().collect();
+    let mut roots = BTreeSet::new();
+    for f in files {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+            work::add(1);
+            let n = c.segments.len();
+            if (1..prefix.len()).contains(&n)
+                && c.segments.iter().zip(&prefix).all(|(s, p)| match s {
+                    Segment::Literal(l) => l == p,
+                    Segment::Param(_) => false,
+                })
+            {
+                roots.insert(n);
+            }
+        }
+    }
+    roots
+}
+
+/// A rooted path (`/api/v2/labels`) completed by a base holding `root` segments of the API
+/// prefix: what follows the prefix, or `None` when the path does not complete that base.
+fn rooted(root: usize, segments: &[Segment]) -> Option<Vec<Segment>> {
+    let mut rest = segments.iter();
+    for p in prefix_segments().skip(root) {
+        match rest.next() {
+            Some(Segment::Literal(l)) if l == p => {}
+            _ => return None,
+        }
+    }
+    Some(rest.cloned().collect())
 }
 
 /// Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths,
