@@ -57,10 +57,11 @@ for ep in json.load(sys.stdin)["endpoints"]:
         literals.add("/" + "/".join(tail) if i else "/" + s)
 print("|".join(sorted(literals)))')
 # Also against a shorter pattern (markers and first segments only), which ripgrep runs faster.
+# scan reads hidden files by default (CI workflows call APIs), so ripgrep does too: --hidden.
 short='texter|Texter|TEXTER|/server/api/v2|/chats|/labels|/whatsapp|/messages|/files|/quick-replies|/scenarios'
 hyperfine --warmup 2 --runs 10 --export-json "$tree/bench.json" \
-  "rg --no-ignore -c -e '$pattern' $tree" \
-  "rg --no-ignore -c -e '$short' $tree" \
+  "rg --hidden --no-ignore -c -e '$pattern' $tree" \
+  "rg --hidden --no-ignore -c -e '$short' $tree" \
   "$bin scan --no-ignore --quiet --format json $tree" >/dev/null
 python3 - "$tree/bench.json" <<'PY'
 import json, sys

@@ -213,9 +213,14 @@ pub struct ScanArgs {
     /// The API's base URL when it is not on a `*.texterchat.com` host (its host then counts as Texter).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Scan hidden files and directories too.
-    #[arg(long)]
+    /// Scan hidden files and directories: the default (`.github/workflows` make real calls);
+    /// accepted so existing command lines keep working.
+    #[arg(long, overrides_with = "no_hidden")]
     pub hidden: bool,
+    /// Skip hidden files and directories, as ripgrep does by default. `.git`, `.hg` and `.svn`
+    /// are skipped either way.
+    #[arg(long, overrides_with = "hidden")]
+    pub no_hidden: bool,
     /// Do not honour `.gitignore`, `.ignore` and similar files.
     #[arg(long)]
     pub no_ignore: bool,

@@ -41,7 +41,8 @@ const MARKER: &str = "const TEXTER_BASE = process.env.TEXTER_BASE;\n";
 #[test]
 fn forty_thousand_paths_on_one_line_are_all_scanned() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let line = "\"/chats/search\",".repeat(40_000);
+    // Calls: a bare list of paths names pages as often as it names requests.
+    let line = "get(\"/chats/search\"),".repeat(40_000);
     std::fs::write(
         dir.path().join("a.js"),
         format!("{MARKER}const all = [{line}];\n"),
@@ -58,7 +59,7 @@ fn a_two_megabyte_minified_line_is_scanned() {
     // A minified route table: paths without methods, then one call with its method at the end.
     const ROUTES: &[&str] = &[
         "k.search=TEXTER_BASE+\"/chats/search\",",
-        "k.label=\"/labels/\"+encodeURIComponent(l),",
+        "k.label=request(\"/labels/\"+encodeURIComponent(l)),",
         "x=/ab+c/g.test(s)?1:0;u=a/b/c/d;é,",
         "k.templates=TEXTER_BASE+`/whatsapp/templates`,",
     ];

@@ -303,13 +303,23 @@ fn hidden_files_binary_files_and_size_caps() {
             .map(|e| e["name"].as_str().unwrap_or_default().to_owned())
             .collect()
     };
-    // Table order.
-    assert_eq!(names(&[]), ["Search Chats", "List All Templates"]);
+    // Table order. Hidden files are scanned by default; `--hidden` is kept as an alias.
+    let all = ["Search Chats", "Create Label", "List All Templates"];
+    assert_eq!(names(&[]), all);
+    assert_eq!(names(&["--hidden"]), all);
     assert_eq!(
-        names(&["--hidden"]),
-        ["Search Chats", "Create Label", "List All Templates"]
+        names(&["--no-hidden"]),
+        ["Search Chats", "List All Templates"]
     );
-    assert_eq!(names(&["--max-filesize", "1000"]), ["Search Chats"]);
+    assert_eq!(
+        names(&["--hidden", "--no-hidden"]),
+        ["Search Chats", "List All Templates"]
+    );
+    assert_eq!(names(&["--no-hidden", "--hidden"]), all);
+    assert_eq!(
+        names(&["--max-filesize", "1000"]),
+        ["Search Chats", "Create Label"]
+    );
     assert_eq!(tokenscope(&["scan", "does/not/exist"]).code, 2);
 }
 
@@ -369,4 +379,100 @@ fn scan_markdown_and_github_carry_its_findings_and_its_own_summary() {
         "{last}"
     );
     assert!(!gh.stdout.contains("manifests checked"), "{}", gh.stdout);
+}
+
+#[test]
+fn ci_workflows_are_scanned_and_vcs_internals_and_ignored_files_are_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let write = |path: &str, text: &str| {
+        let path = p.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(path, text).expect("write");
+    };
+    let url = "https://x.texterchat.com/server/api/v2";
+    write(
+        ".github/workflows/nightly.yml",
+        &format!(
+            "jobs:\n  a:\n    steps:\n      - run: curl -fsS -X GET {url}/quick-replies -H \"Authorization: Bearer $T\"\n"
+        ),
+    );
+    // A repository: `.gitignore` applies, and its internals are never read.
+    std::fs::create_dir(p.join(".git")).expect("dir");
+    write(
+        ".git/config",
+        &format!("[remote]\n  url = {url}/labels/1\n"),
+    );
+    write(
+        ".hg/store/data.js",
+        &format!("fetch('{url}/chats/search')\n"),
+    );
+    write(
+        ".svn/pristine/a.js",
+        &format!("fetch('{url}/chats/search')\n"),
+    );
+    write(".gitignore", "node_modules/\n");
+    write(
+        "node_modules/sdk/index.js",
+        &format!("fetch('{url}/whatsapp/templates')\n"),
+    );
+    let run = tokenscope_in(p, &["scan", "--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let found: Vec<(String, String)> = doc["endpoints"]
+        .as_array()
+        .expect("endpoints")
+        .iter()
+        .map(|e| {
+            let file = e["occurrences"][0]["file"].as_str().unwrap_or_default();
+            (
+                e["name"].as_str().unwrap_or_default().to_owned(),
+                file.to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "Get Existing Quick Replies".to_owned(),
+            ".github/workflows/nightly.yml".to_owned()
+        )],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(doc["unresolved"], serde_json::json!([]), "{}", run.stdout);
+    // `--no-ignore` reads what `.gitignore` excludes, never the internals.
+    let run = tokenscope_in(p, &["scan", "--format", "json", "--no-ignore", "."]);
+    assert!(run.stdout.contains("node_modules"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains(".git/")
+            && !run.stdout.contains(".hg/")
+            && !run.stdout.contains(".svn/"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn curl_without_x_sends_what_its_flags_say() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = "https://p.texterchat.com/server/api/v2";
+    std::fs::write(
+        dir.path().join("sync.sh"),
+        format!(
+            "#!/bin/sh\ncurl -sS {url}/labels -H \"Authorization: Bearer $T\"\ncurl -sS \"{url}/labels\" \\\n  -H \"Authorization: Bearer $T\" \\\n  --data '{{\"name\":\"vip\"}}'\n"
+        ),
+    )
+    .expect("write");
+    let run = tokenscope_in(dir.path(), &["scan", "--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        occurrences(&doc),
+        owned(&[
+            ("Create Label", "sync.sh:3", "high"),
+            ("List All Labels", "sync.sh:2", "high"),
+        ]),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(doc["unresolved"], serde_json::json!([]), "{}", run.stdout);
 }

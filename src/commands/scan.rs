@@ -73,7 +73,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
     }
     let extra_host = args.base_url.as_deref().map(base_url_host).transpose()?;
     let options = ScanOptions {
-        hidden: args.hidden,
+        hidden: !args.no_hidden,
         no_ignore: args.no_ignore,
         follow: args.follow,
         max_filesize: args.max_filesize,

@@ -1,8 +1,11 @@
 //! Finding endpoint paths in source text: absolute URLs, relative paths built from a base,
 //! interpolations and concatenations read as parameters.
 
+use std::sync::LazyLock;
+
 use crate::table::{API_PREFIX, Segment, request_segments};
 
+use super::callsite::{built_on_base, is_call_site};
 use super::method::method_near;
 use super::work;
 
@@ -13,9 +16,12 @@ pub enum Kind {
     Texter,
     /// A relative path whose first segment starts some table path (`/chats/...`).
     Relative,
-    /// A quoted path with an unknown first segment; it may complete a base that ends inside a
-    /// path (`.../server/api/v2/whatsapp` + `"/templates/send"`).
+    /// A path with an unknown first segment, quoted or built on a base; it may complete a base
+    /// that ends inside a path (`.../server/api/v2/whatsapp` + `"/templates/send"`).
     Suffix,
+    /// A path that starts with the rest of the API prefix (`/api/v2/labels`): it may complete
+    /// a Texter base that ends inside the prefix (`https://P.texterchat.com/server`).
+    Rooted,
 }
 
 /// A path found in a file, before it is matched against the table.
@@ -31,8 +37,10 @@ pub struct Candidate {
     pub segments: Vec<Segment>,
     pub kind: Kind,
     pub method: Option<String>,
-    /// In prose (Markdown, plain text) or a comment: a mention, not a call.
+    /// In prose (Markdown, plain text), a comment or an example file: a mention, not a call.
     pub prose: bool,
+    /// Where a request is made (see [`super::callsite`]); always for Texter URLs.
+    pub call: bool,
 }
 
 /// What the extractor needs to know about the API.
@@ -70,6 +78,17 @@ fn is_prose_file(path: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// Example and sample files (`.env.example`, `config.sample.json`, `settings.example.py`):
+/// they tell which base a project uses, but nothing in them is a call.
+fn is_example_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    lower.contains('.')
+        && lower
+            .split(['.', '-', '_'])
+            .any(|part| part == "example" || part == "sample")
+}
+
 fn is_comment(line: &str) -> bool {
     let t = line.trim_start();
     ["//", "#", "*", "/*", "--", "<!--", ";", "%"]
@@ -92,6 +111,11 @@ fn read_expr(line: &str, start: usize) -> (usize, String) {
         match c {
             b'$' | b'#' if bytes.get(i + 1) == Some(&b'{') => {
                 i = skip_braces(bytes, i + 1);
+                out.push_str("{p}");
+            }
+            // `$(VAR)` in a Makefile, `$(cmd)` in shell.
+            b'$' if bytes.get(i + 1) == Some(&b'(') => {
+                i = skip_pair(bytes, i + 1, (b'(', b')'));
                 out.push_str("{p}");
             }
             b'{' => {
@@ -169,19 +193,22 @@ fn percent_placeholder(rest: &[u8]) -> Option<usize> {
 
 /// Skips a balanced `{...}` (or `{{...}}`) starting at `open`; returns the index after it.
 fn skip_braces(bytes: &[u8], open: usize) -> usize {
+    skip_pair(bytes, open, (b'{', b'}'))
+}
+
+/// Skips a balanced pair of brackets starting at `open`; returns the index after it.
+fn skip_pair(bytes: &[u8], open: usize, (left, right): (u8, u8)) -> usize {
     let mut depth = 0;
     let mut i = open;
     while i < bytes.len() {
         work::add(1);
-        match bytes[i] {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
+        if bytes[i] == left {
+            depth += 1;
+        } else if bytes[i] == right {
+            depth -= 1;
+            if depth == 0 {
+                return i + 1;
             }
-            _ => {}
         }
         i += 1;
     }
@@ -197,6 +224,10 @@ fn concatenation(bytes: &[u8], quote: usize) -> Option<(usize, bool)> {
         i += 1;
     }
     if !matches!(bytes.get(i), Some(b'+') | Some(b'.')) || bytes.get(i + 1) == Some(&b'=') {
+        return None;
+    }
+    // `"{}/x".format(base)`, `'/x'.replace(…)`: a method of the string, not a concatenation.
+    if bytes[i] == b'.' && is_string_method(&bytes[i + 1..]) {
         return None;
     }
     i += 1;
@@ -235,6 +266,33 @@ fn concatenation(bytes: &[u8], quote: usize) -> Option<(usize, bool)> {
     (i > expr_start).then_some((i, true))
 }
 
+/// Whether `rest` (after a `.` that follows a string literal) calls one of the string's own
+/// methods: formatting and editing, which the path does not continue through.
+fn is_string_method(rest: &[u8]) -> bool {
+    const METHODS: &[&str] = &[
+        "format",
+        "format_map",
+        "replace",
+        "strip",
+        "rstrip",
+        "lstrip",
+        "trim",
+        "join",
+        "encode",
+        "lower",
+        "upper",
+        "concat",
+        "toString",
+        "split",
+    ];
+    let len = rest
+        .iter()
+        .take(16)
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    rest.get(len) == Some(&b'(') && METHODS.iter().any(|m| m.as_bytes() == &rest[..len])
+}
+
 /// Bytes of an expression spliced between two string literals (`" + id + "`) read at most.
 const MAX_SPLICED: usize = 256;
 
@@ -266,7 +324,7 @@ pub fn extract(
     vocab: &Vocabulary,
     hits: Option<&[usize]>,
 ) -> Vec<Candidate> {
-    let prose_file = is_prose_file(path);
+    let prose_file = is_prose_file(path) || is_example_file(path);
     let lines: Vec<&str> = text.split('\n').collect();
     let mut line_starts: Vec<usize> = Vec::with_capacity(lines.len());
     let mut found: Vec<Candidate> = Vec::new();
@@ -305,6 +363,8 @@ pub fn extract(
         c.method = method_near(&lines, index, (start, start + c.length), &|i| {
             i != index && candidate_lines.contains(&i)
         });
+        c.call = c.kind == Kind::Texter
+            || is_call_site(&lines, index, start, (c.method.is_some(), c.prose));
     }
     found
 }
@@ -337,6 +397,7 @@ impl LineAt<'_> {
             kind,
             method: None,
             prose: self.prose,
+            call: false,
         }
     }
 }
@@ -429,7 +490,7 @@ fn paths_on_line(
             search = url_end.max(search);
             continue;
         }
-        let Some(kind) = path_kind(line, pos, vocab) else {
+        let Some(kind) = path_kind(line, pos, vocab, at.prose) else {
             continue;
         };
         let (end, expr) = read_expr(line, pos);
@@ -442,11 +503,11 @@ fn paths_on_line(
 }
 
 /// What a `/` at `pos` starts, judged from the text around it before the path is read:
-/// `None` when it starts no candidate.
-fn path_kind(line: &str, pos: usize, vocab: &Vocabulary) -> Option<Kind> {
+/// `None` when it starts no candidate. In prose an ellipsis stands for a base (`…/labels`).
+fn path_kind(line: &str, pos: usize, vocab: &Vocabulary, prose: bool) -> Option<Kind> {
     let before = line[..pos].chars().next_back();
-    let base_var =
-        before.is_some_and(|c| c == '}' || c == '$') || preceded_by_variable(&line[..pos]);
+    let window = line.floor_char_boundary(pos.saturating_sub(64));
+    let base_var = built_on_base(&line[window..pos], prose);
     let quoted = before.is_none_or(|c| {
         matches!(
             c,
@@ -454,6 +515,10 @@ fn path_kind(line: &str, pos: usize, vocab: &Vocabulary) -> Option<Kind> {
         )
     });
     if !(base_var || quoted) {
+        return None;
+    }
+    // A Markdown link target (`[Labels](/labels)`) is a page, not a request.
+    if before == Some('(') && line[..pos - 1].ends_with(']') {
         return None;
     }
     let rest = &line[pos + 1..];
@@ -470,25 +535,33 @@ fn path_kind(line: &str, pos: usize, vocab: &Vocabulary) -> Option<Kind> {
     // line does.
     if line[pos..].starts_with(API_PREFIX) {
         Some(Kind::Texter)
+    } else if PREFIX_TAILS
+        .iter()
+        .any(|tail| line[pos..].starts_with(tail.as_str()))
+    {
+        Some(Kind::Rooted)
     } else if vocab.first_segments.iter().any(|s| s == first) {
         Some(Kind::Relative)
-    } else if matches!(before, Some('"' | '\'' | '`')) {
+    } else if base_var || matches!(before, Some('"' | '\'' | '`')) {
         Some(Kind::Suffix)
     } else {
         None
     }
 }
 
-/// `$BASE/...` or `BASE_URL + "/..."`-style: the text right before the path is a variable.
-fn preceded_by_variable(before: &str) -> bool {
-    let ident = before
-        .bytes()
-        .rev()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
-    work::add(ident);
-    ident > 0 && before[..before.len() - ident].ends_with('$')
+/// The segments of the API prefix (`server`, `api`, `v2`).
+pub fn prefix_segments() -> impl Iterator<Item = &'static str> {
+    API_PREFIX.split('/').filter(|s| !s.is_empty())
 }
+
+/// What a path starts with when its base ends inside the API prefix: `/api/v2/` after
+/// `…/server`, `/v2/` after `…/server/api`.
+static PREFIX_TAILS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let segments: Vec<&str> = prefix_segments().collect();
+    (1..segments.len())
+        .map(|k| format!("/{}/", segments[k..].join("/")))
+        .collect()
+});
 
 #[cfg(test)]
 mod tests {
@@ -632,5 +705,122 @@ mod tests {
                 true
             )]
         );
+    }
+
+    #[test]
+    fn curl_in_a_makefile_sends_get_without_data() {
+        let text = "\tcurl -fsS https://$(P).texterchat.com/server/api/v2/labels -o labels.json\n\tcurl https://$(P).texterchat.com/server/api/v2/labels \\\n\t  --data name=vip\n";
+        let found = paths("Makefile", text);
+        let got: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|(p, _, m, _)| (p.as_str(), m.as_deref()))
+            .collect();
+        assert_eq!(got, [("/labels", Some("GET")), ("/labels", Some("POST"))]);
+    }
+
+    /// `(path, kind, call)` of every candidate.
+    fn kinds(path: &str, text: &str) -> Vec<(String, Kind, bool)> {
+        let found = extract(path, text, &vocab(), None);
+        paths(path, text)
+            .into_iter()
+            .zip(found)
+            .map(|((p, kind, _, _), c)| (p, kind, c.call))
+            .collect()
+    }
+
+    #[test]
+    fn paths_after_the_rest_of_the_api_prefix_are_rooted() {
+        let text = [
+            "callTexter('POST', '/api/v2/messages/send/' + chatId)",
+            "requests.get(f\"{BASE}/api/v2/labels\")",
+            "url := fmt.Sprintf(\"%s/api/v2/chats/assign\", base)",
+            "const page = '/api/v2/labels'",
+        ]
+        .join("\n");
+        assert_eq!(
+            kinds("a.js", &text),
+            [
+                ("/api/v2/messages/send/{}".into(), Kind::Rooted, true),
+                ("/api/v2/labels".into(), Kind::Rooted, true),
+                ("/api/v2/chats/assign".into(), Kind::Rooted, true),
+                ("/api/v2/labels".into(), Kind::Rooted, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_interpolation_form_builds_a_suffix_on_a_base() {
+        let text = [
+            "fetch(`${WA}/templates/send`)",
+            "requests.get(f\"{WA}/templates\")",
+            "requests.get(\"{}/templates/{}\".format(WA, a))",
+            "requests.post(\"%s/templates/unsubscribe\" % WA)",
+            "curl \"$WA/templates\"",
+            "$client->post(\"{$this->wa}/templates/subscribe\");",
+            "fmt.Sprintf(\"%s/templates/%s/submit\", wa, a)",
+            "_http.PostAsync($\"{_wa}/templates/unsubscribe\", body);",
+            "URI(\"#{WA}/templates/unsubscribed/#{a}\")",
+            "\tcurl $(WA)/templates",
+        ]
+        .join("\n");
+        let got: Vec<(String, Kind)> = kinds("a.txt.js", &text)
+            .into_iter()
+            .map(|(p, k, call)| {
+                assert!(call, "{p}");
+                (p, k)
+            })
+            .collect();
+        let suffix = |p: &str| (p.to_owned(), Kind::Suffix);
+        assert_eq!(
+            got,
+            [
+                suffix("/templates/send"),
+                suffix("/templates"),
+                suffix("/templates/{}"),
+                suffix("/templates/unsubscribe"),
+                suffix("/templates"),
+                suffix("/templates/subscribe"),
+                suffix("/templates/{}/submit"),
+                suffix("/templates/unsubscribe"),
+                suffix("/templates/unsubscribed/{}"),
+                suffix("/templates"),
+            ]
+        );
+    }
+
+    #[test]
+    fn navigation_is_not_a_call_and_example_files_are_prose() {
+        let jsx =
+            "<a href=\"/templates\">T</a>\n<Link to=\"/labels\">L</Link>\napi.get(\"/labels\")\n";
+        assert_eq!(
+            kinds("App.jsx", jsx),
+            [
+                ("/templates".into(), Kind::Suffix, false),
+                ("/labels".into(), Kind::Relative, false),
+                ("/labels".into(), Kind::Relative, true),
+            ]
+        );
+        let env = "TEXTER_URL=https://p.texterchat.com/server/api/v2/labels\n";
+        assert!(paths(".env.example", env).iter().all(|c| c.3));
+        assert!(paths("config.sample.json", env).iter().all(|c| c.3));
+        assert!(paths(".env", env).iter().all(|c| !c.3));
+    }
+
+    #[test]
+    fn an_ellipsis_stands_for_the_base_in_prose_only() {
+        let md =
+            "- `POST …/scenarios/manage/import`\n- `GET .../labels`\n- see [labels](/labels)\n";
+        let got: Vec<(String, Option<String>, bool)> = extract("API.md", md, &vocab(), None)
+            .into_iter()
+            .map(|c| (c.text, c.method, c.call))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/scenarios/manage/import".into(), Some("POST".into()), true),
+                ("/labels".into(), Some("GET".into()), true),
+            ]
+        );
+        assert_eq!(kinds("a.js", "x = …/labels\n"), []);
     }
 }

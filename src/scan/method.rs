@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::curl::curl_method;
 use super::work;
 
 /// Bytes searched on the path's own line before its start and after its end; neighbouring
@@ -29,8 +30,8 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?i)(?:\.|->|::)(get|post|put|patch|delete)(?:async|json)?\s*(?:<[^>]*>)?\s*\(",
         // requestViaProxy('GET', ...), http.NewRequest("PATCH", ...)
         r#"["'`](GET|POST|PUT|PATCH|DELETE)["'`]"#,
-        // prose and HTTP files: "POST https://...", "PATCH /chats/{id}"
-        r"(?-u:\b)(GET|POST|PUT|PATCH|DELETE)\s+(?:https?://|/|\$|\{)",
+        // prose and HTTP files: "POST https://...", "PATCH /chats/{id}", "POST …/import"
+        r"(?-u:\b)(GET|POST|PUT|PATCH|DELETE)\s+(?:https?://|/|\$|\{|…|\.\.\./)",
         // helper names: postJson(, getJSON(, doPost(, httpDelete(
         r"(?-u:\b)(get|post|put|patch|delete)[A-Z_][A-Za-z0-9_]*\s*\(",
         r"(?-u:\b)[a-z][A-Za-z0-9_]*(Get|Post|Put|Patch|Delete)\s*\(",
@@ -62,16 +63,19 @@ fn method_on_line(line: &str) -> Option<String> {
     method_in(line, 0, line.len())
 }
 
-/// The method of a call whose path is `lines[index][start..end]`: near the path on its line
-/// first, then the start of up to three following lines (options objects, curl continuations),
-/// then the end of up to three lines before; the search stops at a line holding another call's
-/// path (`stop`).
+/// The method of a call whose path is `lines[index][start..end]`: a curl command's, from its
+/// flags; otherwise near the path on its line first, then the start of up to three following
+/// lines (options objects), then the end of up to three lines before; the search stops at a
+/// line holding another call's path (`stop`).
 pub fn method_near(
     lines: &[&str],
     index: usize,
     (start, end): (usize, usize),
     stop: &dyn Fn(usize) -> bool,
 ) -> Option<String> {
+    if let Some(method) = curl_method(lines, index, start) {
+        return method;
+    }
     let line = lines.get(index)?;
     if let Some(m) = method_in(
         line,
@@ -146,6 +150,8 @@ mod tests {
             (r#"$response = $client->delete($base . '/x');"#, "DELETE"),
             (r#"req = Net::HTTP::Patch.new(uri)"#, "PATCH"),
             (r#""method": "POST","#, "POST"),
+            ("`PATCH …/labels/{labelId}`", "PATCH"),
+            ("GET .../scenarios/manage", "GET"),
         ];
         for (line, method) in cases {
             assert_eq!(method_on_line(line).as_deref(), Some(method), "{line}");

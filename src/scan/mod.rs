@@ -1,12 +1,16 @@
 //! `scan`: the Texter endpoints a codebase really calls.
 //!
-//! Phase one walks the tree in parallel (respecting `.gitignore`, skipping binary and oversized
-//! files), prefilters each file with a literal search and extracts path candidates from the few
+//! Phase one walks the tree in parallel (hidden files included, VCS internals and what
+//! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search and extracts path candidates from the few
 //! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
-//! only in a project that references Texter, suffixes only where a base ends inside a path.
+//! only in a project that references Texter, suffixes only where a base ends inside a path,
+//! `/api/v2/…` paths only where a Texter base ends at `/server`, and only at call sites.
 
+mod callsite;
+mod curl;
 pub mod extract;
 mod method;
+mod resolve;
 mod structured;
 
 /// Work done by this thread, counted in tests only: it proves that scanning costs time in
@@ -45,9 +49,10 @@ use serde::Serialize;
 
 use crate::error::InputError;
 use crate::source::{SourceFile, display_path};
-use crate::table::{EndpointId, PathMatch, Segment, Table};
+use crate::table::{EndpointId, Segment, Table};
 
-use extract::{Candidate, Kind, Vocabulary};
+use extract::{Candidate, Vocabulary};
+use resolve::resolve;
 
 /// How sure scan is that an occurrence is a call of its endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -89,9 +94,14 @@ pub struct Unresolved {
 /// count such as 100000 would take minutes to start.
 pub const MAX_THREADS: usize = 1024;
 
+/// Directories of version control systems: never scanned, hidden files or not.
+const VCS_DIRS: [&str; 3] = [".git", ".hg", ".svn"];
+
 /// What to scan and how.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
+    /// Scan hidden files and directories (`.github/workflows`, `.env.example`): scan's default,
+    /// since CI workflows make real calls with real tokens.
     pub hidden: bool,
     pub no_ignore: bool,
     /// Read symbolic links found while walking; without it they are skipped, so a tree cannot
@@ -237,7 +247,7 @@ pub fn scan(
             .follow_links(options.follow)
             .max_filesize(Some(options.max_filesize))
             .threads(options.threads.clamp(1, MAX_THREADS))
-            .filter_entry(|e| e.file_name() != ".git");
+            .filter_entry(|e| !VCS_DIRS.iter().any(|d| e.file_name() == *d));
         builder.build_parallel().run(|| {
             let mut buf: Vec<u8> = Vec::new();
             let (filter, vocab, found, errors, scanned) =
@@ -340,155 +350,6 @@ fn read_capped(path: &std::path::Path, limit: u64, buf: &mut Vec<u8>) -> std::io
     Ok(buf.len() as u64 <= limit)
 }
 
-/// Phase two: decide what counts and match it against the table.
-fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
-    let project_marker = files.iter().any(|f| f.has_marker);
-    let bases = bases(table, &files);
-    let mut result = ScanResult::default();
-    for f in files {
-        let mut file_used = false;
-        let index = result.files.len();
-        for c in &f.candidates {
-            let counts = match c.kind {
-                Kind::Texter => true,
-                Kind::Relative => project_marker,
-                Kind::Suffix => project_marker && !bases.is_empty(),
-            };
-            if !counts {
-                continue;
-            }
-            let attempts: Vec<(Vec<Segment>, bool)> = match c.kind {
-                Kind::Suffix => bases
-                    .iter()
-                    .map(|b| (b.iter().chain(&c.segments).cloned().collect(), true))
-                    .collect(),
-                _ => vec![(c.segments.clone(), false)],
-            };
-            work::add(attempts.len());
-            for (segments, inferred) in attempts {
-                let with_method = c
-                    .method
-                    .as_deref()
-                    .map(|m| table.match_path(Some(m), &segments));
-                let resolved = match with_method {
-                    Some(PathMatch::One(id)) => Some((id, true)),
-                    _ => match table.match_path(None, &segments) {
-                        PathMatch::One(id) => Some((id, false)),
-                        PathMatch::Many(ids) if !inferred => {
-                            result.unresolved.push(Unresolved {
-                                file: index,
-                                line: c.line,
-                                column: c.column,
-                                text: c.text.clone(),
-                                candidates: ids,
-                            });
-                            file_used = true;
-                            None
-                        }
-                        _ => None,
-                    },
-                };
-                let Some((id, method_found)) = resolved else {
-                    continue;
-                };
-                let confidence =
-                    if c.prose || inferred || (c.kind == Kind::Relative && !f.has_marker) {
-                        Confidence::Low
-                    } else if method_found {
-                        Confidence::High
-                    } else {
-                        Confidence::Medium
-                    };
-                result.endpoints.entry(id).or_default().push(Occurrence {
-                    file: index,
-                    line: c.line,
-                    column: c.column,
-                    offset: c.offset,
-                    length: c.length,
-                    text: c.text.clone(),
-                    confidence,
-                    prose: c.prose,
-                });
-                file_used = true;
-                break;
-            }
-        }
-        if file_used {
-            result.files.push(SourceFile::new(f.path, f.text));
-        }
-    }
-    for list in result.endpoints.values_mut() {
-        list.sort_by_key(|a| (a.file, a.line, a.column));
-        list.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column);
-    }
-    result
-        .unresolved
-        .sort_by_key(|a| (a.file, a.line, a.column));
-    result
-}
-
-/// Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths,
-/// each in the form matching sees (see [`base_key`]), so a project naming thousands of
-/// bases tries each suffix against a few.
-fn bases(table: &Table, files: &[FileScan]) -> BTreeSet<Vec<Segment>> {
-    let literals = table_literals(table);
-    let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
-    for f in files {
-        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
-            if !c.segments.is_empty()
-                && table.match_path(None, &c.segments) == PathMatch::None
-                && is_prefix_of_table_path(table, &c.segments)
-            {
-                bases.insert(base_key(&literals, &c.segments));
-            }
-        }
-    }
-    bases
-}
-
-/// The literal segments of table paths, by position.
-fn table_literals(table: &Table) -> Vec<BTreeSet<&str>> {
-    let mut by_position: Vec<BTreeSet<&str>> = Vec::new();
-    for ep in &table.endpoints {
-        for (i, segment) in ep.segments.iter().enumerate() {
-            if by_position.len() <= i {
-                by_position.push(BTreeSet::new());
-            }
-            if let Segment::Literal(l) = segment {
-                by_position[i].insert(l.as_str());
-            }
-        }
-    }
-    by_position
-}
-
-/// A base as matching sees it: every parameter is alike, and so is every literal that no
-/// table path has at its position (it can only meet a parameter there). Bases with the same
-/// key complete every suffix into the same endpoints.
-fn base_key(literals: &[BTreeSet<&str>], base: &[Segment]) -> Vec<Segment> {
-    base.iter()
-        .enumerate()
-        .map(|(i, segment)| match segment {
-            Segment::Literal(l) if literals.get(i).is_some_and(|set| set.contains(l.as_str())) => {
-                segment.clone()
-            }
-            Segment::Literal(_) => Segment::Literal(String::new()),
-            Segment::Param(_) => Segment::Param(String::new()),
-        })
-        .collect()
-}
-
-fn is_prefix_of_table_path(table: &Table, prefix: &[Segment]) -> bool {
-    table.endpoints.iter().any(|ep| {
-        ep.segments.len() > prefix.len()
-            && prefix.iter().zip(&ep.segments).all(|(a, b)| match (a, b) {
-                (Segment::Literal(x), Segment::Literal(y)) => x == y,
-                (_, Segment::Param(_)) => true,
-                (Segment::Param(_), Segment::Literal(_)) => false,
-            })
-    })
-}
-
 impl ScanResult {
     /// Endpoints called in code (not only mentioned in prose), with their first call.
     pub fn called(&self) -> impl Iterator<Item = (EndpointId, &Occurrence)> {
@@ -501,6 +362,7 @@ impl ScanResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use extract::Kind;
 
     fn table() -> Table {
         Table::embedded().unwrap_or_else(|e| panic!("{e:?}"))
@@ -602,6 +464,36 @@ mod tests {
     }
 
     #[test]
+    fn curl_commands_cost_linear_work() {
+        assert_linear("curl commands on one line", "a.sh", |n| {
+            "curl -d x https://a.texterchat.com/server/api/v2/labels ".repeat(n)
+        });
+        assert_linear("a curl command continued over lines", "a.sh", |n| {
+            let url = "  \"https://a.texterchat.com/server/api/v2/labels\" -d x \\\n";
+            format!("curl -s \\\n{}", url.repeat(n))
+        });
+    }
+
+    #[test]
+    fn call_sites_cost_linear_work() {
+        assert_linear("navigation links on one line", "a.jsx", |n| {
+            format!("{MARKER}{}\n", "<a href=\"/templates\">T</a>".repeat(n))
+        });
+        assert_linear("arguments nested in one call", "a.js", |n| {
+            format!("{MARKER}call({}\n", "{ a: [f(x), '/labels'], ".repeat(n))
+        });
+        assert_linear("rooted paths and interpolated suffixes", "a.py", |n| {
+            format!(
+                "{MARKER}{}\n",
+                "requests.get(f\"{B}/api/v2/labels\") or f\"{WA}/templates/send\" ".repeat(n)
+            )
+        });
+        assert_linear("prose with ellipses", "API.md", |n| {
+            "`POST …/scenarios/manage/import` and GET .../labels; ".repeat(n)
+        });
+    }
+
+    #[test]
     fn structured_documents_cost_linear_work() {
         // Escaped slashes: no URL appears in the text as written.
         assert_linear("HAR on one line", "s.har", |n| {
@@ -636,7 +528,63 @@ mod tests {
             kind,
             method: None,
             prose: false,
+            call: true,
         }
+    }
+
+    #[test]
+    fn rooted_paths_count_only_under_a_base_that_ends_at_server() {
+        let table = table();
+        let calls = |files: Vec<FileScan>| {
+            let result = resolve(&table, files);
+            let names: Vec<&str> = result
+                .endpoints
+                .keys()
+                .map(|&id| table.endpoint(id).name.as_str())
+                .collect();
+            names.join(", ")
+        };
+        let rooted = || {
+            let mut c = candidate(3, "/api/v2/chats/search", Kind::Rooted);
+            c.method = Some("GET".to_owned());
+            file("client.js", vec![c])
+        };
+        let base = |url: &str| file(".env.example", vec![candidate(1, url, Kind::Texter)]);
+        assert_eq!(calls(vec![rooted()]), "");
+        assert_eq!(
+            calls(vec![
+                base("https://p.texterchat.com/server/api/v2"),
+                rooted()
+            ]),
+            ""
+        );
+        assert_eq!(
+            calls(vec![base("https://p.texterchat.com/server"), rooted()]),
+            "Search Chats"
+        );
+        assert_eq!(
+            calls(vec![
+                base("https://p.texterchat.com/server/api"),
+                file("c.js", vec![candidate(3, "/v2/chats/search", Kind::Rooted)])
+            ]),
+            "Search Chats"
+        );
+        let api = base("https://p.texterchat.com/server/api");
+        let result = resolve(
+            &table,
+            vec![
+                api,
+                file("c.js", vec![candidate(3, "/v2/labels/1", Kind::Rooted)]),
+            ],
+        );
+        assert_eq!(result.unresolved.len(), 1, "GET or PATCH: unresolved");
+        // Not at a call site: nothing, whatever the base.
+        let mut nav = rooted();
+        nav.candidates[0].call = false;
+        assert_eq!(
+            calls(vec![base("https://p.texterchat.com/server"), nav]),
+            ""
+        );
     }
 
     /// `n` bases that end inside a path, each spelled differently, and `n` suffixes.

@@ -105,6 +105,8 @@ pub fn extract(path: &str, text: &str) -> Option<Vec<Candidate>> {
             kind,
             method: Some(method.clone()),
             prose: false,
+            // A request in a collection, a recorded session or an API description.
+            call: true,
         });
     }
     Some(out)

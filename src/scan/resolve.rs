@@ -1,0 +1,204 @@
+//! Phase two, on the whole project: which candidates count, and the endpoints they name.
+
+use std::collections::BTreeSet;
+
+use crate::source::SourceFile;
+use crate::table::{PathMatch, Segment, Table};
+
+use super::extract::{Kind, prefix_segments};
+use super::{Confidence, FileScan, Occurrence, ScanResult, Unresolved, work};
+
+/// Phase two: decide what counts and match it against the table.
+pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
+    let project_marker = files.iter().any(|f| f.has_marker);
+    let bases = bases(table, &files);
+    let roots = roots(&files);
+    let mut result = ScanResult::default();
+    for f in files {
+        let mut file_used = false;
+        let index = result.files.len();
+        for c in &f.candidates {
+            // Only a call site counts: a relative path in a page link or a route definition
+            // names the application's own pages, not Texter's.
+            let counts = c.call
+                && match c.kind {
+                    Kind::Texter => true,
+                    Kind::Relative => project_marker,
+                    Kind::Suffix => project_marker && !bases.is_empty(),
+                    Kind::Rooted => !roots.is_empty(),
+                };
+            if !counts {
+                continue;
+            }
+            let attempts: Vec<(Vec<Segment>, bool)> = match c.kind {
+                Kind::Suffix => bases
+                    .iter()
+                    .map(|b| (b.iter().chain(&c.segments).cloned().collect(), true))
+                    .collect(),
+                Kind::Rooted => roots
+                    .iter()
+                    .filter_map(|&root| rooted(root, &c.segments))
+                    .map(|segments| (segments, false))
+                    .collect(),
+                _ => vec![(c.segments.clone(), false)],
+            };
+            work::add(attempts.len());
+            for (segments, inferred) in attempts {
+                let with_method = c
+                    .method
+                    .as_deref()
+                    .map(|m| table.match_path(Some(m), &segments));
+                let resolved = match with_method {
+                    Some(PathMatch::One(id)) => Some((id, true)),
+                    _ => match table.match_path(None, &segments) {
+                        PathMatch::One(id) => Some((id, false)),
+                        PathMatch::Many(ids) if !inferred => {
+                            result.unresolved.push(Unresolved {
+                                file: index,
+                                line: c.line,
+                                column: c.column,
+                                text: c.text.clone(),
+                                candidates: ids,
+                            });
+                            file_used = true;
+                            None
+                        }
+                        _ => None,
+                    },
+                };
+                let Some((id, method_found)) = resolved else {
+                    continue;
+                };
+                let unmarked = matches!(c.kind, Kind::Relative | Kind::Rooted) && !f.has_marker;
+                let confidence = if c.prose || inferred || unmarked {
+                    Confidence::Low
+                } else if method_found {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                };
+                result.endpoints.entry(id).or_default().push(Occurrence {
+                    file: index,
+                    line: c.line,
+                    column: c.column,
+                    offset: c.offset,
+                    length: c.length,
+                    text: c.text.clone(),
+                    confidence,
+                    prose: c.prose,
+                });
+                file_used = true;
+                break;
+            }
+        }
+        if file_used {
+            result.files.push(SourceFile::new(f.path, f.text));
+        }
+    }
+    for list in result.endpoints.values_mut() {
+        list.sort_by_key(|a| (a.file, a.line, a.column));
+        list.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column);
+    }
+    result
+        .unresolved
+        .sort_by_key(|a| (a.file, a.line, a.column));
+    result
+}
+
+/// Texter bases that end inside the API prefix (`https://P.texterchat.com/server`), as the
+/// number of its segments they hold (1 for `/server`, 2 for `/server/api`). Comments and
+/// example files tell the base as well as code does.
+fn roots(files: &[FileScan]) -> BTreeSet<usize> {
+    let prefix: Vec<&str> = prefix_segments().collect();
+    let mut roots = BTreeSet::new();
+    for f in files {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+            work::add(1);
+            let n = c.segments.len();
+            if (1..prefix.len()).contains(&n)
+                && c.segments.iter().zip(&prefix).all(|(s, p)| match s {
+                    Segment::Literal(l) => l == p,
+                    Segment::Param(_) => false,
+                })
+            {
+                roots.insert(n);
+            }
+        }
+    }
+    roots
+}
+
+/// A rooted path (`/api/v2/labels`) completed by a base holding `root` segments of the API
+/// prefix: what follows the prefix, or `None` when the path does not complete that base.
+fn rooted(root: usize, segments: &[Segment]) -> Option<Vec<Segment>> {
+    let mut rest = segments.iter();
+    for p in prefix_segments().skip(root) {
+        match rest.next() {
+            Some(Segment::Literal(l)) if l == p => {}
+            _ => return None,
+        }
+    }
+    Some(rest.cloned().collect())
+}
+
+/// Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths,
+/// each in the form matching sees (see [`base_key`]), so a project naming thousands of
+/// bases tries each suffix against a few.
+fn bases(table: &Table, files: &[FileScan]) -> BTreeSet<Vec<Segment>> {
+    let literals = table_literals(table);
+    let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
+    for f in files {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+            if !c.segments.is_empty()
+                && table.match_path(None, &c.segments) == PathMatch::None
+                && is_prefix_of_table_path(table, &c.segments)
+            {
+                bases.insert(base_key(&literals, &c.segments));
+            }
+        }
+    }
+    bases
+}
+
+/// The literal segments of table paths, by position.
+fn table_literals(table: &Table) -> Vec<BTreeSet<&str>> {
+    let mut by_position: Vec<BTreeSet<&str>> = Vec::new();
+    for ep in &table.endpoints {
+        for (i, segment) in ep.segments.iter().enumerate() {
+            if by_position.len() <= i {
+                by_position.push(BTreeSet::new());
+            }
+            if let Segment::Literal(l) = segment {
+                by_position[i].insert(l.as_str());
+            }
+        }
+    }
+    by_position
+}
+
+/// A base as matching sees it: every parameter is alike, and so is every literal that no
+/// table path has at its position (it can only meet a parameter there). Bases with the same
+/// key complete every suffix into the same endpoints.
+fn base_key(literals: &[BTreeSet<&str>], base: &[Segment]) -> Vec<Segment> {
+    base.iter()
+        .enumerate()
+        .map(|(i, segment)| match segment {
+            Segment::Literal(l) if literals.get(i).is_some_and(|set| set.contains(l.as_str())) => {
+                segment.clone()
+            }
+            Segment::Literal(_) => Segment::Literal(String::new()),
+            Segment::Param(_) => Segment::Param(String::new()),
+        })
+        .collect()
+}
+
+fn is_prefix_of_table_path(table: &Table, prefix: &[Segment]) -> bool {
+    table.endpoints.iter().any(|ep| {
+        ep.segments.len() > prefix.len()
+            && prefix.iter().zip(&ep.segments).all(|(a, b)| match (a, b) {
+                (Segment::Literal(x), Segment::Literal(y)) => x == y,
+                (_, Segment::Param(_)) => true,
+                (Segment::Param(_), Segment::Literal(_)) => false,
+            })
+    })
+}
