@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -15,7 +15,13 @@ use serde::Serialize;
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
-    line_starts: Arc<[usize]>,
+    /// Built on first use: a built-in table's file is only located when it is broken, and
+    /// indexing its few hundred kilobytes would otherwise cost every run that loads it.
+    lines: Arc<OnceLock<Lines>>,
+}
+
+struct Lines {
+    starts: Box<[usize]>,
     /// The text code frames show: the same, with lone CRs as LFs (same length, so every offset
     /// holds), so a frame breaks lines where YAML does.
     frame_text: Arc<str>,
@@ -32,49 +38,54 @@ impl fmt::Debug for SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        // Lines end at LF, CRLF or a lone CR, as YAML counts them.
-        let bytes = text.as_bytes();
-        let line_starts: Arc<[usize]> = std::iter::once(0)
-            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| match b {
-                b'\n' => Some(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
-                _ => None,
-            }))
-            .collect();
-        let frame_text = if line_starts.len() > 1 + bytes.iter().filter(|&&b| b == b'\n').count() {
-            lone_cr_as_lf(&text).into()
-        } else {
-            Arc::clone(&text)
-        };
         Self {
             path: path.into(),
-            text,
-            frame_text,
-            line_starts,
+            text: text.into(),
+            lines: Arc::new(OnceLock::new()),
         }
+    }
+
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| {
+            // Lines end at LF, CRLF or a lone CR, as YAML counts them.
+            let bytes = self.text.as_bytes();
+            let starts: Box<[usize]> = std::iter::once(0)
+                .chain(bytes.iter().enumerate().filter_map(|(i, &b)| match b {
+                    b'\n' => Some(i + 1),
+                    b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+                    _ => None,
+                }))
+                .collect();
+            let frame_text = if starts.len() > 1 + bytes.iter().filter(|&&b| b == b'\n').count() {
+                lone_cr_as_lf(&self.text).into()
+            } else {
+                Arc::clone(&self.text)
+            };
+            Lines { starts, frame_text }
+        })
     }
 
     /// The 0-based index of the line holding byte `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        self.line_starts
+        self.lines()
+            .starts
             .partition_point(|&start| start <= offset)
             .saturating_sub(1)
     }
 
     /// How many lines a code frame can show: a line break at the very end starts no line.
     pub fn displayable_lines(&self) -> usize {
-        match self.line_starts.last() {
-            Some(&last) if last >= self.text.len() => self.line_starts.len() - 1,
-            _ => self.line_starts.len(),
+        match self.lines().starts.last() {
+            Some(&last) if last >= self.text.len() => self.lines().starts.len() - 1,
+            _ => self.lines().starts.len(),
         }
     }
 
     /// A line's start, the end of its text, and its end after the line break (byte offsets).
     pub fn line_bounds(&self, line: usize) -> (usize, usize, usize) {
         let len = self.text.len();
-        let start = self.line_starts.get(line).copied().unwrap_or(len);
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(len);
+        let start = self.lines().starts.get(line).copied().unwrap_or(len);
+        let end = self.lines().starts.get(line + 1).copied().unwrap_or(len);
         let bytes = self.text.as_bytes();
         let mut content_end = end;
         if content_end > start && bytes[content_end - 1] == b'\n' {
@@ -94,7 +105,7 @@ impl SourceFile {
 
     /// The text code frames show (lone CRs as LFs, same offsets).
     pub fn frame_text(&self) -> &str {
-        &self.frame_text
+        &self.lines().frame_text
     }
 
     /// A span from a byte range, with its 1-based line and column (in characters).
@@ -102,7 +113,7 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset);
         let length = length.min(self.text.len() - offset);
         let line = self.line_index(offset);
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let column = self.text[self.lines().starts[line]..offset].chars().count() + 1;
         Span {
             offset,
             length,
@@ -113,7 +124,7 @@ impl SourceFile {
 
     /// The byte offset of a 1-based line and character column (clamped to the text).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.lines().starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let line_text = &self.text[start..];
