@@ -634,6 +634,17 @@ pub const MAX_SUGGESTION_INPUT: usize = 256;
 
 /// Case- and whitespace-insensitive form used to compare names.
 pub fn normalize(s: &str) -> String {
+    // Most names are already normal (ids, `METHOD /path`, lowercase names): one pass, one copy.
+    let b = s.as_bytes();
+    let normal = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.windows(2).all(|w| w != b"  ")
+        && b.iter().all(|&c| {
+            c.is_ascii() && !c.is_ascii_uppercase() && (c == b' ' || !c.is_ascii_whitespace())
+        });
+    if normal {
+        return s.to_owned();
+    }
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -646,6 +657,30 @@ mod tests {
 
     fn tree(text: &str) -> Result<Node, InputError> {
         parse(&SourceFile::new("t.yaml", text), Limits::MANIFEST)
+    }
+
+    proptest::proptest! {
+        /// The one-pass fast path says exactly what the general fold says.
+        #[test]
+        fn normalize_fast_path_agrees(s in "[ a-zA-Z/:\\t\u{a0}É_-]{0,12}") {
+            let slow = s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            proptest::prop_assert_eq!(normalize(&s), slow);
+        }
+    }
+
+    #[test]
+    fn normalize_folds_case_and_whitespace_whatever_the_input() {
+        for (input, want) in [
+            ("manage labels", "manage labels"),
+            ("Manage  Labels", "manage labels"),
+            (" get /labels\t", "get /labels"),
+            ("a\u{a0}b", "a b"),
+            ("ÉTÉ", "été"),
+            ("", ""),
+            ("x ", "x"),
+        ] {
+            assert_eq!(normalize(input), want, "{input:?}");
+        }
     }
 
     #[test]
