@@ -357,3 +357,35 @@ fn minimal_sets_agree_with_githubs_records() {
         assert_eq!(minimal(&refs), expected(&sample), "{refs:?}");
     }
 }
+
+/// scan finds Texter calls only: with the GitHub table it would find none and call every
+/// declared endpoint unused, so it refuses instead of inventing findings.
+#[test]
+fn scan_refuses_an_api_it_cannot_find_calls_for() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let code = dir.path().join("a.js");
+    fs::write(
+        &code,
+        "fetch(\"https://api.github.com/repos/o/r/issues\")\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path().to_string_lossy().into_owned();
+    let run = tokenscope(&["--api", "github", "scan", &root]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.flat_stderr()
+            .contains("cannot look for `github` calls yet"),
+        "{}",
+        run.stderr
+    );
+    let run = tokenscope(&["scan", &root, "--manifest", EXAMPLES[2]]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(!run.stdout.contains("unused-endpoint"), "{}", run.stdout);
+    assert!(
+        run.flat_stderr()
+            .contains("cannot look for `github` calls yet"),
+        "{}",
+        run.stderr
+    );
+}

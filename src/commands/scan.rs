@@ -67,6 +67,12 @@ fn base_url_host(url: &str) -> Result<String, InputError> {
 
 pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
     let table = ctx.table()?;
+    // The extractor knows Texter's URLs and conventions (and `--base-url` hosts for a custom
+    // table shaped like it); run with another built-in, it would find nothing and report every
+    // declared endpoint as unused.
+    if !ctx.tables.is_custom() && table.api != SCANNABLE_API {
+        return Err(vec![not_scannable("--api", &table.api)].into());
+    }
     // Refuse a write that cannot happen before scanning and printing anything.
     if let Some(path) = &args.write_manifest {
         refuse_target(path, args.force)?;
@@ -167,6 +173,18 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
 }
 
 /// `--manifest`: the calls found against what the manifest declares, gated like an audit.
+/// The built-in API whose calls `scan` can find.
+const SCANNABLE_API: &str = "texter";
+
+fn not_scannable(flag: &'static str, api: &str) -> InputError {
+    InputError::BadFlag {
+        flag,
+        why: format!(
+            "scan finds calls to the `{SCANNABLE_API}` API only; it cannot look for `{api}` calls yet"
+        ),
+    }
+}
+
 fn cross_check_manifest(
     tables: &crate::table::Tables,
     table: &Table,
@@ -180,6 +198,8 @@ fn cross_check_manifest(
         // Calls found with one table cannot be checked against another API's manifest.
         if std::ptr::eq(for_it, table) {
             Ok(m)
+        } else if !tables.is_custom() && for_it.api != SCANNABLE_API {
+            Err(vec![not_scannable("--manifest", &for_it.api)])
         } else {
             Err(vec![InputError::BadFlag {
                 flag: "--manifest",

@@ -72,6 +72,11 @@ impl Tables {
     }
 
     /// Whether a table was forced with `--table` or `--api`.
+    /// Whether `--table FILE` gave the table (rather than a built-in).
+    pub fn is_custom(&self) -> bool {
+        self.custom.is_some()
+    }
+
     pub fn forced(&self) -> bool {
         self.custom.is_some() || self.api.is_some()
     }
