@@ -32,28 +32,20 @@ impl SourceFile {
                 limit: max_bytes,
             });
         }
-        // The size can change between stat and read (or lie, for special files): read at most
-        // one byte past the cap so an oversized stream is still refused without reading it all.
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(max_bytes + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io_err)?;
-        if bytes.len() as u64 > max_bytes {
-            return Err(InputError::TooLarge {
-                path: display,
-                size: bytes.len() as u64,
-                limit: max_bytes,
-            });
-        }
-        Self::from_bytes(display, bytes)
+        // The size can change between stat and read (or lie, for special files).
+        Self::read_capped(file, display, max_bytes, meta.len() as usize)
     }
 
-    /// Reads standard input as a text file named `display`, refusing more than `max_bytes`
-    /// (read at most one byte past it) as `read` does.
-    pub fn read_stdin(display: String, max_bytes: u64) -> Result<Self, InputError> {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
+    /// Reads at most one byte past `max_bytes`, so an oversized stream is refused without
+    /// reading it all, then checks that the bytes are text.
+    fn read_capped(
+        reader: impl Read,
+        display: String,
+        max_bytes: u64,
+        capacity: usize,
+    ) -> Result<Self, InputError> {
+        let mut bytes = Vec::with_capacity(capacity);
+        reader
             .take(max_bytes + 1)
             .read_to_end(&mut bytes)
             .map_err(|cause| InputError::Io {
@@ -68,6 +60,12 @@ impl SourceFile {
             });
         }
         Self::from_bytes(display, bytes)
+    }
+
+    /// Reads standard input as a text file named `display`, refusing more than `max_bytes`
+    /// (read at most one byte past it) as `read` does.
+    pub fn read_stdin(display: String, max_bytes: u64) -> Result<Self, InputError> {
+        Self::read_capped(std::io::stdin().lock(), display, max_bytes, 0)
     }
 
     /// Checks that bytes are text (UTF-8, no NUL) and wraps them.

@@ -129,19 +129,11 @@ fn top(module: &str) -> &str {
     module.split("::").next().unwrap_or(module)
 }
 
+/// The module graph between top-level modules (a module's files and submodules are one node):
+/// the fine graph, collapsed.
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let modules: BTreeSet<String> = files.iter().map(|f| module_of(f, &src)).collect();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in &files {
-        let module = module_of(file, &src);
-        let text = std::fs::read_to_string(file).unwrap_or_default();
-        let code = non_test_code(&text);
-        // `super::x` inside a module is its own family; `crate::` paths are what layers see.
-        let to = references(&code, &modules);
-        // Edges between top-level modules: a module's files and submodules are one node.
+    for (module, to) in fine_graph() {
         let from = top(&module).to_owned();
         let entry = edges.entry(from.clone()).or_default();
         for t in to {
@@ -179,29 +171,27 @@ fn cycle_from(
     None
 }
 
-#[test]
-fn no_import_cycles_between_modules() {
-    let graph = graph();
+/// Every cycle of a graph, one per module it passes through, as `a -> b -> a`.
+fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
     let mut cycles = Vec::new();
     for start in graph.keys() {
         let mut path = vec![start.clone()];
-        if let Some(c) = cycle_from(&graph, start, start, &mut path, &mut BTreeSet::new()) {
+        if let Some(c) = cycle_from(graph, start, start, &mut path, &mut BTreeSet::new()) {
             cycles.push(c.join(" -> "));
         }
     }
+    cycles
+}
+
+#[test]
+fn no_import_cycles_between_modules() {
+    let cycles = cycles(&graph());
     assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
 }
 
 #[test]
 fn no_import_cycles_between_submodules() {
-    let graph = fine_graph();
-    let mut cycles = Vec::new();
-    for start in graph.keys() {
-        let mut path = vec![start.clone()];
-        if let Some(c) = cycle_from(&graph, start, start, &mut path, &mut BTreeSet::new()) {
-            cycles.push(c.join(" -> "));
-        }
-    }
+    let cycles = cycles(&fine_graph());
     assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
 }
 

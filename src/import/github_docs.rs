@@ -593,22 +593,46 @@ struct PatRecordDoc {
     access: Access,
 }
 
-/// A record of `server-to-server-permissions.json`.
+/// A record of `server-to-server-permissions.json`: a PAT record plus the kinds of app token
+/// it applies to.
 #[derive(Deserialize)]
 struct AppRecordDoc {
-    category: String,
-    slug: String,
-    subcategory: String,
-    verb: Verb,
-    #[serde(rename = "requestPath")]
-    path: RequestPath,
-    access: Access,
+    #[serde(flatten)]
+    record: PatRecordDoc,
     #[serde(rename = "user-to-server")]
     user_to_server: bool,
     #[serde(rename = "server-to-server")]
     server_to_server: bool,
-    #[serde(rename = "additional-permissions")]
-    additional: bool,
+}
+
+impl PatRecordDoc {
+    fn into_record(self, kinds: Vec<Kind>) -> Record {
+        Record {
+            category: self.category,
+            slug: self.slug,
+            subcategory: self.subcategory,
+            method: self.verb.0,
+            path: self.path.0,
+            access: self.access,
+            additional: self.additional,
+            kinds,
+        }
+    }
+}
+
+/// The permissions of a permission file, each record turned into a `Record` by `record`.
+fn permissions<R>(doc: Entries<PermId, PermEntryDoc<R>>, record: impl Fn(R) -> Record) -> Parsed {
+    Parsed::Permissions(
+        doc.0
+            .into_iter()
+            .map(|(id, e)| Permission {
+                id: id.0,
+                title: e.title,
+                group: e.group.0,
+                records: e.permissions.into_iter().map(&record).collect(),
+            })
+            .collect(),
+    )
 }
 
 /// An operation of `fine-grained-pat.json`.
@@ -757,64 +781,21 @@ fn parse(file: &SourceFile) -> Result<(Shape, Parsed), InputError> {
         Shape::PatPermissions => {
             let doc: Entries<PermId, PermEntryDoc<PatRecordDoc>> =
                 serde_json::from_str(&file.text).map_err(located)?;
-            Parsed::Permissions(
-                doc.0
-                    .into_iter()
-                    .map(|(id, e)| Permission {
-                        id: id.0,
-                        title: e.title,
-                        group: e.group.0,
-                        records: e
-                            .permissions
-                            .into_iter()
-                            .map(|r| Record {
-                                category: r.category,
-                                slug: r.slug,
-                                subcategory: r.subcategory,
-                                method: r.verb.0,
-                                path: r.path.0,
-                                access: r.access,
-                                additional: r.additional,
-                                kinds: vec![Kind::FineGrainedPat],
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            )
+            permissions(doc, |r| r.into_record(vec![Kind::FineGrainedPat]))
         }
         Shape::AppPermissions => {
             let doc: Entries<PermId, PermEntryDoc<AppRecordDoc>> =
                 serde_json::from_str(&file.text).map_err(located)?;
-            Parsed::Permissions(
-                doc.0
-                    .into_iter()
-                    .map(|(id, e)| Permission {
-                        id: id.0,
-                        title: e.title,
-                        group: e.group.0,
-                        records: e
-                            .permissions
-                            .into_iter()
-                            .map(|r| Record {
-                                category: r.category,
-                                slug: r.slug,
-                                subcategory: r.subcategory,
-                                method: r.verb.0,
-                                path: r.path.0,
-                                access: r.access,
-                                additional: r.additional,
-                                kinds: [
-                                    (r.server_to_server, Kind::GithubApp),
-                                    (r.user_to_server, Kind::GithubAppUser),
-                                ]
-                                .into_iter()
-                                .filter_map(|(yes, kind)| yes.then_some(kind))
-                                .collect(),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            )
+            permissions(doc, |r| {
+                let kinds = [
+                    (r.server_to_server, Kind::GithubApp),
+                    (r.user_to_server, Kind::GithubAppUser),
+                ]
+                .into_iter()
+                .filter_map(|(yes, kind)| yes.then_some(kind))
+                .collect();
+                r.record.into_record(kinds)
+            })
         }
         Shape::PatOperations => {
             let doc: Entries<String, Vec<PatOpDoc>> =

@@ -589,6 +589,42 @@ pub fn names(table: &Table, ids: &[EndpointId]) -> Vec<String> {
         .collect()
 }
 
+/// The widest grant name of a minimal set, in characters.
+fn grant_width(table: &Table, s: &crate::suggest::TokenSuggestion) -> usize {
+    s.minimal
+        .iter()
+        .map(|n| table.grant_name(n.grant).chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// A minimal set's rows (grant, risk, the endpoints that need it), then, when the search hit
+/// its bound, a line saying the set is not proven minimal.
+fn grant_rows(
+    out: &mut String,
+    table: &Table,
+    s: &crate::suggest::TokenSuggestion,
+    width: usize,
+    (row, needed_by): (&str, &str),
+) {
+    for need in &s.minimal {
+        let scope = table.scope(need.grant.scope);
+        let _ = writeln!(
+            out,
+            "{row}{:width$}  {:<6}  {needed_by}{}",
+            table.grant_name(need.grant),
+            scope.risk_at(need.grant.level).as_str(),
+            names(table, &need.needed_by).join(", ")
+        );
+    }
+    if !s.proven {
+        let _ = writeln!(
+            out,
+            "  (the best set found within the search bound; not proven minimal)"
+        );
+    }
+}
+
 /// `suggest`: one token's minimal set, what to add and drop, and its split.
 pub fn suggest_token(out: &mut String, table: &Table, view: &TokenView) {
     let s = &view.suggestion;
@@ -603,30 +639,9 @@ pub fn suggest_token(out: &mut String, table: &Table, view: &TokenView) {
         );
     }
     if !s.minimal.is_empty() {
-        let width = s
-            .minimal
-            .iter()
-            .map(|n| table.grant_name(n.grant).chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(5);
+        let width = grant_width(table, s).max("scope".len());
         let _ = writeln!(out, "  {:width$}  {:<6}  needed by", "scope", "risk");
-        for need in &s.minimal {
-            let scope = table.scope(need.grant.scope);
-            let _ = writeln!(
-                out,
-                "  {:width$}  {:<6}  {}",
-                table.grant_name(need.grant),
-                scope.risk_at(need.grant.level).as_str(),
-                names(table, &need.needed_by).join(", ")
-            );
-        }
-        if !s.proven {
-            let _ = writeln!(
-                out,
-                "  (the best set found within the search bound; not proven minimal)"
-            );
-        }
+        grant_rows(out, table, s, width, ("  ", ""));
     }
     if s.declares_scopes {
         if s.add.is_empty() && s.drop.is_empty() && s.lower.is_empty() {
@@ -760,22 +775,8 @@ pub fn suggest_ad_hoc(table: &Table, view: &TokenView) -> String {
             format!("these {} scopes", s.minimal.len())
         };
         let _ = writeln!(out, "Tick {what} in {}:\n", table.token_dialog_phrase());
-        let width = s
-            .minimal
-            .iter()
-            .map(|n| table.grant_name(n.grant).chars().count())
-            .max()
-            .unwrap_or(0);
-        for need in &s.minimal {
-            let scope = table.scope(need.grant.scope);
-            let _ = writeln!(
-                out,
-                "  [ ] {:width$}  {:<6}  for {}",
-                table.grant_name(need.grant),
-                scope.risk_at(need.grant.level).as_str(),
-                names(table, &need.needed_by).join(", ")
-            );
-        }
+        let width = grant_width(table, s);
+        grant_rows(&mut out, table, s, width, ("  [ ] ", "for "));
     }
     if s.split.is_some() {
         out.push('\n');
