@@ -55,6 +55,10 @@ pub struct TableInfo<'a> {
 pub struct ManifestJson<'a> {
     pub path: &'a str,
     pub integration: &'a str,
+    /// The table the manifest was audited against, when it is not the run's (the header's):
+    /// a manifest with its own `api:`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableInfo<'a>>,
     pub tokens: Vec<TokenJson<'a>>,
     pub findings: Vec<FindingJson<'a>>,
 }
@@ -207,10 +211,15 @@ fn token_json<'a>(table: &'a Table, t: &'a TokenReport) -> TokenJson<'a> {
     }
 }
 
-pub fn manifest_json(report: &ManifestReport) -> ManifestJson<'_> {
+/// One audited manifest; `run_table` is the table the report's header names.
+pub fn manifest_json<'a>(report: &'a ManifestReport, run_table: &Table) -> ManifestJson<'a> {
     ManifestJson {
         path: &report.manifest.file.path,
         integration: &report.manifest.integration.value,
+        table: (!std::ptr::eq(report.table, run_table)).then(|| TableInfo {
+            api: &report.table.api,
+            retrieved: report.table.retrieved.as_deref(),
+        }),
         tokens: report
             .tokens
             .iter()
@@ -567,7 +576,7 @@ impl<'a> super::Emitter<'a> for JsonEmitter<'a> {
                     .collect();
             }
             (Shape::Manifests, super::Unit::Manifest(report)) => {
-                item(&mut rendered.out, &manifest_json(report));
+                item(&mut rendered.out, &manifest_json(report, self.table));
             }
             (Shape::LocatedFindings, unit) => {
                 if let Some((file, _, findings)) = unit.findings() {
