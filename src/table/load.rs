@@ -275,20 +275,28 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
     }
 
     // Implications, resolved once every scope is known, then checked for cycles.
-    let implies: Vec<Vec<Grant>> = {
+    let implies: Vec<Vec<(Grant, Span)>> = {
         let lookup = ScopeLookup {
             names: &scope_names,
             scopes: &scopes,
         };
         pending_implies
             .iter()
-            .map(|refs| refs.iter().filter_map(|g| lookup.grant(r, g)).collect())
+            .map(|refs| {
+                refs.iter()
+                    .filter_map(|g| Some((lookup.grant(r, g)?, g.span)))
+                    .collect()
+            })
             .collect()
     };
+    let implies_spans: Vec<Vec<Span>> = implies
+        .iter()
+        .map(|grants| grants.iter().map(|(_, span)| *span).collect())
+        .collect();
     for (scope, implied) in scopes.iter_mut().zip(implies) {
-        scope.implies = implied;
+        scope.implies = implied.into_iter().map(|(g, _)| g).collect();
     }
-    check_implication_cycles(r, &scopes, &top);
+    check_implication_cycles(r, &scopes, &implies_spans);
     let always_granted: super::model::GrantSet = {
         let lookup = ScopeLookup {
             names: &scope_names,
@@ -876,17 +884,18 @@ fn level_risks(r: &mut Reader<'_>, s: &PendingScope) -> Vec<Risk> {
 }
 
 /// An implication cycle (`a` implies `b` implies `a`) makes "broader" meaningless: reported.
-fn check_implication_cycles(r: &mut Reader<'_>, scopes: &[Scope], top: &Fields<'_>) {
-    // Depth-first search with colours: 0 unvisited, 1 on the stack, 2 done.
-    fn visit(i: usize, scopes: &[Scope], colour: &mut [u8]) -> Option<usize> {
+fn check_implication_cycles(r: &mut Reader<'_>, scopes: &[Scope], spans: &[Vec<Span>]) {
+    // Depth-first search with colours: 0 unvisited, 1 on the stack, 2 done. A cycle is
+    // reported at the implication that closes it: (scope, index of the implication).
+    fn visit(i: usize, scopes: &[Scope], colour: &mut [u8]) -> Option<(usize, usize)> {
         colour[i] = 1;
-        for g in &scopes[i].implies {
+        for (k, g) in scopes[i].implies.iter().enumerate() {
             let j = g.scope.0;
             match colour[j] {
-                1 => return Some(j),
+                1 => return Some((i, k)),
                 0 => {
-                    if let Some(c) = visit(j, scopes, colour) {
-                        return Some(c);
+                    if let Some(edge) = visit(j, scopes, colour) {
+                        return Some(edge);
                     }
                 }
                 _ => {}
@@ -898,11 +907,12 @@ fn check_implication_cycles(r: &mut Reader<'_>, scopes: &[Scope], top: &Fields<'
     let mut colour = vec![0u8; scopes.len()];
     for i in 0..scopes.len() {
         if colour[i] == 0
-            && let Some(j) = visit(i, scopes, &mut colour)
+            && let Some((from, k)) = visit(i, scopes, &mut colour)
         {
+            let to = scopes[from].implies[k].scope.0;
             r.error(
-                top.span,
-                format!("`{}` implies itself through `implies:`", scopes[j].name),
+                spans[from][k],
+                format!("`{}` implies itself through `implies:`", scopes[to].name),
                 "implication cycle",
                 Some("a scope may imply only narrower ones".into()),
             );

@@ -138,4 +138,74 @@ mod tests {
             );
         }
     }
+
+    /// A table using the generalized format: levels, a risk per level, implications, token
+    /// kinds, alternatives, per-kind requirements and `always_granted`.
+    const LEVELED: &str = "api: demo\ntitle: Demo\ntoken_kinds: [user, app]\nalways_granted: [meta]\nscopes:\n  - {name: Meta, id: meta, area: a, risk: low, summary: m}\n  - {name: Issues, id: issues, area: a, levels: [read, write], risk: {read: low, write: medium}, summary: i}\n  - {name: Pulls, id: pulls, area: a, levels: [read, write], risk: medium, summary: p, implies: [issues:read]}\nareas:\n  - {id: a, title: A}\nendpoints:\n  - {name: Comment, method: POST, path: /c, area: a, requires: [[issues:write], [pulls:write]], requires_by_kind: {app: [[pulls:write]]}, evidence: inferred, evidence_reason: flattened}\n";
+
+    #[test]
+    fn a_generalized_table_loads() {
+        assert!(
+            load_errors(LEVELED).is_empty(),
+            "{:?}",
+            load_errors(LEVELED)
+        );
+    }
+
+    #[test]
+    fn broken_generalized_tables_are_located_errors() {
+        let cases = [
+            (
+                LEVELED.replace("[[issues:write]", "[[issues:admin]"),
+                "12: `admin` is not a level of `Issues`",
+            ),
+            (
+                LEVELED.replace(
+                    "[pulls:write]], requires_by_kind",
+                    "[pull:write]], requires_by_kind",
+                ),
+                "12: unknown scope `pull`",
+            ),
+            (
+                LEVELED.replace("{app: [[", "{bot: [["),
+                "12: unknown token kind `bot`",
+            ),
+            (
+                LEVELED.replace(
+                    "risk: {read: low, write: medium}",
+                    "risk: {read: low, admin: medium}",
+                ),
+                "7: `admin` is not a level of `Issues`",
+            ),
+            (
+                LEVELED.replace(
+                    "risk: {read: low, write: medium}",
+                    "risk: {read: high, write: low}",
+                ),
+                "7: the risk of `Issues` falls as its level rises",
+            ),
+            (
+                LEVELED
+                    .replace("summary: m}", "summary: m, implies: [pulls]}")
+                    .replace("implies: [issues:read]", "implies: [meta]"),
+                "8: `Meta` implies itself through `implies:`",
+            ),
+            (
+                LEVELED.replace("always_granted: [meta]", "always_granted: [meat]"),
+                "4: unknown scope `meat`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let errs = load_errors(&text);
+            assert!(
+                errs.iter().any(|e| e.starts_with(expected)),
+                "{expected}: {errs:?}"
+            );
+        }
+        // Every problem at once, not the first only.
+        let all = LEVELED
+            .replace("[[issues:write]", "[[issues:admin]")
+            .replace("{app: [[", "{bot: [[");
+        assert!(load_errors(&all).len() >= 2, "{:?}", load_errors(&all));
+    }
 }
