@@ -118,6 +118,25 @@ fn suggest_prints_levels_and_write_fixes_the_manifest() {
 
 #[test]
 fn suggest_says_which_endpoints_a_kind_cannot_call() {
+    // One exit contract for suggest, --dry-run and --write: the call stays impossible.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = fs::read_to_string(EXAMPLES[1]).unwrap_or_else(|e| panic!("{e}"));
+    let path = temp_manifest(&dir, "triage.tokenscope.yaml", &text);
+    for args in [
+        vec!["suggest", "--dry-run", &path],
+        vec!["suggest", "--write", &path],
+        vec!["suggest", "--write", &path],
+    ] {
+        let run = tokenscope(&args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.all());
+        assert!(
+            run.stderr.contains(
+                "token `triage-app` cannot call `List repositories for the authenticated user` whatever scopes it holds"
+            ),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
     let run = tokenscope(&["suggest", EXAMPLES[1]]);
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(run.stdout.contains("Issues: write"), "{}", run.stdout);

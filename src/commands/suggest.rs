@@ -136,13 +136,43 @@ fn report(
         ),
     };
     ctx.out.write_all(text.as_bytes())?;
-    // An endpoint the token's kind cannot call leaves the suggestion incomplete too.
+    Ok(exit_for(&views, &findings))
+}
+
+/// The one exit contract of `suggest`, `--dry-run` and `--write`: 1 while the suggestion leaves
+/// something out (a reference that did not resolve, an unknown scope name, an endpoint the
+/// token's kind cannot call whatever it holds), 0 otherwise.
+fn exit_for(views: &[TokenView], findings: &[Finding]) -> Exit {
     let uncallable = views.iter().any(|v| !v.suggestion.uncallable.is_empty());
-    Ok(if findings.is_empty() && !uncallable {
+    if findings.is_empty() && !uncallable {
         Exit::Success
     } else {
         Exit::Findings
-    })
+    }
+}
+
+/// Says, after a rewrite, which endpoints no scope can make callable: the manifest is as minimal
+/// as it can be, yet those calls will still fail.
+fn report_uncallable(
+    err: &mut dyn std::io::Write,
+    table: &Table,
+    path_shown: &str,
+    views: &[TokenView],
+) -> std::io::Result<()> {
+    for v in views {
+        let s = &v.suggestion;
+        if s.uncallable.is_empty() {
+            continue;
+        }
+        let names = crate::render::human::names(table, &s.uncallable);
+        writeln!(
+            err,
+            "{path_shown}: token `{}` cannot call {} whatever scopes it holds",
+            crate::sanitize::terminal_line(&s.name),
+            crate::sanitize::terminal_line(&quoted_list(&names))
+        )?;
+    }
+    Ok(())
 }
 
 /// `--write` and `--dry-run`: the manifest with its scopes lists (and, with `--split-by-area`,
@@ -177,15 +207,13 @@ fn rewrite(
             ctx.out.write_all(diff.as_bytes())?;
         }
         // The file as it stands still holds what the findings say.
-        return Ok(if findings.is_empty() {
-            Exit::Success
-        } else {
-            Exit::Findings
-        });
+        report_uncallable(ctx.err, table, &path_shown, &views)?;
+        return Ok(exit_for(&views, &findings));
     }
     if new == *manifest.file.text {
         writeln!(ctx.err, "{path_shown}: already minimal; nothing to write")?;
-        return Ok(Exit::Success);
+        report_uncallable(ctx.err, table, &path_shown, &views)?;
+        return Ok(exit_for(&views, &[]));
     }
     write_atomically(path, &new)?;
     writeln!(ctx.err, "{path_shown}: rewrote the scopes lists")?;
@@ -205,7 +233,9 @@ fn rewrite(
             crate::sanitize::terminal_line(&quoted_list(&dropped))
         )?;
     }
-    Ok(Exit::Success)
+    report_uncallable(ctx.err, table, &path_shown, &views)?;
+    // The unknown names were just replaced; only what no scope can fix is left.
+    Ok(exit_for(&views, &[]))
 }
 
 /// The new manifest text: scopes lists rewritten, and with `--split-by-area` the splittable

@@ -4,7 +4,7 @@ use crate::audit::condense::FindingSink;
 use crate::finding::{RuleId, Severity};
 
 use super::super::analysis::TokenAnalysis;
-use super::{Rule, plural};
+use super::{Rule, plural, quoted_list};
 
 pub static RULE: Rule = Rule {
     id: RuleId::ExcessScope,
@@ -15,16 +15,6 @@ Fix: remove it from the real token and from the manifest (`tokenscope suggest --
 the manifest), or, if it is kept on purpose, add an `ignore:` entry with the reason.",
     check: Some(check),
 };
-
-/// `a`, `a` and `b`, `a`, `b` and `c`, each in backticks.
-fn quoted_list(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
 
 fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
     // A token that lists no endpoints is reported once, by `unused-token`.
