@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use crate::cover;
 use crate::manifest::{Entry, GrantProblem, Resolution, Token, resolve_endpoint, resolve_grant};
-use crate::table::{AreaId, EndpointId, Grant, GrantSet, Requirement, ScopeId, ScopeSet, Table};
+use crate::table::{AreaId, EndpointId, Grant, GrantSet, Requirement, ScopeSet, Table};
 
 pub struct TokenAnalysis<'a> {
     pub table: &'a Table,
@@ -245,12 +245,5 @@ impl<'a> TokenAnalysis<'a> {
             .iter()
             .filter(|(_, r)| r.endpoint().is_none())
             .count()
-    }
-
-    /// Whether a scope is held (at any level).
-    pub fn holds(&self, scope: ScopeId) -> bool {
-        self.granted
-            .as_ref()
-            .is_some_and(|g| g.contains_scope(scope))
     }
 }

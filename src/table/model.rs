@@ -53,11 +53,6 @@ impl GrantSet {
         GrantSet::default()
     }
 
-    /// Every scope at its lowest level (how Texter's scope lists read).
-    pub fn from_scopes(scopes: &ScopeSet) -> GrantSet {
-        GrantSet(scopes.iter().map(|&s| (s, Level(0))).collect())
-    }
-
     /// Adds a grant; a scope already held keeps the higher of the two levels.
     pub fn insert(&mut self, grant: Grant) {
         let level = self.0.entry(grant.scope).or_insert(grant.level);
@@ -235,11 +230,6 @@ impl Scope {
     /// The name of a level (`write`), or `None` for a scope without levels.
     pub fn level_name(&self, level: Level) -> Option<&str> {
         self.levels.get(usize::from(level.0)).map(String::as_str)
-    }
-
-    /// The highest level.
-    pub fn top_level(&self) -> Level {
-        Level(self.levels.len().saturating_sub(1) as u8)
     }
 }
 
