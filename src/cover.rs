@@ -458,7 +458,7 @@ impl<'a> Search<'a> {
 
 /// Alternatives with each grant list sorted, and none that another alternative makes
 /// pointless (an alternative holding all of another one's grants is never needed).
-fn canonical(alternatives: &[Vec<Grant>]) -> Alternatives {
+fn canonical(alternatives: &[crate::table::Alternative]) -> Alternatives {
     let mut alts: Vec<Vec<Grant>> = alternatives
         .iter()
         .map(|alt| {

@@ -111,7 +111,7 @@ fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &
             .requirement(e, new.kind)
             .alternatives
             .iter()
-            .flatten()
+            .flat_map(|alt| alt.iter())
             .any(|x| x.scope == g.scope && x.level <= g.level)
     };
     let mut added_scopes: Vec<AddedScope> = added
@@ -128,7 +128,7 @@ fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &
                 .endpoints
                 .iter()
                 .filter(|&&e| names_scope(e, g))
-                .map(|&e| table.endpoint(e).name.clone())
+                .map(|&e| table.endpoint(e).name.to_string())
                 .collect(),
         })
         .collect();
@@ -152,7 +152,7 @@ fn token_diff(table: &Table, name: &str, status: TokenStatus, old: &Side, new: &
     let names = |side: &Side| -> Vec<String> {
         side.endpoints
             .iter()
-            .map(|&e| table.endpoint(e).name.clone())
+            .map(|&e| table.endpoint(e).name.to_string())
             .chain(side.unknown_endpoints.iter().cloned())
             .collect()
     };
@@ -258,11 +258,11 @@ mod tests {
         assert_eq!(d[0].added_endpoints, ["Send Template Message"]);
         assert!(d[0].risk_increase);
         assert_eq!(
-            (d[1].name.as_str(), d[1].status, d[1].risk_increase),
+            (d[1].name.as_ref(), d[1].status, d[1].risk_increase),
             ("fresh", TokenStatus::Added, false)
         );
         assert_eq!(
-            (d[2].name.as_str(), d[2].status),
+            (d[2].name.as_ref(), d[2].status),
             ("gone", TokenStatus::Removed)
         );
         assert_eq!(d[2].removed_endpoints, ["List All Labels"]);

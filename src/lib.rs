@@ -17,6 +17,7 @@ pub mod gate;
 pub mod import;
 pub mod live;
 pub mod manifest;
+pub mod names;
 pub mod read;
 pub mod render;
 pub mod report;

@@ -15,6 +15,8 @@ use serde_saphyr::{MessageFormatter, Spanned};
 use crate::error::{InputError, did_you_mean};
 use crate::source::{SourceFile, Span};
 
+pub use crate::names::normalize;
+
 /// Limits for one YAML file: generous for any real manifest or table, tight enough that a
 /// hostile file fails fast in little memory.
 #[derive(Clone, Copy, Debug)]
@@ -631,25 +633,6 @@ pub fn closest<'c>(input: &str, candidates: impl Iterator<Item = &'c str>) -> Ve
 
 /// The longest text (in bytes) that gets a did-you-mean.
 pub const MAX_SUGGESTION_INPUT: usize = 256;
-
-/// Case- and whitespace-insensitive form used to compare names.
-pub fn normalize(s: &str) -> String {
-    // Most names are already normal (ids, `METHOD /path`, lowercase names): one pass, one copy.
-    let b = s.as_bytes();
-    let normal = b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && b.windows(2).all(|w| w != b"  ")
-        && b.iter().all(|&c| {
-            c.is_ascii() && !c.is_ascii_uppercase() && (c == b' ' || !c.is_ascii_whitespace())
-        });
-    if normal {
-        return s.to_owned();
-    }
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
 
 #[cfg(test)]
 mod tests {

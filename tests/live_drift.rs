@@ -58,7 +58,7 @@ fn endpoint_page(table: &Table, ep: &Endpoint, style: usize, scopes: Option<&[&s
     let names: Vec<String> = match scopes {
         Some(list) => list.iter().map(|s| (*s).to_owned()).collect(),
         None if ep.evidence == Evidence::Documented && !ep.scopes.is_empty() => {
-            table.scope_names(&ep.scopes)
+            table.scope_names(ep.scopes.iter())
         }
         None => Vec::new(),
     };

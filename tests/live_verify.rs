@@ -83,7 +83,7 @@ fn texter_answer(table: &Table, req: &Request, granted: &[&str], denial: u16) ->
     let PathMatch::One(id) = table.match_path(Some("GET"), &segments) else {
         return Reply::json(404, r#"{"message":"Not found"}"#);
     };
-    let needs = table.scope_names(&table.endpoint(id).scopes);
+    let needs = table.scope_names(table.endpoint(id).scopes.iter());
     if !needs.iter().all(|n| granted.contains(&n.as_str())) {
         return refused();
     }

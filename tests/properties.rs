@@ -111,7 +111,7 @@ fn manifest_text() -> impl Strategy<Value = String> {
     let endpoints: Vec<String> = table()
         .endpoints
         .iter()
-        .flat_map(|e| [e.name.clone(), e.signature()])
+        .flat_map(|e| [e.name.to_string(), e.signature()])
         .chain([
             "/labels".to_owned(),
             "GET /nope".to_owned(),

@@ -367,7 +367,7 @@ fn write_manifest(
                 result.files[occ.file].path,
                 occ.line
             );
-            (ep.name.as_str(), at)
+            (ep.name.as_ref(), at)
         })
         .collect();
     let unresolved: Vec<String> = result

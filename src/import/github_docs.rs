@@ -2127,7 +2127,7 @@ mod tests {
             );
         }
         assert_eq!(
-            (e.evidence, e.name.as_str()),
+            (e.evidence, e.name.as_ref()),
             ("documented", "Create a reference")
         );
         assert_eq!(
@@ -2265,7 +2265,7 @@ mod tests {
             ),
         ]);
         let (t, _) = table(&[("p.json", &f)]);
-        let names: Vec<&str> = t.scopes.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = t.scopes.iter().map(|s| s.name.as_ref()).collect();
         assert_eq!(
             names,
             [
@@ -2296,7 +2296,7 @@ mod tests {
             rec("dependabot", "/c")
         );
         let (t, _) = table(&[("p.json", &f)]);
-        let names: Vec<&str> = t.endpoints.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<&str> = t.endpoints.iter().map(|e| e.name.as_ref()).collect();
         assert_eq!(
             names,
             [

@@ -134,7 +134,7 @@ fn shape(path: &str) -> Option<Vec<Option<String>>> {
         segments
             .into_iter()
             .map(|s| match s {
-                Segment::Literal(l) => Some(l),
+                Segment::Literal(l) => Some(l.into_owned()),
                 Segment::Param(_) => None,
             })
             .collect()
@@ -179,7 +179,7 @@ fn resolve_scopes(table: &Table, names: &[String]) -> (ScopeSet, Vec<String>) {
     (set, unknown)
 }
 
-fn names(table: &Table, set: &ScopeSet) -> Value {
+fn names<'s>(table: &Table, set: impl IntoIterator<Item = &'s ScopeId>) -> Value {
     json!(table.scope_names(set))
 }
 
@@ -313,12 +313,12 @@ pub fn compare(table: &Table, docs: &Docs) -> Vec<Change> {
         }
         changes.push(Change {
             kind: Kind::Removed,
-            name: ep.name.clone(),
+            name: ep.name.to_string(),
             field: None,
             table: json!({
                 "method": ep.method,
                 "path": ep.path,
-                "scopes": table.scope_names(&ep.scopes),
+                "scopes": table.scope_names(ep.scopes.iter()),
                 "source": ep.source,
             }),
             docs: Value::Null,
@@ -355,7 +355,7 @@ fn endpoint_changes(table: &Table, id: EndpointId, page: &Page) -> Vec<Change> {
     let mut out = Vec::new();
     let change = |field: Field, table_value: Value, docs_value: Value, edit: Edit| Change {
         kind: Kind::Changed,
-        name: ep.name.clone(),
+        name: ep.name.to_string(),
         field: Some(field),
         table: table_value,
         docs: docs_value,
@@ -385,7 +385,7 @@ fn endpoint_changes(table: &Table, id: EndpointId, page: &Page) -> Vec<Change> {
             let list: Vec<String> = unknown.iter().map(|u| format!("`{u}`")).collect();
             out.push(change(
                 Field::Scopes,
-                names(table, &ep.scopes),
+                names(table, ep.scopes.iter()),
                 json!(raw),
                 Edit::Manual(format!(
                     "the docs name {} that the table's `scopes:` does not list",
@@ -393,10 +393,10 @@ fn endpoint_changes(table: &Table, id: EndpointId, page: &Page) -> Vec<Change> {
                 )),
             ));
         } else {
-            if set != ep.scopes {
+            if !set.iter().eq(ep.scopes.iter()) {
                 out.push(change(
                     Field::Scopes,
-                    names(table, &ep.scopes),
+                    names(table, ep.scopes.iter()),
                     names(table, &set),
                     Edit::SetScopes(id, set),
                 ));
@@ -465,18 +465,18 @@ mod tests {
     /// Docs that agree with the table: one page per endpoint that has its own page.
     fn agreeing_docs(t: &Table) -> Docs {
         let mut docs = Docs::default();
-        for ep in &t.endpoints {
+        for ep in t.endpoints.iter() {
             let Some(source) = &ep.source else { continue };
             docs.listed.insert(page_key(source));
             if ep.evidence == Evidence::Inferred || source.ends_with("webhooks-guide") {
                 continue;
             }
             docs.pages.push(Page {
-                source: source.clone(),
-                title: ep.name.clone(),
-                method: ep.method.clone(),
-                path: ep.path.clone(),
-                scopes: (!ep.scopes.is_empty()).then(|| t.scope_names(&ep.scopes)),
+                source: source.to_string(),
+                title: ep.name.to_string(),
+                method: ep.method.as_deref().map(str::to_owned),
+                path: ep.path.as_deref().map(str::to_owned),
+                scopes: (!ep.scopes.is_empty()).then(|| t.scope_names(ep.scopes.iter())),
             });
         }
         docs

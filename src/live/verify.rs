@@ -95,7 +95,7 @@ fn params(table: &Table, id: EndpointId) -> usize {
 /// The concrete path a probe requests: every parameter replaced by [`IMPOSSIBLE_ID`].
 pub fn probe_path(table: &Table, id: EndpointId) -> String {
     let mut path = String::new();
-    for segment in &table.endpoint(id).segments {
+    for segment in table.endpoint(id).segments.iter() {
         path.push('/');
         match segment {
             Segment::Literal(l) => path.push_str(l),
@@ -184,7 +184,7 @@ pub fn verdicts(
     let mut held: BTreeMap<ScopeId, EndpointId> = BTreeMap::new();
     for (&id, answer) in answers {
         if matches!(answer, Answer::Allowed(_)) {
-            for &scope in &table.endpoint(id).scopes {
+            for &scope in table.endpoint(id).scopes.iter() {
                 held.entry(scope).or_insert(id);
             }
         }
@@ -232,7 +232,7 @@ pub fn verdicts(
                             Status::Inconclusive,
                             format!(
                                 "{sig} needs {} together and answered {s}: at least one is missing",
-                                quoted_list(&table.scope_names(needs))
+                                quoted_list(&table.scope_names(needs.iter()))
                             ),
                         )
                     }
@@ -423,7 +423,7 @@ mod tests {
             .iter()
             .enumerate()
             .filter_map(|(i, c)| {
-                c.map(|id| (t.scopes[i].name.clone(), t.endpoint(id).name.clone()))
+                c.map(|id| (t.scopes[i].name.clone(), t.endpoint(id).name.to_string()))
             })
             .collect();
         let expected = [

@@ -206,7 +206,10 @@ pub fn rewrite(table: &Table, changes: &[Change], today: &str) -> Result<Written
             if ep.area != id || plan.is_some_and(|p| p.remove) {
                 continue;
             }
-            new.extend(plan.and_then(|p| p.scopes.as_ref()).unwrap_or(&ep.scopes));
+            match plan.and_then(|p| p.scopes.as_ref()) {
+                Some(planned) => new.extend(planned.iter().copied()),
+                None => new.extend(ep.scopes.iter().copied()),
+            }
         }
         for added in adds.get(&id).into_iter().flatten() {
             new.extend(added.scopes.iter().copied());
@@ -381,7 +384,7 @@ fn add_endpoints(
             s.push_str(&format!("{key_indent}path: {}{nl}", path_scalar(p)));
         }
         let scopes: Vec<String> = table
-            .scope_names(&ep.scopes)
+            .scope_names(ep.scopes.iter())
             .iter()
             .map(|n| yaml_scalar(n, true))
             .collect();

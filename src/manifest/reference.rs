@@ -157,11 +157,11 @@ mod tests {
 
     fn name(t: &Table, raw: &str) -> String {
         match resolve_endpoint(t, raw) {
-            Resolution::Endpoint(id) => t.endpoint(id).name.clone(),
+            Resolution::Endpoint(id) => t.endpoint(id).name.to_string(),
             Resolution::Ambiguous(ids) => format!(
                 "ambiguous: {}",
                 ids.iter()
-                    .map(|&i| t.endpoint(i).name.as_str())
+                    .map(|&i| t.endpoint(i).name.as_ref())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),

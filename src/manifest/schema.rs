@@ -167,7 +167,7 @@ pub fn manifest_schema_for(table: &Table) -> String {
         .iter()
         .map(|e| match (&e.method, &e.path) {
             (Some(m), Some(p)) => format!("{m} {p}"),
-            _ => e.name.clone(),
+            _ => e.name.to_string(),
         })
         .collect();
     if let Some(name) = schema.pointer_mut("/$defs/ScopeEntry/anyOf/0") {

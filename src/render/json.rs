@@ -193,7 +193,7 @@ fn token_json<'a>(table: &'a Table, t: &'a TokenReport) -> TokenJson<'a> {
                         method: ep.method.as_deref(),
                         path: ep.path.as_deref(),
                         area: Some(&table.area(ep.area).id),
-                        scopes: Some(table.scope_names(&ep.scopes)),
+                        scopes: Some(table.scope_names(ep.scopes.iter())),
                         requires: requires_json(table, table.requirement(*id, kind)),
                     }
                 }
@@ -430,7 +430,7 @@ fn scan_endpoints<'a>(table: &'a Table, result: &'a ScanResult) -> Vec<ScanEndpo
                 method: ep.method.as_deref(),
                 path: ep.path.as_deref(),
                 area: &table.area(ep.area).id,
-                scopes: table.scope_names(&ep.scopes),
+                scopes: table.scope_names(ep.scopes.iter()),
                 occurrences: occ
                     .iter()
                     .map(|o| OccurrenceJson {
@@ -459,7 +459,7 @@ fn scan_unresolved<'a>(table: &'a Table, result: &'a ScanResult) -> Vec<Unresolv
             candidates: u
                 .candidates
                 .iter()
-                .map(|&c| table.endpoint(c).name.as_str())
+                .map(|&c| table.endpoint(c).name.as_ref())
                 .collect(),
         })
         .collect()
@@ -483,7 +483,7 @@ fn verify_scopes<'a>(table: &'a Table, head: &'a VerifyHead<'a>) -> Vec<ScopeJso
             scope: &table.scope(v.scope).name,
             status: v.status,
             probe: v.probe.map(|id| table.endpoint(id).signature()),
-            endpoint: v.probe.map(|id| table.endpoint(id).name.as_str()),
+            endpoint: v.probe.map(|id| table.endpoint(id).name.as_ref()),
             http_status: v.http_status,
             reason: &v.reason,
         })
@@ -1004,12 +1004,12 @@ pub fn table_document(t: &Table) -> String {
                 method: e.method.as_deref(),
                 path: e.path.as_deref(),
                 area: &t.area(e.area).id,
-                scopes: t.scope_names(&e.scopes),
+                scopes: t.scope_names(e.scopes.iter()),
                 requires: requires_json(t, &e.requires),
                 requires_by_kind: t
                     .token_kinds
                     .iter()
-                    .zip(&e.requires_by_kind)
+                    .zip(e.requires_by_kind.iter())
                     .filter_map(|(k, r)| {
                         let alts = r.as_ref()?;
                         Some((

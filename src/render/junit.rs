@@ -29,7 +29,7 @@ fn manifest_suite(report: &ManifestReport) -> TestSuite {
     let mut names: Vec<Option<&str>> = report
         .tokens
         .iter()
-        .map(|t| Some(t.name.as_str()))
+        .map(|t| Some(t.name.as_ref()))
         .collect();
     if report.findings.iter().any(|f| f.token.is_none()) {
         names.push(None);

@@ -292,7 +292,7 @@ pub fn table_document(t: &Table) -> String {
         out,
         "\n## Endpoints\n\n| Endpoint | Method and path | Area | Scopes (all required) | Evidence |\n|---|---|---|---|---|"
     );
-    for e in &t.endpoints {
+    for e in t.endpoints.iter() {
         let sig = match (&e.method, &e.path) {
             (Some(m), Some(p)) => code(&format!("{m} {p}")),
             _ => "not published".to_owned(),
@@ -300,7 +300,7 @@ pub fn table_document(t: &Table) -> String {
         let scopes = if e.scopes.is_empty() {
             "any valid token".to_owned()
         } else {
-            t.scope_names(&e.scopes).join(", ")
+            t.scope_names(e.scopes.iter()).join(", ")
         };
         let _ = writeln!(
             out,

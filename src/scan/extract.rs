@@ -602,7 +602,7 @@ mod tests {
                     .segments
                     .iter()
                     .map(|s| match s {
-                        Segment::Literal(l) => l.clone(),
+                        Segment::Literal(l) => l.to_string(),
                         Segment::Param(_) => "{}".into(),
                     })
                     .collect();

@@ -134,9 +134,9 @@ struct FileScan {
 
 fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
     let mut first: BTreeSet<String> = BTreeSet::new();
-    for ep in &table.endpoints {
+    for ep in table.endpoints.iter() {
         if let Some(Segment::Literal(l)) = ep.segments.first() {
-            first.insert(l.clone());
+            first.insert(l.to_string());
         }
     }
     Vocabulary {
@@ -155,13 +155,13 @@ fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<Prefilter> {
         .map(|s| (*s).to_owned())
         .collect();
     patterns.extend(vocab.first_segments.iter().map(|s| format!("/{s}")));
-    for ep in &table.endpoints {
+    for ep in table.endpoints.iter() {
         for (i, segment) in ep.segments.iter().enumerate().skip(1) {
             if let Segment::Literal(_) = segment {
                 let tail: Vec<&str> = ep.segments[i..]
                     .iter()
                     .map_while(|s| match s {
-                        Segment::Literal(l) => Some(l.as_str()),
+                        Segment::Literal(l) => Some(l.as_ref()),
                         Segment::Param(_) => None,
                     })
                     .collect();
@@ -540,7 +540,7 @@ mod tests {
             let names: Vec<&str> = result
                 .endpoints
                 .keys()
-                .map(|&id| table.endpoint(id).name.as_str())
+                .map(|&id| table.endpoint(id).name.as_ref())
                 .collect();
             names.join(", ")
         };

@@ -163,13 +163,13 @@ fn bases(table: &Table, files: &[FileScan]) -> BTreeSet<Vec<Segment>> {
 /// The literal segments of table paths, by position.
 fn table_literals(table: &Table) -> Vec<BTreeSet<&str>> {
     let mut by_position: Vec<BTreeSet<&str>> = Vec::new();
-    for ep in &table.endpoints {
+    for ep in table.endpoints.iter() {
         for (i, segment) in ep.segments.iter().enumerate() {
             if by_position.len() <= i {
                 by_position.push(BTreeSet::new());
             }
             if let Segment::Literal(l) = segment {
-                by_position[i].insert(l.as_str());
+                by_position[i].insert(l.as_ref());
             }
         }
     }
@@ -183,11 +183,11 @@ fn base_key(literals: &[BTreeSet<&str>], base: &[Segment]) -> Vec<Segment> {
     base.iter()
         .enumerate()
         .map(|(i, segment)| match segment {
-            Segment::Literal(l) if literals.get(i).is_some_and(|set| set.contains(l.as_str())) => {
+            Segment::Literal(l) if literals.get(i).is_some_and(|set| set.contains(l.as_ref())) => {
                 segment.clone()
             }
-            Segment::Literal(_) => Segment::Literal(String::new()),
-            Segment::Param(_) => Segment::Param(String::new()),
+            Segment::Literal(_) => Segment::Literal(Default::default()),
+            Segment::Param(_) => Segment::Param(Default::default()),
         })
         .collect()
 }
@@ -195,10 +195,13 @@ fn base_key(literals: &[BTreeSet<&str>], base: &[Segment]) -> Vec<Segment> {
 fn is_prefix_of_table_path(table: &Table, prefix: &[Segment]) -> bool {
     table.endpoints.iter().any(|ep| {
         ep.segments.len() > prefix.len()
-            && prefix.iter().zip(&ep.segments).all(|(a, b)| match (a, b) {
-                (Segment::Literal(x), Segment::Literal(y)) => x == y,
-                (_, Segment::Param(_)) => true,
-                (Segment::Param(_), Segment::Literal(_)) => false,
-            })
+            && prefix
+                .iter()
+                .zip(ep.segments.iter())
+                .all(|(a, b)| match (a, b) {
+                    (Segment::Literal(x), Segment::Literal(y)) => x == y,
+                    (_, Segment::Param(_)) => true,
+                    (Segment::Param(_), Segment::Literal(_)) => false,
+                })
     })
 }

@@ -1,6 +1,7 @@
 //! The tables compiled into the binary, and choosing one: `--table FILE`, `--api NAME`, or a
-//! manifest's `api:`. Built-ins are read on first use only, so a run pays for the one table it
-//! needs (see `build.rs`, which converts each to JSON at build time).
+//! manifest's `api:`. The build compiles each built-in to static data (see `build.rs`), so a
+//! run parses no table; what little is built at run time is built on first use, for the one
+//! table a run needs.
 
 use std::sync::OnceLock;
 
@@ -10,17 +11,38 @@ use crate::yaml::Text;
 
 use super::Table;
 
-/// One built-in table: its API id, its YAML (the source of truth) and the JSON form read at
-/// start-up.
+/// One built-in table: its API id, its YAML (the source of truth) and what the build compiled
+/// it to.
 pub struct Builtin {
     pub api: &'static str,
     /// The file it was built from, relative to the repository (`tables/github.yaml`).
     pub file: &'static str,
     pub yaml: &'static str,
-    json: &'static str,
+    /// Builds the table around its static data; `None` when the build could not compile the
+    /// file (the YAML loader then reports why).
+    compiled: Option<fn(SourceFile) -> Table>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_tables.rs"));
+
+impl Builtin {
+    fn source_file(&self) -> SourceFile {
+        SourceFile::new(format!("{} (built in)", self.file), self.yaml)
+    }
+
+    /// The table: from its static data, or read from the YAML, whose errors have positions.
+    pub(crate) fn load(&self) -> Result<Table, Vec<InputError>> {
+        match self.compiled {
+            Some(build) => Ok(build(self.source_file())),
+            None => Table::load(self.source_file()),
+        }
+    }
+}
+
+/// The default table (Texter's), built anew; [`builtin`] keeps one per process.
+pub(crate) fn default_builtin() -> &'static Builtin {
+    &BUILTINS[0]
+}
 
 /// The API ids of the built-in tables, the default (`texter`) first.
 pub fn builtin_apis() -> impl Iterator<Item = &'static str> {
@@ -34,13 +56,10 @@ pub fn builtin(api: &str) -> Option<Result<&'static Table, Vec<InputError>>> {
     static CELLS: OnceLock<Vec<OnceLock<Option<Table>>>> = OnceLock::new();
     let index = BUILTINS.iter().position(|b| b.api == api)?;
     let cells = CELLS.get_or_init(|| BUILTINS.iter().map(|_| OnceLock::new()).collect());
-    let cell = cells.get(index)?;
-    let b = BUILTINS.get(index)?;
-    let file = || SourceFile::new(format!("{} (built in)", b.file), b.yaml);
-    let loaded = cell.get_or_init(|| Table::from_embedded(file(), b.json).ok());
-    Some(match loaded {
+    let b = &BUILTINS[index];
+    Some(match cells.get(index)?.get_or_init(|| b.load().ok()) {
         Some(table) => Ok(table),
-        None => Err(Table::load(file()).err().unwrap_or_default()),
+        None => Err(b.load().err().unwrap_or_default()),
     })
 }
 
@@ -145,11 +164,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_built_in_loads_the_same_from_json_and_yaml() {
+    fn every_built_in_compiles_like_the_yaml_reads() {
         for b in BUILTINS {
-            // The fast path itself, not the YAML it falls back on.
-            let fast = &Table::from_json(SourceFile::new(b.file, b.yaml), b.json)
-                .unwrap_or_else(|| panic!("{}: the build-time JSON reads", b.api));
+            // The compiled data itself, not the YAML it falls back on.
+            let build = b
+                .compiled
+                .unwrap_or_else(|| panic!("{}: the build compiled it", b.api));
+            let fast = &build(SourceFile::new(b.file, b.yaml));
             let slow = Table::load(SourceFile::new(b.file, b.yaml))
                 .unwrap_or_else(|e| panic!("{}: {e:?}", b.api));
             assert_eq!(fast.api, b.api, "a built-in's file name is its API id");
@@ -160,10 +181,11 @@ mod tests {
                     .iter()
                     .map(|e| {
                         format!(
-                            "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                            "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
                             e.name,
                             e.method,
                             e.path,
+                            e.segments,
                             e.area,
                             e.requires,
                             e.requires_by_kind,

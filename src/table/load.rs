@@ -11,8 +11,8 @@ use crate::yaml::{self, Fields, Limits, Node, Reader, Text, closest, normalize};
 
 use super::matching::parse_template;
 use super::model::{
-    Area, AreaId, Endpoint, EndpointId, Evidence, Grant, Level, METHODS, Requirement, Risk, Scope,
-    ScopeId, ScopeSet, Segment, Table,
+    Area, AreaId, Endpoint, EndpointId, Evidence, Grant, Level, METHODS, NameIndex, Requirement,
+    Risk, Scope, ScopeId, ScopeSet, Segment, Table,
 };
 
 const TOP_KEYS: &[&str] = &[
@@ -57,6 +57,13 @@ const ENDPOINT_KEYS: &[&str] = &[
 const GRANT_KEYS: &[&str] = &["scope", "level"];
 
 impl Table {
+    /// The table compiled into the binary (Texter's), from the static data the build made of
+    /// it; should the build have failed to compile it, read from the YAML, whose errors have
+    /// positions.
+    pub fn embedded() -> Result<Table, Vec<InputError>> {
+        super::builtin::default_builtin().load()
+    }
+
     /// Parses and validates a table; every problem found is returned, each located.
     pub fn load(file: SourceFile) -> Result<Table, Vec<InputError>> {
         let root = yaml::parse_document(
@@ -74,29 +81,6 @@ impl Table {
             Some(table) if reader.errors.is_empty() => Ok(table),
             _ => Err(reader.errors),
         }
-    }
-
-    /// The table compiled into the binary, read from the JSON form the build made of it (fast);
-    /// should that ever fail, from the YAML, whose errors have positions.
-    pub fn embedded() -> Result<Table, Vec<InputError>> {
-        let file = SourceFile::new("scope-table.yaml (embedded)", super::EMBEDDED_TABLE);
-        Table::from_embedded(file, super::EMBEDDED_TABLE_JSON)
-    }
-
-    /// A compiled-in table: its JSON form read straight into records, or, should that fail,
-    /// the YAML read and validated (which then reports the problem with its location).
-    pub(crate) fn from_embedded(file: SourceFile, json: &str) -> Result<Table, Vec<InputError>> {
-        match Table::from_json(file.clone(), json) {
-            Some(table) => Ok(table),
-            None => Table::load(file),
-        }
-    }
-
-    /// The fast path alone: a table's build-time JSON read straight into records, or `None`.
-    pub(crate) fn from_json(file: SourceFile, json: &str) -> Option<Table> {
-        serde_json::from_str::<embedded::TableDoc>(json)
-            .ok()?
-            .into_table(file)
     }
 }
 
@@ -354,11 +338,12 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
                     .segments
                     .iter()
                     .map(|s| match s {
-                        Segment::Literal(l) => Some(l.clone()),
+                        Segment::Literal(l) => Some(l.to_string()),
                         Segment::Param(_) => None,
                     })
                     .collect();
-                if let Some(other) = shapes.insert((method.clone(), shape), ep.name.clone()) {
+                if let Some(other) = shapes.insert((method.to_string(), shape), ep.name.to_string())
+                {
                     r.error(
                         ep.span,
                         format!("`{}` has the same method and path as `{other}`", ep.name),
@@ -387,10 +372,10 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         always_granted,
         scopes,
         areas,
-        endpoints,
+        endpoints: endpoints.into(),
         file: r.file.clone(),
-        endpoint_names,
-        scope_names,
+        endpoint_names: NameIndex::new(endpoint_names),
+        scope_names: NameIndex::new(scope_names),
         suggestions: Default::default(),
     })
 }
@@ -643,17 +628,17 @@ fn read_endpoint(
     // path` — report everything in one run.
     Some(Endpoint {
         span: name.as_ref().map_or(f.span, |n| n.span),
-        name: name?.value,
-        method: method.map(|m| m.value),
-        path: path.map(|p| p.value),
-        segments,
+        name: name?.value.into(),
+        method: method.map(|m| m.value.into()),
+        path: path.map(|p| p.value.into()),
+        segments: segments.into(),
         area: area.unwrap_or(AreaId(0)),
-        scopes,
+        scopes: scopes.into_iter().collect(),
         requires,
-        requires_by_kind,
+        requires_by_kind: requires_by_kind.into(),
         evidence: evidence.unwrap_or(Evidence::Inferred),
-        evidence_reason,
-        source,
+        evidence_reason: evidence_reason.map(Into::into),
+        source: source.map(Into::into),
     })
 }
 
@@ -715,7 +700,7 @@ impl ScopeLookup<'_> {
             g.level.as_ref().map(|l| l.value.as_str()),
         );
         let Some(&id) = self.names.get(&normalize(name)) else {
-            let help = did_you_mean(&closest(name, self.scopes.iter().map(|s| s.name.as_str())));
+            let help = did_you_mean(&closest(name, self.scopes.iter().map(|s| s.name.as_ref())));
             r.error(
                 g.span,
                 format!("unknown scope `{name}`"),
@@ -776,7 +761,7 @@ impl ScopeLookup<'_> {
             out.push(grants);
         }
         // `requires: []`: no token (of this kind) may call the endpoint.
-        Requirement { alternatives: out }
+        Requirement::new(out)
     }
 
     fn set(&self, r: &mut Reader<'_>, list: &[Text], what: &str) -> ScopeSet {
@@ -796,7 +781,7 @@ impl ScopeLookup<'_> {
                 None => {
                     let help = did_you_mean(&closest(
                         &t.value,
-                        self.scopes.iter().map(|s| s.name.as_str()),
+                        self.scopes.iter().map(|s| s.name.as_ref()),
                     ));
                     r.error(
                         t.span,
@@ -932,307 +917,4 @@ fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-}
-
-/// The start-up path for the embedded table: its JSON form deserialised straight into typed
-/// records. Anything unexpected (an unknown name, a bad path) returns `None`, and the caller
-/// falls back to the validating YAML loader, which reports the problem with its location. The
-/// `the_json_form_of_the_embedded_table_reads_like_the_yaml` test keeps both paths equal.
-mod embedded {
-    use std::collections::HashMap;
-
-    use serde::Deserialize;
-
-    use super::super::matching::parse_template;
-    use super::super::model::{
-        Area, AreaId, Endpoint, EndpointId, Evidence, Grant, Level, Requirement, Risk, Scope,
-        ScopeId, ScopeSet, Table,
-    };
-    use crate::source::{SourceFile, Span};
-    use crate::yaml::normalize;
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct TableDoc {
-        api: String,
-        title: String,
-        base_url: Option<String>,
-        source: Option<String>,
-        retrieved: Option<String>,
-        provider: Option<String>,
-        token_dialog: Option<String>,
-        #[serde(default)]
-        token_kinds: Vec<String>,
-        #[serde(default)]
-        base_urls: Vec<String>,
-        #[serde(default)]
-        always_granted: Vec<GrantDoc>,
-        scopes: Vec<ScopeDoc>,
-        areas: Vec<AreaDoc>,
-        endpoints: Vec<EndpointDoc>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum RiskDoc {
-        One(String),
-        PerLevel(ordered::OrderedMap),
-    }
-
-    /// A JSON object read in its written order (levels are ordered).
-    mod ordered {
-        use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-
-        pub struct OrderedMap(pub Vec<(String, String)>);
-
-        impl<'de> Deserialize<'de> for OrderedMap {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = OrderedMap;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("a mapping of strings")
-                    }
-                    fn visit_map<A: MapAccess<'de>>(
-                        self,
-                        mut m: A,
-                    ) -> Result<OrderedMap, A::Error> {
-                        let mut out = Vec::new();
-                        while let Some((k, v)) = m.next_entry::<String, String>()? {
-                            out.push((k, v));
-                        }
-                        Ok(OrderedMap(out))
-                    }
-                }
-                d.deserialize_map(V)
-            }
-        }
-    }
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum GrantDoc {
-        Text(String),
-        Map {
-            scope: String,
-            level: Option<String>,
-        },
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct ScopeDoc {
-        name: String,
-        id: String,
-        area: String,
-        risk: RiskDoc,
-        summary: String,
-        risk_reason: Option<String>,
-        #[serde(default)]
-        aliases: Vec<String>,
-        #[serde(default)]
-        levels: Vec<String>,
-        #[serde(default)]
-        implies: Vec<GrantDoc>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct AreaDoc {
-        id: String,
-        title: String,
-        #[serde(default)]
-        bundle: Vec<String>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct EndpointDoc {
-        name: String,
-        method: Option<String>,
-        path: Option<String>,
-        area: String,
-        scopes: Option<Vec<String>>,
-        requires: Option<Vec<Vec<GrantDoc>>>,
-        #[serde(default)]
-        requires_by_kind: HashMap<String, Vec<Vec<GrantDoc>>>,
-        evidence: String,
-        evidence_reason: Option<String>,
-        source: Option<String>,
-    }
-
-    struct Names<'a> {
-        ids: &'a HashMap<String, ScopeId>,
-        levels: Vec<&'a [String]>,
-    }
-
-    impl Names<'_> {
-        fn grant(&self, g: &GrantDoc) -> Option<Grant> {
-            let (name, level) = match g {
-                GrantDoc::Text(t) => super::split_level(self.ids, t, None),
-                GrantDoc::Map { scope, level } => (scope.as_str(), level.as_deref()),
-            };
-            let id = *self.ids.get(&normalize(name))?;
-            let level = match level {
-                None => Level(0),
-                Some(l) => Level(
-                    self.levels[id.0]
-                        .iter()
-                        .position(|x| x.eq_ignore_ascii_case(l))? as u8,
-                ),
-            };
-            Some(Grant::new(id, level))
-        }
-
-        fn requirement(&self, alts: &[Vec<GrantDoc>]) -> Option<Requirement> {
-            let alternatives = alts
-                .iter()
-                .map(|alt| {
-                    let mut grants = alt
-                        .iter()
-                        .map(|g| self.grant(g))
-                        .collect::<Option<Vec<_>>>()?;
-                    grants.sort();
-                    Some(grants)
-                })
-                .collect::<Option<Vec<_>>>()?;
-            Some(Requirement { alternatives })
-        }
-    }
-
-    impl TableDoc {
-        pub fn into_table(self, file: SourceFile) -> Option<Table> {
-            let area_ids: HashMap<&str, AreaId> = self
-                .areas
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.id.as_str(), AreaId(i)))
-                .collect();
-            let mut scope_names: HashMap<String, ScopeId> = HashMap::new();
-            for (i, s) in self.scopes.iter().enumerate() {
-                scope_names.insert(normalize(&s.name), ScopeId(i));
-                scope_names.insert(s.id.clone(), ScopeId(i));
-            }
-            let set = |names: &[String]| -> Option<ScopeSet> {
-                names
-                    .iter()
-                    .map(|n| scope_names.get(&normalize(n)).copied())
-                    .collect()
-            };
-            let names = Names {
-                ids: &scope_names,
-                levels: self.scopes.iter().map(|s| s.levels.as_slice()).collect(),
-            };
-            let areas = self
-                .areas
-                .iter()
-                .map(|a| {
-                    Some(Area {
-                        id: a.id.clone(),
-                        title: a.title.clone(),
-                        bundle: set(&a.bundle)?,
-                    })
-                })
-                .collect::<Option<Vec<_>>>()?;
-            let implies = self
-                .scopes
-                .iter()
-                .map(|s| {
-                    s.implies
-                        .iter()
-                        .map(|g| names.grant(g))
-                        .collect::<Option<Vec<_>>>()
-                })
-                .collect::<Option<Vec<_>>>()?;
-            let always_granted = self
-                .always_granted
-                .iter()
-                .map(|g| names.grant(g))
-                .collect::<Option<super::super::model::GrantSet>>()?;
-            let mut endpoint_names = HashMap::new();
-            let mut endpoints = Vec::with_capacity(self.endpoints.len());
-            for (i, e) in self.endpoints.into_iter().enumerate() {
-                endpoint_names.insert(normalize(&e.name), EndpointId(i));
-                let segments = match &e.path {
-                    Some(p) => parse_template(p).ok()?,
-                    None => Vec::new(),
-                };
-                let requires = match (&e.scopes, &e.requires) {
-                    (Some(scopes), None) => Requirement::all_of(&set(scopes)?),
-                    (None, Some(alts)) => names.requirement(alts)?,
-                    _ => return None,
-                };
-                let mut requires_by_kind = vec![None; self.token_kinds.len()];
-                for (kind, alts) in &e.requires_by_kind {
-                    let k = self.token_kinds.iter().position(|x| x == kind)?;
-                    requires_by_kind[k] = Some(names.requirement(alts)?);
-                }
-                endpoints.push(Endpoint {
-                    scopes: requires.scopes(),
-                    requires,
-                    requires_by_kind,
-                    area: *area_ids.get(e.area.as_str())?,
-                    evidence: Evidence::parse(&e.evidence)?,
-                    evidence_reason: e.evidence_reason,
-                    name: e.name,
-                    method: e.method,
-                    path: e.path,
-                    segments,
-                    source: e.source,
-                    span: Span::default(),
-                });
-            }
-            let scopes = self
-                .scopes
-                .into_iter()
-                .zip(implies)
-                .map(|(s, implies)| {
-                    let level_risk: Vec<Risk> = match &s.risk {
-                        RiskDoc::One(r) => vec![Risk::parse(r)?; s.levels.len().max(1)],
-                        RiskDoc::PerLevel(map) => s
-                            .levels
-                            .iter()
-                            .map(|l| {
-                                map.0
-                                    .iter()
-                                    .find(|(k, _)| k == l)
-                                    .and_then(|(_, r)| Risk::parse(r))
-                            })
-                            .collect::<Option<Vec<_>>>()?,
-                    };
-                    Some(Scope {
-                        area: *area_ids.get(s.area.as_str())?,
-                        risk: *level_risk.first()?,
-                        name: s.name,
-                        id: s.id,
-                        summary: s.summary,
-                        risk_reason: s.risk_reason,
-                        aliases: s.aliases,
-                        levels: s.levels,
-                        level_risk,
-                        implies,
-                    })
-                })
-                .collect::<Option<Vec<_>>>()?;
-            Some(Table {
-                api: self.api,
-                title: self.title,
-                base_url: self.base_url,
-                source: self.source,
-                retrieved: self.retrieved,
-                provider: self.provider,
-                token_dialog: self.token_dialog,
-                token_kinds: self.token_kinds,
-                base_urls: self.base_urls,
-                always_granted,
-                scopes,
-                areas,
-                endpoints,
-                file,
-                endpoint_names,
-                scope_names,
-                suggestions: Default::default(),
-            })
-        }
-    }
 }

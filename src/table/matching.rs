@@ -30,11 +30,11 @@ pub fn parse_template(path: &str) -> Result<Vec<Segment>, String> {
             if inner.is_empty() || inner.contains(['{', '}']) {
                 return Err(format!("`{raw}` is not a valid `{{parameter}}`"));
             }
-            segments.push(Segment::Param(inner.to_owned()));
+            segments.push(Segment::Param(inner.to_owned().into()));
         } else if raw.contains(['{', '}']) {
             return Err(format!("`{raw}`: a parameter must be a whole segment"));
         } else {
-            segments.push(Segment::Literal(raw.to_owned()));
+            segments.push(Segment::Literal(raw.to_owned().into()));
         }
     }
     Ok(segments)
@@ -71,8 +71,8 @@ pub fn request_segments(input: &str) -> Option<Vec<Segment>> {
                 .or_else(|| s.strip_prefix(':'))
                 .filter(|p| !p.is_empty());
             match param {
-                Some(p) => Segment::Param(p.to_owned()),
-                None => Segment::Literal(s.to_owned()),
+                Some(p) => Segment::Param(p.to_owned().into()),
+                None => Segment::Literal(s.to_owned().into()),
             }
         })
         .collect();
@@ -112,12 +112,12 @@ fn specificity(request: &[Segment], template: &[Segment]) -> Option<Specificity>
 impl Table {
     /// An endpoint by name, compared case- and whitespace-insensitively.
     pub fn endpoint_by_name(&self, name: &str) -> Option<EndpointId> {
-        self.endpoint_names.get(&normalize(name)).copied()
+        self.endpoint_names.get(&normalize(name))
     }
 
     /// A scope by its exact name (case-insensitive) or its slug id.
     pub fn scope_by_name(&self, name: &str) -> Option<ScopeId> {
-        self.scope_names.get(&normalize(name)).copied()
+        self.scope_names.get(&normalize(name))
     }
 
     /// The endpoints a request path matches best; `method` (any case) narrows the candidates.
@@ -174,10 +174,10 @@ impl Table {
         let mut keys: Vec<(String, EndpointId)> = Vec::new();
         for id in self.endpoint_ids() {
             let ep = self.endpoint(id);
-            keys.push((ep.name.clone(), id));
+            keys.push((ep.name.to_string(), id));
             if let (Some(m), Some(p)) = (&ep.method, &ep.path) {
                 keys.push((format!("{m} {p}"), id));
-                keys.push((p.clone(), id));
+                keys.push((p.to_string(), id));
             }
         }
         let cleaned = strip_url(reference);
@@ -206,7 +206,7 @@ impl Table {
         if !by_alias.is_empty() {
             return by_alias;
         }
-        closest(name, self.scopes.iter().map(|s| s.name.as_str()))
+        closest(name, self.scopes.iter().map(|s| s.name.as_ref()))
     }
 }
 
@@ -252,10 +252,10 @@ mod tests {
 
     fn name_of(t: &Table, m: PathMatch) -> Vec<String> {
         match m {
-            PathMatch::One(id) => vec![t.endpoint(id).name.clone()],
+            PathMatch::One(id) => vec![t.endpoint(id).name.to_string()],
             PathMatch::Many(ids) => ids
                 .into_iter()
-                .map(|i| t.endpoint(i).name.clone())
+                .map(|i| t.endpoint(i).name.to_string())
                 .collect(),
             PathMatch::None => vec![],
         }

@@ -9,16 +9,12 @@ pub use builtin::{Builtin, Tables, builtin, builtin_apis};
 pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
 pub use model::METHODS;
 pub use model::{
-    Area, AreaId, Endpoint, EndpointId, Evidence, Grant, GrantSet, Level, Requirement, Risk, Scope,
-    ScopeId, ScopeSet, Segment, Table,
+    Alternative, Area, AreaId, Endpoint, EndpointId, Evidence, Grant, GrantSet, Level, List,
+    NameIndex, Requirement, Risk, Scope, ScopeId, ScopeSet, Segment, Str, Table,
 };
 
 /// The Texter API v2 table, compiled in so the binary works with no files beside it.
 pub const EMBEDDED_TABLE: &str = include_str!("../../scope-table.yaml");
-
-/// The same table as JSON, converted by the build script (see `build.rs`).
-pub(crate) const EMBEDDED_TABLE_JSON: &str =
-    include_str!(concat!(env!("OUT_DIR"), "/texter.table.json"));
 
 /// The embedded table, loaded once for the unit tests.
 #[cfg(test)]
@@ -66,7 +62,7 @@ mod tests {
         let on_behalf = t
             .scope_by_name("Manage scenarios on behalf of user")
             .unwrap();
-        for ep in &t.endpoints {
+        for ep in t.endpoints.iter() {
             let area = &t.area(ep.area).id;
             if area == "events" || area == "scenarios" {
                 assert!(ep.scopes.contains(&on_behalf), "{}", ep.name);

@@ -1,6 +1,7 @@
 //! The scope table's data model: scopes, areas and endpoints, addressed by index.
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -30,6 +31,16 @@ pub type ScopeSet = BTreeSet<ScopeId>;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Level(pub u8);
 
+/// Text of a table: borrowed from the binary for a built-in table (compiled to static data at
+/// build time, so a run never parses it), owned for a table read from a file.
+pub type Str = Cow<'static, str>;
+
+/// A list in a table, borrowed or owned like [`Str`].
+pub type List<T> = Cow<'static, [T]>;
+
+/// A set of grants needed together: one alternative of a [`Requirement`].
+pub type Alternative = List<Grant>;
+
 /// A scope at a level: what a token holds, or what an endpoint needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Grant {
@@ -38,7 +49,7 @@ pub struct Grant {
 }
 
 impl Grant {
-    pub fn new(scope: ScopeId, level: Level) -> Grant {
+    pub const fn new(scope: ScopeId, level: Level) -> Grant {
         Grant { scope, level }
     }
 }
@@ -115,27 +126,34 @@ impl FromIterator<Grant> for GrantSet {
 /// `[[]]` is any valid token; Texter's tables have one alternative per endpoint.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Requirement {
-    pub alternatives: Vec<Vec<Grant>>,
+    pub alternatives: List<Alternative>,
 }
 
 impl Requirement {
+    /// A requirement from its alternatives.
+    pub fn new(alternatives: Vec<Vec<Grant>>) -> Requirement {
+        Requirement {
+            alternatives: alternatives.into_iter().map(Cow::Owned).collect(),
+        }
+    }
+
     /// An all-of requirement: the given scopes at their lowest level.
     pub fn all_of(scopes: &ScopeSet) -> Requirement {
-        Requirement {
-            alternatives: vec![scopes.iter().map(|&s| Grant::new(s, Level(0))).collect()],
-        }
+        Requirement::new(vec![
+            scopes.iter().map(|&s| Grant::new(s, Level(0))).collect(),
+        ])
     }
 
     /// Whether any valid token may call the endpoint.
     pub fn is_free(&self) -> bool {
-        self.alternatives.iter().any(Vec::is_empty)
+        self.alternatives.iter().any(|alt| alt.is_empty())
     }
 
     /// Every scope any alternative names, in table order.
     pub fn scopes(&self) -> ScopeSet {
         self.alternatives
             .iter()
-            .flatten()
+            .flat_map(|alt| alt.iter())
             .map(|g| g.scope)
             .collect()
     }
@@ -244,30 +262,30 @@ pub struct Area {
 /// One segment of a path template.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
-    Literal(String),
-    Param(String),
+    Literal(Str),
+    Param(Str),
 }
 
 #[derive(Clone, Debug)]
 pub struct Endpoint {
-    pub name: String,
-    pub method: Option<String>,
+    pub name: Str,
+    pub method: Option<Str>,
     /// As written in the table, e.g. `/chats/{chatId}`.
-    pub path: Option<String>,
-    pub segments: Vec<Segment>,
+    pub path: Option<Str>,
+    pub segments: List<Segment>,
     pub area: AreaId,
-    /// Every scope the requirement names (for an all-of requirement, all of them are needed
-    /// together; empty means any valid token).
-    pub scopes: ScopeSet,
+    /// Every scope the requirement names, in table order (for an all-of requirement, all of
+    /// them are needed together; empty means any valid token).
+    pub scopes: List<ScopeId>,
     /// What the endpoint needs: alternatives, each an all-of set of grants.
     pub requires: Requirement,
     /// Per token kind (in the table's `token_kinds` order), a requirement that overrides
     /// `requires` for that kind.
-    pub requires_by_kind: Vec<Option<Requirement>>,
+    pub requires_by_kind: List<Option<Requirement>>,
     pub evidence: Evidence,
     /// Why an inferred requirement is what it is (what the source leaves unclear).
-    pub evidence_reason: Option<String>,
-    pub source: Option<String>,
+    pub evidence_reason: Option<Str>,
+    pub source: Option<Str>,
     /// Where the endpoint is defined in the table file.
     pub span: Span,
 }
@@ -277,7 +295,7 @@ impl Endpoint {
     pub fn signature(&self) -> String {
         match (&self.method, &self.path) {
             (Some(m), Some(p)) => format!("{m} {p}"),
-            _ => self.name.clone(),
+            _ => self.name.to_string(),
         }
     }
 
@@ -345,14 +363,39 @@ pub struct Table {
     pub always_granted: GrantSet,
     pub scopes: Vec<Scope>,
     pub areas: Vec<Area>,
-    pub endpoints: Vec<Endpoint>,
+    pub endpoints: List<Endpoint>,
     /// The file the table was read from, kept for `table --format yaml` and diagnostics.
     pub file: SourceFile,
-    pub(crate) endpoint_names: HashMap<String, EndpointId>,
-    pub(crate) scope_names: HashMap<String, ScopeId>,
+    /// Endpoints by normalized name.
+    pub(crate) endpoint_names: NameIndex<EndpointId>,
+    /// Scopes by normalized name and by id.
+    pub(crate) scope_names: NameIndex<ScopeId>,
     /// Did-you-mean answers already computed: the same typo in thousands of manifests (a
     /// copied template) costs one fuzzy search.
-    pub(crate) suggestions: std::sync::Mutex<HashMap<String, Vec<String>>>,
+    pub(crate) suggestions: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,
+}
+
+/// Names to indices, sorted by name: a lookup is a binary search, and a built-in table's index
+/// is static data like the rest of it.
+#[derive(Clone, Debug, Default)]
+pub struct NameIndex<T: Copy + 'static>(pub List<(Str, T)>);
+
+impl<T: Copy + 'static> NameIndex<T> {
+    /// An index of `(name, value)` pairs; for a name given twice, the first pair wins.
+    pub fn new(pairs: impl IntoIterator<Item = (String, T)>) -> NameIndex<T> {
+        let mut pairs: Vec<(Str, T)> = pairs.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        // Stable: the first of equal names stays first, and dedup keeps it.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|later, first| later.0 == first.0);
+        NameIndex(Cow::Owned(pairs))
+    }
+
+    pub fn get(&self, name: &str) -> Option<T> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_ref().cmp(name))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
 }
 
 impl Table {
@@ -377,8 +420,10 @@ impl Table {
     }
 
     /// Scope names of a set, in table order.
-    pub fn scope_names(&self, set: &ScopeSet) -> Vec<String> {
-        set.iter().map(|&s| self.scope(s).name.clone()).collect()
+    pub fn scope_names<'s>(&self, set: impl IntoIterator<Item = &'s ScopeId>) -> Vec<String> {
+        set.into_iter()
+            .map(|&s| self.scope(s).name.clone())
+            .collect()
     }
 
     /// What an endpoint needs from a token of `kind` (an index into `token_kinds`).

@@ -25,7 +25,7 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
             Some(id) => (
                 *entry,
                 format!("#{}", id.0),
-                t.table.endpoint(id).name.clone(),
+                t.table.endpoint(id).name.to_string(),
             ),
             None => (
                 *entry,

@@ -29,7 +29,7 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
         let needing = t.needing(grant);
         let names: Vec<&str> = needing
             .iter()
-            .map(|(_, id)| t.table.endpoint(*id).name.as_str())
+            .map(|(_, id)| t.table.endpoint(*id).name.as_ref())
             .collect();
         let held = t.granted.as_ref().and_then(|g| g.level(grant.scope));
         let mut help = match held {
@@ -127,7 +127,7 @@ fn other_alternatives(
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (_, id) in needing {
-        for alt in &t.requirement(*id).alternatives {
+        for alt in t.requirement(*id).alternatives.iter() {
             if alt.iter().any(|g| g.scope == grant.scope) {
                 continue;
             }

@@ -185,7 +185,7 @@ fn explain_endpoint(table: &Table, id: EndpointId) -> String {
     if ep.requires.is_free() {
         let _ = writeln!(out, "  Needs: no scope; any valid token may call it");
     } else if simple {
-        let names = table.scope_names(&ep.scopes);
+        let names = table.scope_names(ep.scopes.iter());
         let together = if names.len() > 1 {
             " (all required together)"
         } else {
@@ -204,7 +204,7 @@ fn explain_endpoint(table: &Table, id: EndpointId) -> String {
             super::requirement_text(table, &ep.requires)
         );
     }
-    for (kind, req) in table.token_kinds.iter().zip(&ep.requires_by_kind) {
+    for (kind, req) in table.token_kinds.iter().zip(ep.requires_by_kind.iter()) {
         if let Some(req) = req {
             let _ = writeln!(
                 out,

@@ -585,7 +585,7 @@ pub fn drift_report(view: &DriftView<'_>, quiet: bool) -> String {
 /// Endpoint names, in the given order.
 pub fn names(table: &Table, ids: &[EndpointId]) -> Vec<String> {
     ids.iter()
-        .map(|&id| table.endpoint(id).name.clone())
+        .map(|&id| table.endpoint(id).name.to_string())
         .collect()
 }
 
@@ -727,12 +727,12 @@ fn human_split(out: &mut String, table: &Table, view: &TokenView) {
                     }
                 }
                 let _ = writeln!(out, "      endpoints:");
-                for id in &area.endpoints {
+                for id in area.endpoints.iter() {
                     let shown = view
                         .shown
                         .iter()
                         .find(|(e, _)| e == id)
-                        .map_or_else(|| table.endpoint(*id).name.clone(), |(_, s)| s.clone());
+                        .map_or_else(|| table.endpoint(*id).name.to_string(), |(_, s)| s.clone());
                     let _ = writeln!(out, "        - {}", yaml_scalar(&shown, false));
                 }
             }
