@@ -433,6 +433,9 @@ fn is_long(file: &SourceFile, line: usize) -> bool {
         return true;
     }
     let content = &file.frame_text()[start..content_end];
+    if is_plain(content) {
+        return content.len() > LONG_COLUMNS;
+    }
     content.chars().map(shown_width).sum::<usize>() > LONG_COLUMNS
 }
 
@@ -475,9 +478,8 @@ fn lead_start(file: &SourceFile, line: usize, anchor: usize) -> usize {
 /// One line as shown: escaped, tabs expanded, and cut to the frame's window when long.
 struct LineView {
     text: String,
-    /// (byte offset in the file, display column before it) for each shown character, and one
-    /// past the last.
-    columns: Vec<(usize, usize)>,
+    /// Where each shown character is drawn.
+    columns: Columns,
     /// The line's last content byte, so a span past it shows one column further.
     content_end: usize,
     /// Whether the view ends before the line does.
@@ -486,6 +488,11 @@ struct LineView {
 
 impl LineView {
     fn new(file: &SourceFile, line: usize, window: Option<usize>) -> LineView {
+        LineView::build(file, line, window, true)
+    }
+
+    /// `fast`: printable ASCII takes the shortcut (the tests compare it with the general way).
+    fn build(file: &SourceFile, line: usize, window: Option<usize>, fast: bool) -> LineView {
         let (start, content_end, _) = file.line_bounds(line);
         let content = &file.frame_text()[start..content_end];
         let (from, limit) = match window {
@@ -495,12 +502,32 @@ impl LineView {
             _ => (0, usize::MAX),
         };
         let mut text = String::new();
-        let mut columns = Vec::new();
         let mut column = 0usize;
         if from > 0 {
             text.push('…');
             column += 1;
         }
+        let rest = &content[from..];
+        if fast && is_plain(rest) {
+            // One byte, one column: copied whole, columns by arithmetic.
+            let shown = rest.len().min(limit.saturating_sub(column));
+            text.push_str(&rest[..shown]);
+            let cut_end = shown < rest.len();
+            if cut_end {
+                text.push('…');
+            }
+            return LineView {
+                text,
+                columns: Columns::Plain {
+                    offset: start + from,
+                    column,
+                    len: shown,
+                },
+                content_end: start + content.len(),
+                cut_end,
+            };
+        }
+        let mut columns = Vec::new();
         let mut to = content.len();
         for (i, c) in content[from..].char_indices() {
             if column >= limit {
@@ -528,7 +555,7 @@ impl LineView {
         }
         LineView {
             text,
-            columns,
+            columns: Columns::Mapped(columns),
             content_end: start + content.len(),
             cut_end,
         }
@@ -536,8 +563,27 @@ impl LineView {
 
     /// The display column of a byte offset on this line (clamped to what is shown).
     fn column(&self, offset: usize) -> usize {
-        let first = self.columns.first().map_or(0, |c| c.1);
-        let (last_offset, last_column) = self.columns.last().copied().unwrap_or((0, 0));
+        let columns = match &self.columns {
+            Columns::Mapped(columns) => columns,
+            &Columns::Plain {
+                offset: first_offset,
+                column,
+                len,
+            } => {
+                let last_offset = first_offset + len;
+                return if offset > last_offset {
+                    if !self.cut_end && offset > self.content_end {
+                        column + len + 1
+                    } else {
+                        column + len
+                    }
+                } else {
+                    column + offset.saturating_sub(first_offset)
+                };
+            }
+        };
+        let first = columns.first().map_or(0, |c| c.1);
+        let (last_offset, last_column) = columns.last().copied().unwrap_or((0, 0));
         if offset > last_offset {
             // Past the line's text (its line break): one column further, as miette draws it.
             return if !self.cut_end && offset > self.content_end {
@@ -546,12 +592,30 @@ impl LineView {
                 last_column
             };
         }
-        match self.columns.binary_search_by_key(&offset, |c| c.0) {
-            Ok(i) => self.columns[i].1,
+        match columns.binary_search_by_key(&offset, |c| c.0) {
+            Ok(i) => columns[i].1,
             Err(0) => first,
-            Err(i) => self.columns[i - 1].1,
+            Err(i) => columns[i - 1].1,
         }
     }
+}
+
+/// Where a line's shown characters are drawn.
+enum Columns {
+    /// Printable ASCII: the byte at `offset + i` is drawn at `column + i`, for `i <= len`.
+    Plain {
+        offset: usize,
+        column: usize,
+        len: usize,
+    },
+    /// (byte offset in the file, display column before it) for each shown character, and one
+    /// past the last.
+    Mapped(Vec<(usize, usize)>),
+}
+
+/// Printable ASCII only (no tabs, no controls): one byte is one column, shown as it is.
+fn is_plain(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 fn digits(n: usize) -> usize {
@@ -595,6 +659,28 @@ mod tests {
             span: file.span(offset, needle.len()),
             text: Some(text.to_owned()),
             primary: true,
+        }
+    }
+
+    #[test]
+    fn printable_ascii_lines_are_drawn_as_the_general_way_draws_them() {
+        let long = format!("key: {}value {}", "a".repeat(300), "b".repeat(300));
+        let text = format!("short: line\n{long}\nx\n\nlast");
+        let file = SourceFile::new("t.yaml", text.as_str());
+        for line in 0..file.displayable_lines() {
+            for window in [None, Some(0), Some(7), Some(300), Some(10_000)] {
+                let fast = LineView::build(&file, line, window, true);
+                let general = LineView::build(&file, line, window, false);
+                assert_eq!(fast.text, general.text, "line {line}, window {window:?}");
+                assert_eq!(fast.cut_end, general.cut_end);
+                for offset in 0..text.len() + 2 {
+                    assert_eq!(
+                        fast.column(offset),
+                        general.column(offset),
+                        "line {line}, window {window:?}, offset {offset}"
+                    );
+                }
+            }
         }
     }
 
