@@ -229,38 +229,141 @@ pub fn manifest_json<'a>(report: &'a ManifestReport, run_table: &Table) -> Manif
     }
 }
 
-/// Pretty JSON with a trailing newline.
-/// Pretty JSON appended to `out` with every line indented by `indent` (the nesting level it
-/// takes in a document written piece by piece), without building it twice.
-pub fn write_indented<T: Serialize>(out: &mut String, value: &T, indent: &str) {
-    struct Indented<'a> {
-        out: &'a mut String,
-        indent: &'a str,
-    }
-    impl std::io::Write for Indented<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            // serde_json writes whole UTF-8 tokens, and JSON strings hold no raw line breaks.
-            let text = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
-            for (i, part) in text.split('\n').enumerate() {
-                if i > 0 {
-                    self.out.push('\n');
-                    self.out.push_str(self.indent);
-                }
-                self.out.push_str(part);
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    out.push_str(indent);
-    let mut writer = Indented { out, indent };
-    if let Err(e) = serde_json::to_writer_pretty(&mut writer, value) {
-        writer.out.push_str(&format!("{{\"error\": \"{e}\"}}"));
+/// Pretty JSON appended to `out` with every line indented by `depth` levels (the nesting level
+/// it takes in a document written piece by piece), serialized in place.
+pub fn write_indented<T: Serialize>(out: &mut String, value: &T, depth: usize) {
+    push_indent(out, depth);
+    write_nested(out, value, depth);
+}
+
+/// Pretty JSON appended to `out`, its first line where `out` ends and every further line
+/// indented by `depth` more levels.
+fn write_nested<T: Serialize>(out: &mut String, value: &T, depth: usize) {
+    let mut writer = StringWriter(out);
+    let formatter = NestedPretty {
+        base: depth,
+        depth: 0,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(&mut writer, formatter);
+    if let Err(e) = value.serialize(&mut serializer) {
+        writer.0.push_str(&format!("{{\"error\": \"{e}\"}}"));
     }
 }
 
+fn push_indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+/// Appends serde_json's output to a `String` (it writes whole UTF-8 tokens).
+struct StringWriter<'a>(&'a mut String);
+
+impl std::io::Write for StringWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .push_str(std::str::from_utf8(buf).map_err(std::io::Error::other)?);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// serde_json's `PrettyFormatter` (two spaces), starting `base` levels deep: a value nested in
+/// a document whose outer levels are written by hand comes out as if the whole document had
+/// been pretty-printed at once.
+struct NestedPretty {
+    base: usize,
+    depth: usize,
+    has_value: bool,
+}
+
+impl NestedPretty {
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.base + self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn element<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Pretty JSON with a trailing newline.
 pub fn to_string<T: Serialize>(value: &T) -> String {
     // Serialising these plain structs cannot fail: no maps with non-string keys, no custom errors.
     let mut text =
@@ -306,9 +409,8 @@ impl Object {
     ) -> io::Result<()> {
         self.key(out, key)?;
         let mut text = String::new();
-        write_indented(&mut text, value, &indent(self.depth + 1));
-        // `write_indented` indents the first line too; here the key precedes it.
-        out.write_all(text.trim_start_matches(' ').as_bytes())
+        write_nested(&mut text, value, self.depth + 1);
+        out.write_all(text.as_bytes())
     }
 
     pub(super) fn array(&mut self, out: &mut dyn Write, key: &str) -> io::Result<Array> {
@@ -342,7 +444,7 @@ impl Array {
         if !items.is_empty() {
             items.push_str(",\n");
         }
-        write_indented(items, value, &indent(depth + 1));
+        write_indented(items, value, depth + 1);
     }
 
     /// Writes items rendered by [`Array::item`].
@@ -1028,4 +1130,29 @@ pub fn table_document(t: &Table) -> String {
             .collect(),
     };
     crate::render::json::to_string(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_values_come_out_as_one_pretty_document_would() {
+        let value = serde_json::json!({
+            "a": [1, {"b": [], "c": {}}, [[2], "x\ny"]],
+            "d": {"e": null, "f": [true, false]},
+            "g": "h",
+        });
+        for depth in 0..4 {
+            let mut nested = String::new();
+            write_indented(&mut nested, &value, depth);
+            let pad = "  ".repeat(depth);
+            let expected: Vec<String> = serde_json::to_string_pretty(&value)
+                .unwrap_or_default()
+                .lines()
+                .map(|l| format!("{pad}{l}"))
+                .collect();
+            assert_eq!(nested, expected.join("\n"), "depth {depth}");
+        }
+    }
 }
