@@ -239,35 +239,27 @@ pub fn write_indented<T: Serialize>(out: &mut String, value: &T, depth: usize) {
 /// Pretty JSON appended to `out`, its first line where `out` ends and every further line
 /// indented by `depth` more levels.
 fn write_nested<T: Serialize>(out: &mut String, value: &T, depth: usize) {
-    let mut writer = StringWriter(out);
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
     let formatter = NestedPretty {
         base: depth,
         depth: 0,
         has_value: false,
     };
-    let mut serializer = serde_json::Serializer::with_formatter(&mut writer, formatter);
-    if let Err(e) = value.serialize(&mut serializer) {
-        writer.0.push_str(&format!("{{\"error\": \"{e}\"}}"));
+    let mut serializer = serde_json::Serializer::with_formatter(&mut buf, formatter);
+    // serde_json writes UTF-8 (and these plain structs cannot fail to serialize).
+    match value
+        .serialize(&mut serializer)
+        .map_err(|e| e.to_string())
+        .and_then(|()| String::from_utf8(buf).map_err(|e| e.to_string()))
+    {
+        Ok(text) => out.push_str(&text),
+        Err(e) => out.push_str(&format!("{{\"error\": {}}}", serde_json::Value::from(e))),
     }
 }
 
 fn push_indent(out: &mut String, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
-    }
-}
-
-/// Appends serde_json's output to a `String` (it writes whole UTF-8 tokens).
-struct StringWriter<'a>(&'a mut String);
-
-impl std::io::Write for StringWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .push_str(std::str::from_utf8(buf).map_err(std::io::Error::other)?);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
