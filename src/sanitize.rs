@@ -128,6 +128,14 @@ impl<W: Write> TerminalWriter<W> {
                 continue;
             }
             if b < 0x80 {
+                if is_plain_byte(b) {
+                    // Skip the run of text in one go.
+                    i += bytes[i..]
+                        .iter()
+                        .position(|&b| !is_plain_byte(b))
+                        .unwrap_or(bytes.len() - i);
+                    continue;
+                }
                 if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {
                     out.extend_from_slice(&bytes[start..i]);
                     if b == b'\r' {
@@ -169,9 +177,18 @@ impl<W: Write> TerminalWriter<W> {
                 }
             }
         }
+        if out.is_empty() {
+            // Nothing escaped (the usual case): no copy.
+            return self.inner.write_all(&bytes[start..]);
+        }
         out.extend_from_slice(&bytes[start..]);
         self.inner.write_all(&out)
     }
+}
+
+/// Printable ASCII, line feed or tab: written as it is.
+fn is_plain_byte(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t'
 }
 
 /// The length of an SGR sequence at the start of `bytes`: `Some(Some(n))` when complete,
