@@ -92,6 +92,7 @@ fn human_stdout(command: &Command) -> bool {
             Some(TableAction::Drift(d)) => d.format == OutputFormat::Human,
             Some(TableAction::Check { .. }) => true,
             Some(TableAction::Import(_)) => false,
+            Some(TableAction::List { format }) => *format == OutputFormat::Human,
             // The table as YAML, JSON or Markdown is a document, not terminal text.
             None => false,
         },
@@ -133,6 +134,7 @@ pub fn execute_to(cli: &Cli, color: bool, out: &mut dyn Write, err: &mut dyn Wri
             }
             Some(TableAction::Check { file }) => commands::table::check(&mut ctx, file),
             Some(TableAction::Import(import)) => commands::table::import(&mut ctx, import),
+            Some(TableAction::List { format }) => commands::table::list(&mut ctx, *format),
             None => commands::table::print(&mut ctx, args),
         },
     };

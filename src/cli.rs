@@ -300,6 +300,12 @@ pub enum TableAction {
     Drift(DriftArgs),
     /// Build a table from a provider's published permission data (YAML on standard output).
     Import(ImportArgs),
+    /// List the built-in tables: API id (for `api:` and `--api`), size, source and retrieval date.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
 }
 
 #[derive(Debug, Args)]

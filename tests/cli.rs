@@ -338,6 +338,47 @@ fn table_formats() {
 }
 
 #[test]
+fn table_list_shows_every_built_in_with_its_size() {
+    let human = tokenscope(&["table", "list"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    insta::assert_snapshot!("table_list_human", human.stdout);
+    let run = tokenscope(&["table", "list", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("table_list_json", run.stdout);
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let tables = list["tables"].as_array().expect("tables");
+    // Every table file in the repository is built in, Texter's first (the default).
+    let mut files: Vec<String> = std::fs::read_dir("tables")
+        .expect("tables/")
+        .flatten()
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    files.insert(0, "scope-table.yaml".into());
+    let listed: Vec<&str> = tables.iter().filter_map(|t| t["file"].as_str()).collect();
+    assert_eq!(listed, files);
+    assert_eq!(tables[0]["default"], true);
+    // The sizes are those of the table each `--api` prints.
+    for t in tables {
+        let api = t["api"].as_str().expect("api");
+        let doc: serde_json::Value = serde_json::from_str(
+            &tokenscope(&["--api", api, "table", "--format", "json"]).stdout,
+        )
+        .expect("table JSON");
+        for field in ["endpoints", "scopes", "areas"] {
+            assert_eq!(
+                t[field].as_u64(),
+                doc[field].as_array().map(|a| a.len() as u64),
+                "{api} {field}"
+            );
+        }
+        assert_eq!(t["retrieved"], doc["retrieved"], "{api}");
+        assert_eq!(t["source"], doc["source"], "{api}");
+    }
+}
+
+#[test]
 fn table_check_validates_custom_tables() {
     let ok = tokenscope(&["table", "check", "scope-table.yaml"]);
     assert_eq!(ok.code, 0);

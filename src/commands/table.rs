@@ -1,12 +1,12 @@
 //! `tokenscope table`: print the table in use (as YAML verbatim, JSON or Markdown), check a
 //! table file, or import one from a provider's published data.
 
-use crate::cli::{ImportArgs, ImportSource, TableArgs, TableFormat};
+use crate::cli::{ImportArgs, ImportSource, OutputFormat, TableArgs, TableFormat};
 use crate::import;
 use crate::render;
 use crate::sanitize::terminal_line;
 use crate::source::SourceFile;
-use crate::table::Table;
+use crate::table::{Table, builtin, builtins};
 use crate::yaml::Limits;
 
 use super::{Context, Exit, Failure};
@@ -18,6 +18,23 @@ pub fn print(ctx: &mut Context<'_>, args: &TableArgs) -> Result<Exit, Failure> {
         TableFormat::Yaml => table.file.text.to_string(),
         TableFormat::Json => render::json::table_document(table),
         TableFormat::Markdown => render::markdown::table_document(table),
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(Exit::Success)
+}
+
+/// `table list`: every built-in table, the default first. A built-in that does not load (a
+/// build from a broken file) is an error, as it is for any command that selects it.
+pub fn list(ctx: &mut Context<'_>, format: OutputFormat) -> Result<Exit, Failure> {
+    let mut tables: Vec<(&str, &Table)> = Vec::new();
+    for b in builtins() {
+        if let Some(loaded) = builtin(b.api) {
+            tables.push((b.file, loaded?));
+        }
+    }
+    let text = match format {
+        OutputFormat::Human => render::human::table_list(&tables),
+        OutputFormat::Json => render::json::table_list_document(&tables),
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(Exit::Success)

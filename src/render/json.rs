@@ -1048,6 +1048,50 @@ struct TableEndpointJson<'a> {
 }
 
 /// `table --format json`: the table in use.
+#[derive(Serialize)]
+struct TableListJson<'a> {
+    schema_version: u32,
+    tables: Vec<TableListEntryJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TableListEntryJson<'a> {
+    api: &'a str,
+    title: &'a str,
+    default: bool,
+    endpoints: usize,
+    scopes: usize,
+    areas: usize,
+    token_kinds: &'a [String],
+    source: Option<&'a str>,
+    retrieved: Option<&'a str>,
+    /// The file it was built from, in the repository.
+    file: &'a str,
+}
+
+/// `table list --format json`: the built-in tables, the default first.
+pub fn table_list_document(tables: &[(&str, &Table)]) -> String {
+    to_string(&TableListJson {
+        schema_version: SCHEMA_VERSION,
+        tables: tables
+            .iter()
+            .enumerate()
+            .map(|(i, (file, t))| TableListEntryJson {
+                api: &t.api,
+                title: &t.title,
+                default: i == 0,
+                endpoints: t.endpoints.len(),
+                scopes: t.scopes.len(),
+                areas: t.areas.len(),
+                token_kinds: &t.token_kinds,
+                source: t.source.as_deref(),
+                retrieved: t.retrieved.as_deref(),
+                file,
+            })
+            .collect(),
+    })
+}
+
 pub fn table_document(t: &Table) -> String {
     let doc = TableJson {
         schema_version: SCHEMA_VERSION,

@@ -44,6 +44,11 @@ pub(crate) fn default_builtin() -> &'static Builtin {
     &BUILTINS[0]
 }
 
+/// The built-in tables, the default (`texter`) first.
+pub fn builtins() -> &'static [Builtin] {
+    BUILTINS
+}
+
 /// The API ids of the built-in tables, the default (`texter`) first.
 pub fn builtin_apis() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|b| b.api)

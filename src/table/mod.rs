@@ -5,7 +5,7 @@ mod load;
 mod matching;
 mod model;
 
-pub use builtin::{Builtin, Tables, builtin, builtin_apis};
+pub use builtin::{Builtin, Tables, builtin, builtin_apis, builtins};
 pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
 pub use model::METHODS;
 pub use model::{

@@ -786,6 +786,72 @@ pub fn suggest_ad_hoc(table: &Table, view: &TokenView) -> String {
 }
 
 /// `table check`: what the valid table holds.
+/// `table list`: one row per built-in table (the first is the default), then where each came
+/// from.
+pub fn table_list(tables: &[(&str, &Table)]) -> String {
+    let header = ["API", "TITLE", "ENDPOINTS", "SCOPES", "TOKEN KINDS", "RETRIEVED"];
+    let rows: Vec<[String; 6]> = tables
+        .iter()
+        .map(|(_, t)| {
+            [
+                terminal_line(&t.api).into_owned(),
+                terminal_line(&t.title).into_owned(),
+                t.endpoints.len().to_string(),
+                t.scopes.len().to_string(),
+                if t.token_kinds.is_empty() {
+                    "-".to_owned()
+                } else {
+                    terminal_line(&t.token_kinds.join(", ")).into_owned()
+                },
+                t.retrieved
+                    .as_deref()
+                    .map_or_else(|| "-".to_owned(), |r| terminal_line(r).into_owned()),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            // Counts right-aligned, text left-aligned; no padding after the last column.
+            let pad = " ".repeat(w - cell.chars().count());
+            match i {
+                2 | 3 => text.push_str(&format!("{pad}{cell}  ")),
+                5 => text.push_str(cell),
+                _ => text.push_str(&format!("{cell}{pad}  ")),
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.each_ref().map(String::as_str));
+    }
+    out.push('\n');
+    for (file, t) in tables {
+        out.push_str(&format!(
+            "{}: {} (built from {})\n",
+            terminal_line(&t.api),
+            t.source
+                .as_deref()
+                .map_or_else(|| "no source given".into(), terminal_line),
+            terminal_line(file),
+        ));
+    }
+    out.push_str(&format!(
+        "\nA manifest chooses with `api: <API>` (default: {}); a run with `--api <API>`.\n",
+        tables.first().map_or("texter", |(_, t)| t.api.as_str())
+    ));
+    out
+}
+
 pub fn table_checked(t: &Table) -> String {
     format!(
         "{}: valid `{}` table: {}, {}, {}\n",
