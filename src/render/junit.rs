@@ -1,6 +1,6 @@
 //! JUnit XML: one test suite per manifest, one test case per token, a failure for its errors.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -131,11 +131,54 @@ fn failed_suite(errors: &[InputError]) -> TestSuite {
     suite
 }
 
-/// `--format junit`: one test suite per input. The report's totals open the document, so
-/// the suites are kept until the end.
-#[derive(Default)]
+/// A suite's counts, which the document's root element totals.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    tests: usize,
+    skipped: usize,
+    failures: usize,
+    errors: usize,
+}
+
+/// A suite as XML, indented for its place under the root, and its counts.
+fn suite_xml(suite: TestSuite) -> (String, Counts) {
+    let counts = Counts {
+        tests: suite.tests,
+        skipped: suite.skipped,
+        failures: suite.failures,
+        errors: suite.errors,
+    };
+    let mut report = Report::new("tokenscope");
+    report.add_test_suite(suite);
+    // The declaration and the root's start tag are the first two lines, its end tag the last.
+    let xml = report.to_string().unwrap_or_default();
+    let lines: Vec<&str> = xml.lines().collect();
+    let mut out = String::new();
+    for line in lines.get(2..lines.len().saturating_sub(1)).unwrap_or_default() {
+        out.push_str(line);
+        out.push('\n');
+    }
+    (out, counts)
+}
+
+/// Suites larger than this in all are spilled to a temporary file until the end.
+const IN_MEMORY: usize = 8 << 20;
+
+/// `--format junit`: one test suite per input. The report's totals open the document, so the
+/// suites, written as XML as they come, wait in a temporary file (in memory while small) and
+/// follow the root element at the end: memory stays flat however many inputs a run has.
 pub struct JunitEmitter {
-    suites: Vec<TestSuite>,
+    suites: tempfile::SpooledTempFile,
+    totals: Counts,
+}
+
+impl Default for JunitEmitter {
+    fn default() -> Self {
+        JunitEmitter {
+            suites: tempfile::spooled_tempfile(IN_MEMORY),
+            totals: Counts::default(),
+        }
+    }
 }
 
 impl<'a> super::Emitter<'a> for JunitEmitter {
@@ -153,8 +196,10 @@ impl<'a> super::Emitter<'a> for JunitEmitter {
             } => findings_suite(file, integration, findings),
             super::Unit::Failed(errors) => failed_suite(errors),
         };
+        let (out, counts) = suite_xml(suite);
         super::Rendered {
-            kept: vec![Box::new(suite)],
+            out,
+            kept: vec![Box::new(counts)],
             ..super::Rendered::default()
         }
     }
@@ -165,23 +210,31 @@ impl<'a> super::Emitter<'a> for JunitEmitter {
         _err: &mut dyn Write,
         mut rendered: super::Rendered,
     ) -> io::Result<()> {
-        self.suites.extend(rendered.kept::<TestSuite>());
-        Ok(())
+        for c in rendered.kept::<Counts>() {
+            self.totals.tests += c.tests;
+            self.totals.skipped += c.skipped;
+            self.totals.failures += c.failures;
+            self.totals.errors += c.errors;
+        }
+        self.suites.write_all(rendered.out.as_bytes())
     }
 
     fn finish(&mut self, out: &mut dyn Write, _tail: &super::Tail<'_>) -> io::Result<()> {
+        // The root element with the totals and no suites, split around where they go.
         let mut report = Report::new("tokenscope");
-        report.add_test_suites(std::mem::take(&mut self.suites));
-        let xml = match report.to_string() {
-            Ok(mut xml) => {
-                if !xml.ends_with('\n') {
-                    xml.push('\n');
-                }
-                xml
-            }
-            // Serialising only fails on invalid XML characters, which quick-junit escapes.
-            Err(e) => format!("<!-- tokenscope: cannot render JUnit XML: {e} -->\n"),
-        };
-        out.write_all(xml.as_bytes())
+        report.tests = self.totals.tests;
+        report.skipped = self.totals.skipped;
+        report.failures = self.totals.failures;
+        report.errors = self.totals.errors;
+        let xml = report.to_string().map_err(io::Error::other)?;
+        let close = xml.rfind("</testsuites>").unwrap_or(xml.len());
+        out.write_all(&xml.as_bytes()[..close])?;
+        self.suites.seek(io::SeekFrom::Start(0))?;
+        io::copy(&mut self.suites, out)?;
+        out.write_all(&xml.as_bytes()[close..])?;
+        if !xml.ends_with('\n') {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
     }
 }
