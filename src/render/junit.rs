@@ -1,6 +1,6 @@
 //! JUnit XML: one test suite per manifest, one test case per token, a failure for its errors.
 
-use std::io::{self, Seek, Write};
+use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -161,24 +161,13 @@ fn suite_xml(suite: TestSuite) -> (String, Counts) {
     (out, counts)
 }
 
-/// Suites larger than this in all are spilled to a temporary file until the end.
-const IN_MEMORY: usize = 8 << 20;
-
 /// `--format junit`: one test suite per input. The report's totals open the document, so the
-/// suites, written as XML as they come, wait in a temporary file (in memory while small) and
-/// follow the root element at the end: memory stays flat however many inputs a run has.
+/// suites, written as XML as they come, wait in a [`Spill`](super::spill::Spill) and follow
+/// the root element at the end: memory stays flat however many inputs a run has.
+#[derive(Default)]
 pub struct JunitEmitter {
-    suites: tempfile::SpooledTempFile,
+    suites: super::spill::Spill,
     totals: Counts,
-}
-
-impl Default for JunitEmitter {
-    fn default() -> Self {
-        JunitEmitter {
-            suites: tempfile::spooled_tempfile(IN_MEMORY),
-            totals: Counts::default(),
-        }
-    }
 }
 
 impl<'a> super::Emitter<'a> for JunitEmitter {
@@ -216,7 +205,7 @@ impl<'a> super::Emitter<'a> for JunitEmitter {
             self.totals.failures += c.failures;
             self.totals.errors += c.errors;
         }
-        self.suites.write_all(rendered.out.as_bytes())
+        self.suites.push(&rendered.out)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _tail: &super::Tail<'_>) -> io::Result<()> {
@@ -229,8 +218,7 @@ impl<'a> super::Emitter<'a> for JunitEmitter {
         let xml = report.to_string().map_err(io::Error::other)?;
         let close = xml.rfind("</testsuites>").unwrap_or(xml.len());
         out.write_all(&xml.as_bytes()[..close])?;
-        self.suites.seek(io::SeekFrom::Start(0))?;
-        io::copy(&mut self.suites, out)?;
+        self.suites.copy_to(out)?;
         out.write_all(&xml.as_bytes()[close..])?;
         if !xml.ends_with('\n') {
             out.write_all(b"\n")?;

@@ -94,8 +94,8 @@ fn failure(e: &InputError) -> String {
 pub struct MarkdownEmitter {
     /// Whether notes are shown (`--min-severity note`).
     notes: bool,
-    sections: String,
-    failures: String,
+    sections: super::spill::Spill,
+    failures: super::spill::Spill,
     notes_left_out: usize,
 }
 
@@ -137,9 +137,8 @@ impl<'a> super::Emitter<'a> for MarkdownEmitter {
         mut rendered: super::Rendered,
     ) -> io::Result<()> {
         self.notes_left_out += rendered.kept::<usize>().iter().sum::<usize>();
-        self.sections.push_str(&rendered.out);
-        self.failures.push_str(&rendered.err);
-        Ok(())
+        self.sections.push(&rendered.out)?;
+        self.failures.push(&rendered.err)
     }
 
     fn finish(&mut self, out: &mut dyn Write, tail: &super::Tail<'_>) -> io::Result<()> {
@@ -152,7 +151,7 @@ impl<'a> super::Emitter<'a> for MarkdownEmitter {
             plural(s.notes, "note"),
             plural(tail.checked, "file")
         )?;
-        out.write_all(self.sections.as_bytes())?;
+        self.sections.copy_to(out)?;
         if self.notes_left_out > 0 {
             writeln!(
                 out,
@@ -162,7 +161,7 @@ impl<'a> super::Emitter<'a> for MarkdownEmitter {
         }
         if !self.failures.is_empty() {
             writeln!(out, "### Could not be read\n")?;
-            out.write_all(self.failures.as_bytes())?;
+            self.failures.copy_to(out)?;
             out.write_all(b"\n")?;
         }
         if let Some(status) = tail.baseline
