@@ -362,10 +362,9 @@ fn table_list_shows_every_built_in_with_its_size() {
     // The sizes are those of the table each `--api` prints.
     for t in tables {
         let api = t["api"].as_str().expect("api");
-        let doc: serde_json::Value = serde_json::from_str(
-            &tokenscope(&["--api", api, "table", "--format", "json"]).stdout,
-        )
-        .expect("table JSON");
+        let doc: serde_json::Value =
+            serde_json::from_str(&tokenscope(&["--api", api, "table", "--format", "json"]).stdout)
+                .expect("table JSON");
         for field in ["endpoints", "scopes", "areas"] {
             assert_eq!(
                 t[field].as_u64(),

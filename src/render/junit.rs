@@ -154,7 +154,10 @@ fn suite_xml(suite: TestSuite) -> (String, Counts) {
     let xml = report.to_string().unwrap_or_default();
     let lines: Vec<&str> = xml.lines().collect();
     let mut out = String::new();
-    for line in lines.get(2..lines.len().saturating_sub(1)).unwrap_or_default() {
+    for line in lines
+        .get(2..lines.len().saturating_sub(1))
+        .unwrap_or_default()
+    {
         out.push_str(line);
         out.push('\n');
     }

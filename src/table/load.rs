@@ -56,6 +56,9 @@ const ENDPOINT_KEYS: &[&str] = &[
 ];
 const GRANT_KEYS: &[&str] = &["scope", "level"];
 
+/// The most levels a scope may have (levels are numbered in a byte).
+const MAX_LEVELS: usize = 32;
+
 impl Table {
     /// The table compiled into the binary (Texter's), from the static data the build made of
     /// it; should the build have failed to compile it, read from the YAML, whose errors have
@@ -453,15 +456,35 @@ fn read_scopes(r: &mut Reader<'_>, top: &Fields<'_>) -> Vec<PendingScope> {
         let area = f
             .require(r, "area", "a scope")
             .and_then(|n| r.required_text(n, "a scope `area`"));
-        let levels = f
-            .get("levels")
+        let levels_node = f.get("levels");
+        let levels = levels_node
             .map(|n| text_list(r, n, "`levels`"))
             .unwrap_or_default();
+        if let Some(n) = levels_node
+            && levels.len() > MAX_LEVELS
+        {
+            r.error(
+                n.span,
+                format!(
+                    "a scope has at most {MAX_LEVELS} levels; this one lists {}",
+                    levels.len()
+                ),
+                "too many levels",
+                None,
+            );
+        }
         let (risk, level_risk) = match f.require(r, "risk", "a scope") {
             Some(n) if matches!(n.kind, yaml::NodeKind::Map(_)) => {
-                let per_level: Vec<(Text, Risk)> = r
-                    .named_map(n, "`risk`")
-                    .unwrap_or_default()
+                let entries = r.named_map(n, "`risk`").unwrap_or_default();
+                if entries.is_empty() {
+                    r.error(
+                        n.span,
+                        "`risk:` gives no risk",
+                        "empty mapping",
+                        Some("write one class (`risk: high`) or one per level".into()),
+                    );
+                }
+                let per_level: Vec<(Text, Risk)> = entries
                     .into_iter()
                     .filter_map(|(level, v)| {
                         let t = r.required_text(v, "a risk")?;
@@ -713,7 +736,8 @@ impl ScopeLookup<'_> {
         let level = match level {
             None => Level(0),
             Some(l) => match scope.levels.iter().position(|x| x.eq_ignore_ascii_case(l)) {
-                Some(i) => Level(i as u8),
+                // `levels:` holds at most MAX_LEVELS (checked where it is read).
+                Some(i) => Level(u8::try_from(i).unwrap_or(u8::MAX)),
                 None => {
                     let msg = if scope.levels.is_empty() {
                         format!("scope `{}` has no levels, so `{l}` is not one", scope.name)

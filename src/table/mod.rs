@@ -190,6 +190,23 @@ mod tests {
                 LEVELED.replace("always_granted: [meta]", "always_granted: [meat]"),
                 "4: unknown scope `meat`",
             ),
+            (
+                LEVELED.replace("risk: {read: low, write: medium}", "risk: {}"),
+                "7: `risk:` gives no risk",
+            ),
+            (
+                LEVELED.replace(
+                    "levels: [read, write], risk: medium",
+                    &format!(
+                        "levels: [{}], risk: medium",
+                        (0..300)
+                            .map(|i| format!("l{i}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                "8: a scope has at most 32 levels; this one lists 300",
+            ),
         ];
         for (text, expected) in cases {
             let errs = load_errors(&text);

@@ -789,7 +789,14 @@ pub fn suggest_ad_hoc(table: &Table, view: &TokenView) -> String {
 /// `table list`: one row per built-in table (the first is the default), then where each came
 /// from.
 pub fn table_list(tables: &[(&str, &Table)]) -> String {
-    let header = ["API", "TITLE", "ENDPOINTS", "SCOPES", "TOKEN KINDS", "RETRIEVED"];
+    let header = [
+        "API",
+        "TITLE",
+        "ENDPOINTS",
+        "SCOPES",
+        "TOKEN KINDS",
+        "RETRIEVED",
+    ];
     let rows: Vec<[String; 6]> = tables
         .iter()
         .map(|(_, t)| {
