@@ -25,8 +25,8 @@ measure() { # NAME DIR RUNS
     "$bin audit --format json $dir > /dev/null" >/dev/null 2>&1
   : >"$work/$name.mem"
   for format in human json sarif junit markdown github; do
-    peak=$( { /usr/bin/time -f '%M' "$bin" audit --format "$format" "$dir" >/dev/null 2>/dev/null || true; } 2>&1 | tail -1 )
-    echo "$format $peak" >>"$work/$name.mem"
+    /usr/bin/time -o "$work/peak" -f '%M' "$bin" audit --format "$format" "$dir" >/dev/null 2>&1 || true
+    echo "$format $(tail -1 "$work/peak")" >>"$work/$name.mem"
   done
 }
 
