@@ -307,6 +307,14 @@ pub fn scan(
                 let candidates = structured::extract(&path, &text)
                     .unwrap_or_else(|| extract::extract(&path, &text, vocab, Some(&hits)));
                 let has_marker = extract::has_marker(&text, vocab);
+                // Only call sites are ever reported (with a frame into the text); a file without
+                // one is kept for what it tells about the project, not for its text — in a tree
+                // of minified bundles that is most of them.
+                let text = if candidates.iter().any(|c| c.call) {
+                    text
+                } else {
+                    String::new()
+                };
                 if (!candidates.is_empty() || has_marker)
                     && let Ok(mut f) = found.lock()
                 {
