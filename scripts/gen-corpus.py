@@ -7,8 +7,8 @@ Each manifest (about 1.7 KB) has two tokens and uses every way of writing a refe
 names in any case, `METHOD /path` templates, concrete paths, full URLs with query strings,
 long-form entries with reasons, comments, inline `# tokenscope: ignore[...]` comments and
 `ignore:` blocks (with and without a reason), and the mistakes people make (typos, scopes
-nothing needs, missing scopes, duplicates, ambiguous paths), so that it draws about a dozen
-findings. Manifests go 100 to a directory. The output depends only on COUNT (a fixed seed).
+nothing needs, missing scopes, duplicates, ambiguous paths), so that it draws about fifteen
+findings (notes included). Manifests go 100 to a directory. The output depends only on COUNT (a fixed seed).
 """
 
 import os
