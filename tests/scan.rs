@@ -476,3 +476,47 @@ fn curl_without_x_sends_what_its_flags_say() {
     );
     assert_eq!(doc["unresolved"], serde_json::json!([]), "{}", run.stdout);
 }
+
+/// A call site that counts only because another file names Texter: its file's text is not
+/// kept while the tree is read (a tree of minified bundles is full of such paths), so it is
+/// read again for the report, which must still point at the right line.
+#[test]
+fn relative_calls_in_files_that_never_name_texter_are_reported_with_their_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("config.js"),
+        "export const TEXTER = \"https://acme.texterchat.com/server/api/v2\";\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("resolve.js"),
+        "// resolves a chat\n\nexport const done = (id) => api.post(`/chats/${id}/resolve`);\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("app.tokenscope.yaml"),
+        "integration: app\ntokens:\n  app:\n    scopes: [Manage all chats]\n    endpoints: [Assign Chat]\n",
+    )
+    .expect("write");
+    let run = tokenscope_in(
+        p,
+        &[
+            "scan",
+            "--color",
+            "never",
+            ".",
+            "--manifest",
+            "app.tokenscope.yaml",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("resolve.js:3:")
+            && run
+                .stdout
+                .contains("export const done = (id) => api.post(`/chats/${id}/resolve`);"),
+        "{}",
+        run.stdout
+    );
+}

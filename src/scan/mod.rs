@@ -127,9 +127,25 @@ pub struct ScanResult {
 
 struct FileScan {
     path: String,
-    text: String,
+    text: FileText,
     has_marker: bool,
     candidates: Vec<Candidate>,
+}
+
+/// A file's text as phase two gets it. Only call sites are reported (with a frame into the
+/// text), and whether most of them count is known only once the whole tree is read: so the
+/// text stays in memory only where a report is likely, and is read again where one is made.
+enum FileText {
+    /// A file that names Texter (a URL, a marker): kept.
+    Kept(String),
+    /// A file whose call sites count only if the project turns out to use Texter (a tree of
+    /// minified bundles is full of them): read again, and checked, if one does.
+    OnDisk {
+        path: std::path::PathBuf,
+        len: usize,
+    },
+    /// No call site: never shown.
+    Unneeded,
 }
 
 fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
@@ -307,13 +323,19 @@ pub fn scan(
                 let candidates = structured::extract(&path, &text)
                     .unwrap_or_else(|| extract::extract(&path, &text, vocab, Some(&hits)));
                 let has_marker = extract::has_marker(&text, vocab);
-                // Only call sites are ever reported (with a frame into the text); a file without
-                // one is kept for what it tells about the project, not for its text — in a tree
-                // of minified bundles that is most of them.
-                let text = if candidates.iter().any(|c| c.call) {
-                    text
+                let text = if has_marker
+                    || candidates
+                        .iter()
+                        .any(|c| c.call && c.kind == extract::Kind::Texter)
+                {
+                    FileText::Kept(text)
+                } else if candidates.iter().any(|c| c.call) {
+                    FileText::OnDisk {
+                        path: entry.path().to_path_buf(),
+                        len: text.len(),
+                    }
                 } else {
-                    String::new()
+                    FileText::Unneeded
                 };
                 if (!candidates.is_empty() || has_marker)
                     && let Ok(mut f) = found.lock()
@@ -331,9 +353,10 @@ pub fn scan(
     }
     let mut files = found.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut result = resolve(table, files, options.max_filesize);
     let mut errors = errors.into_inner().unwrap_or_default();
+    errors.append(&mut result.errors);
     errors.sort_by_key(|e| e.to_string());
-    let mut result = resolve(table, files);
     result.files_scanned = scanned.into_inner();
     result.errors = errors;
     result
@@ -519,7 +542,7 @@ mod tests {
     fn file(path: &str, candidates: Vec<Candidate>) -> FileScan {
         FileScan {
             path: path.to_owned(),
-            text: String::new(),
+            text: FileText::Kept(String::new()),
             has_marker: true,
             candidates,
         }
@@ -544,7 +567,7 @@ mod tests {
     fn rooted_paths_count_only_under_a_base_that_ends_at_server() {
         let table = table();
         let calls = |files: Vec<FileScan>| {
-            let result = resolve(&table, files);
+            let result = resolve(&table, files, u64::MAX);
             let names: Vec<&str> = result
                 .endpoints
                 .keys()
@@ -584,6 +607,7 @@ mod tests {
                 api,
                 file("c.js", vec![candidate(3, "/v2/labels/1", Kind::Rooted)]),
             ],
+            u64::MAX,
         );
         assert_eq!(result.unresolved.len(), 1, "GET or PATCH: unresolved");
         // Not at a call site: nothing, whatever the base.
@@ -615,7 +639,7 @@ mod tests {
         let mut counted = Vec::new();
         for n in [200, 1600] {
             work::take();
-            let result = resolve(&table, bases_and_suffixes(n));
+            let result = resolve(&table, bases_and_suffixes(n), u64::MAX);
             counted.push(work::take());
             let occurrences: usize = result.endpoints.values().map(Vec::len).sum();
             assert_eq!(occurrences, n, "every suffix completes a base");

@@ -2,14 +2,16 @@
 
 use std::collections::BTreeSet;
 
+use crate::error::InputError;
 use crate::source::SourceFile;
 use crate::table::{PathMatch, Segment, Table};
 
 use super::extract::{Kind, prefix_segments};
-use super::{Confidence, FileScan, Occurrence, ScanResult, Unresolved, work};
+use super::{Confidence, FileScan, FileText, Occurrence, ScanResult, Unresolved, work};
 
-/// Phase two: decide what counts and match it against the table.
-pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
+/// Phase two: decide what counts and match it against the table. `limit` is the size cap a
+/// file read again (see [`FileText::OnDisk`]) is held to.
+pub(super) fn resolve(table: &Table, files: Vec<FileScan>, limit: u64) -> ScanResult {
     let project_marker = files.iter().any(|f| f.has_marker);
     let bases = bases(table, &files);
     let roots = roots(&files);
@@ -17,6 +19,7 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
     for f in files {
         let mut file_used = false;
         let index = result.files.len();
+        let unresolved_before = result.unresolved.len();
         for c in &f.candidates {
             // Only a call site counts: a relative path in a page link or a route definition
             // names the application's own pages, not Texter's.
@@ -92,7 +95,21 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
             }
         }
         if file_used {
-            result.files.push(SourceFile::new(f.path, f.text));
+            match text_of(f.text, limit) {
+                Ok(text) => result.files.push(SourceFile::new(f.path, text)),
+                Err(cause) => {
+                    // Changed or gone since it was read: its findings would point at other text.
+                    for list in result.endpoints.values_mut() {
+                        list.retain(|o| o.file != index);
+                    }
+                    result.endpoints.retain(|_, list| !list.is_empty());
+                    result.unresolved.truncate(unresolved_before);
+                    result.errors.push(InputError::Io {
+                        path: f.path,
+                        cause,
+                    });
+                }
+            }
         }
     }
     for list in result.endpoints.values_mut() {
@@ -103,6 +120,26 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>) -> ScanResult {
         .unresolved
         .sort_by_key(|a| (a.file, a.line, a.column));
     result
+}
+
+/// A used file's text: kept, or read again and checked to be what phase one read.
+fn text_of(text: FileText, limit: u64) -> std::io::Result<String> {
+    match text {
+        FileText::Kept(text) => Ok(text),
+        FileText::Unneeded => Ok(String::new()),
+        FileText::OnDisk { path, len } => {
+            let mut buf = Vec::new();
+            let changed = || std::io::Error::other("changed while it was being scanned");
+            if !super::read_capped(&path, limit, &mut buf)? {
+                return Err(changed());
+            }
+            let text = String::from_utf8_lossy(&buf).into_owned();
+            if text.len() != len {
+                return Err(changed());
+            }
+            Ok(text)
+        }
+    }
 }
 
 /// Texter bases that end inside the API prefix (`https://P.texterchat.com/server`), as the
@@ -204,4 +241,30 @@ fn is_prefix_of_table_path(table: &Table, prefix: &[Segment]) -> bool {
                     (Segment::Param(_), Segment::Literal(_)) => false,
                 })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_read_again_must_be_what_was_scanned() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bundle.js");
+        std::fs::write(&path, "fetch('/chats/search')\n").expect("write");
+        let on_disk = |len| FileText::OnDisk {
+            path: path.clone(),
+            len,
+        };
+        assert_eq!(
+            text_of(on_disk(23), u64::MAX).expect("same file"),
+            "fetch('/chats/search')\n"
+        );
+        // Changed since: an error, never other text under the old positions.
+        assert!(text_of(on_disk(10), u64::MAX).is_err());
+        // Grown past the size limit, or gone.
+        assert!(text_of(on_disk(23), 5).is_err());
+        std::fs::remove_file(&path).expect("remove");
+        assert!(text_of(on_disk(23), u64::MAX).is_err());
+    }
 }
