@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 3; }
-cargo build --release -q
-bin=$PWD/target/release/tokenscope
+cargo build --profile dist -q
+bin=$PWD/target/dist/tokenscope
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -576,3 +576,34 @@ fn the_scripts_the_action_and_hooks_call_exist() {
     }
     assert!(read("action.yml").contains("$ACTION_PATH/scripts/install-release.sh"));
 }
+
+/// Released binaries are built with the `dist` profile (what the benchmarks measure), and every
+/// step after the build looks for the binary where that profile puts it.
+#[test]
+fn the_release_ships_the_dist_profile() {
+    let cargo = read("Cargo.toml");
+    let dist = cargo
+        .split("[profile.dist]")
+        .nth(1)
+        .expect("a dist profile");
+    let dist = dist.split("\n[").next().unwrap_or_default();
+    for setting in [
+        "inherits = \"release\"",
+        "lto = \"fat\"",
+        "codegen-units = 1",
+    ] {
+        assert!(dist.contains(setting), "[profile.dist] lacks {setting}");
+    }
+    let workflow = read(".github/workflows/release.yml");
+    assert!(!workflow.contains("--release"), "builds with --release");
+    assert_eq!(workflow.matches("--profile dist").count(), 2, "both builds");
+    assert!(!workflow.contains("/release/tokenscope"));
+    assert!(workflow.contains("target/$TARGET/dist/tokenscope"));
+    for script in [
+        "scripts/bench.sh",
+        "scripts/bench-github.sh",
+        "scripts/bench-scan.sh",
+    ] {
+        assert!(read(script).contains("--profile dist"), "{script}");
+    }
+}
