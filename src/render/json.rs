@@ -232,7 +232,7 @@ pub fn manifest_json<'a>(report: &'a ManifestReport, run_table: &Table) -> Manif
 /// Pretty JSON appended to `out` with every line indented by `depth` levels (the nesting level
 /// it takes in a document written piece by piece), serialized in place.
 pub fn write_indented<T: Serialize>(out: &mut String, value: &T, depth: usize) {
-    push_indent(out, depth);
+    out.push_str(&indent(depth));
     write_nested(out, value, depth);
 }
 
@@ -254,12 +254,6 @@ fn write_nested<T: Serialize>(out: &mut String, value: &T, depth: usize) {
     {
         Ok(text) => out.push_str(&text),
         Err(e) => out.push_str(&format!("{{\"error\": {}}}", serde_json::Value::from(e))),
-    }
-}
-
-fn push_indent(out: &mut String, depth: usize) {
-    for _ in 0..depth {
-        out.push_str("  ");
     }
 }
 
