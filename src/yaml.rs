@@ -609,12 +609,23 @@ pub fn closest<'c>(input: &str, candidates: impl Iterator<Item = &'c str>) -> Ve
     if needle.is_empty() {
         return Vec::new();
     }
+    let needle_chars = needle.chars().count();
     let mut scored: Vec<(f64, String)> = candidates
         .filter(|c| c.len() <= MAX_SUGGESTION_INPUT)
         .filter_map(|c| {
             let hay = normalize(c);
-            let mut score = strsim::normalized_damerau_levenshtein(&needle, &hay);
-            if needle.len() >= 4 && (hay.contains(&needle) || needle.contains(&hay)) {
+            let contained = needle.len() >= 4 && (hay.contains(&needle) || needle.contains(&hay));
+            // The distance is at least the difference in length, so that difference alone
+            // bounds the score: most candidates are ruled out without computing the distance.
+            let hay_chars = hay.chars().count();
+            let longest = needle_chars.max(hay_chars) as f64;
+            let bound = 1.0 - needle_chars.abs_diff(hay_chars) as f64 / longest;
+            let mut score = if bound < 0.6 {
+                bound
+            } else {
+                strsim::normalized_damerau_levenshtein(&needle, &hay)
+            };
+            if contained {
                 score = score.max(0.8);
             }
             (score >= 0.6).then(|| (score, c.to_owned()))
@@ -716,5 +727,46 @@ mod tests {
         let keys = ["scopes", "endpoints", "ignore"];
         assert_eq!(closest("scope", keys.iter().copied()), ["scopes"]);
         assert!(closest("zzz", keys.iter().copied()).is_empty());
+    }
+
+    /// `closest` as it was before candidates were ruled out by length: the bound must never
+    /// change an answer.
+    fn closest_by_distance_alone<'c>(input: &str, candidates: &[&'c str]) -> Vec<String> {
+        let needle = normalize(input);
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: Vec<(f64, String)> = candidates
+            .iter()
+            .filter_map(|c| {
+                let hay = normalize(c);
+                let mut score = strsim::normalized_damerau_levenshtein(&needle, &hay);
+                if needle.len() >= 4 && (hay.contains(&needle) || needle.contains(&hay)) {
+                    score = score.max(0.8);
+                }
+                (score >= 0.6).then(|| (score, (*c).to_owned()))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        scored.dedup_by(|a, b| a.1 == b.1);
+        let best = scored.first().map_or(0.0, |s| s.0);
+        if best >= 0.9 {
+            scored.retain(|s| s.0 >= best - 0.2);
+        }
+        scored.into_iter().take(3).map(|(_, c)| c).collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_length_bound_never_changes_a_suggestion(
+            input in "[a-cA-C _:é-]{0,12}",
+            candidates in proptest::collection::vec("[a-cA-C _:é-]{0,14}", 0..12),
+        ) {
+            let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                closest(&input, refs.iter().copied()),
+                closest_by_distance_alone(&input, &refs)
+            );
+        }
     }
 }
