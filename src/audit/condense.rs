@@ -6,6 +6,9 @@
 //! findings.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use hashbrown::HashTable;
 
 use crate::finding::{Finding, Related, RuleId};
 
@@ -14,30 +17,34 @@ pub const MAX_PER_RULE: usize = 50;
 /// The most related places a grouped or folded finding lists; the rest are counted.
 pub const MAX_RELATED: usize = 100;
 
-/// Identity of a finding for grouping: the same rule, token, subject and message.
-type Key = (
-    RuleId,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-);
+/// Identity of a finding for grouping: the same rule, token, subject and message. Hashed and
+/// compared in place, so grouping copies nothing.
+fn same(a: &Finding, b: &Finding) -> bool {
+    a.rule == b.rule
+        && a.token == b.token
+        && a.scope == b.scope
+        && a.endpoint == b.endpoint
+        && a.message == b.message
+}
 
-fn key(f: &Finding) -> Key {
-    (
-        f.rule,
-        f.token.clone(),
-        f.scope.clone(),
-        f.endpoint.clone(),
-        f.message.clone(),
-    )
+fn hash(state: &foldhash::fast::RandomState, f: &Finding) -> u64 {
+    let mut h = state.build_hasher();
+    f.rule.hash(&mut h);
+    f.token.hash(&mut h);
+    f.scope.hash(&mut h);
+    f.endpoint.hash(&mut h);
+    f.message.hash(&mut h);
+    h.finish()
 }
 
 /// Where one token's (or one manifest's) findings go.
 pub struct FindingSink<'f> {
     keep: Box<dyn Fn(&Finding) -> bool + 'f>,
     findings: Vec<Finding>,
-    first: HashMap<Key, usize>,
+    /// Indices into `findings` of the first finding of each identity.
+    first: HashTable<usize>,
+    /// Seeded per sink: the hashed text comes from the manifest.
+    hasher: foldhash::fast::RandomState,
     per_rule: HashMap<RuleId, usize>,
     folded: HashMap<RuleId, usize>,
     unlisted: HashMap<usize, usize>,
@@ -49,7 +56,8 @@ impl<'f> FindingSink<'f> {
         FindingSink {
             keep: Box::new(keep),
             findings: Vec::new(),
-            first: HashMap::new(),
+            first: HashTable::new(),
+            hasher: foldhash::fast::RandomState::default(),
             per_rule: HashMap::new(),
             folded: HashMap::new(),
             unlisted: HashMap::new(),
@@ -71,8 +79,9 @@ impl<'f> FindingSink<'f> {
         if !(self.keep)(&f) {
             return;
         }
-        let k = key(&f);
-        if let Some(&at) = self.first.get(&k) {
+        let h = hash(&self.hasher, &f);
+        let findings = &self.findings;
+        if let Some(&at) = self.first.find(h, |&i| same(&findings[i], &f)) {
             let label = if f.label.is_empty() {
                 "also here".to_owned()
             } else {
@@ -84,7 +93,10 @@ impl<'f> FindingSink<'f> {
         let count = self.per_rule.entry(f.rule).or_insert(0);
         *count += 1;
         if *count <= MAX_PER_RULE {
-            self.first.insert(k, self.findings.len());
+            let findings = &self.findings;
+            let hasher = &self.hasher;
+            self.first
+                .insert_unique(h, findings.len(), |&i| hash(hasher, &findings[i]));
             self.findings.push(f);
             return;
         }
