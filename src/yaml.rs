@@ -731,7 +731,7 @@ mod tests {
 
     /// `closest` as it was before candidates were ruled out by length: the bound must never
     /// change an answer.
-    fn closest_by_distance_alone<'c>(input: &str, candidates: &[&'c str]) -> Vec<String> {
+    fn closest_by_distance_alone(input: &str, candidates: &[&str]) -> Vec<String> {
         let needle = normalize(input);
         if needle.is_empty() {
             return Vec::new();
