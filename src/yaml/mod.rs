@@ -7,6 +7,8 @@
 //! gives every error a precise place, reports all of them at once, and lets unknown keys get a
 //! did-you-mean.
 
+mod events;
+
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -46,13 +48,13 @@ impl Limits {
 }
 
 /// One YAML node with the span of its text (for collections: from the first to the last child).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub kind: NodeKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     Null,
     /// A string scalar (plain or quoted).
@@ -81,6 +83,14 @@ impl NodeKind {
 
 /// Parses one YAML document into a located tree.
 pub fn parse(file: &SourceFile, limits: Limits) -> Result<Node, InputError> {
+    if let Some(root) = events::parse(file, limits) {
+        return Ok(root);
+    }
+    parse_with_serde(file, limits)
+}
+
+/// serde-saphyr's reading: every YAML feature, the budgets, and every diagnostic.
+fn parse_with_serde(file: &SourceFile, limits: Limits) -> Result<Node, InputError> {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = limits.max_depth;
     budget.max_nodes = limits.max_nodes;
@@ -231,21 +241,39 @@ fn breach_text(breach: &serde_saphyr::budget::BudgetBreach) -> &'static str {
 }
 
 fn span_of(file: &SourceFile, loc: &serde_saphyr::Location) -> Span {
-    if loc.line() == 0 {
+    let s = loc.span();
+    span_from(
+        file,
+        loc.line() as usize,
+        loc.column() as usize,
+        s.byte_offset().map(|o| o as usize),
+        s.byte_len().map(|l| l as usize),
+    )
+}
+
+/// A node's span from where the parser located it: its line and column (1-based), and its byte
+/// range when known.
+fn span_from(
+    file: &SourceFile,
+    line: usize,
+    column: usize,
+    byte_offset: Option<usize>,
+    byte_len: Option<usize>,
+) -> Span {
+    if line == 0 {
         return file.span(0, 0);
     }
-    let s = loc.span();
-    match (s.byte_offset(), s.byte_len()) {
-        // serde-saphyr already knows the line and column: recounting them from the start of the
+    match (byte_offset, byte_len) {
+        // The parser already knows the line and column: recounting them from the start of the
         // file for every node would make reading quadratic in the file's size.
-        (Some(o), Some(l)) if (o + l) as usize <= file.text.len() => Span {
-            offset: o as usize,
-            length: l as usize,
-            line: loc.line() as usize,
-            column: loc.column() as usize,
+        (Some(offset), Some(length)) if offset + length <= file.text.len() => Span {
+            offset,
+            length,
+            line,
+            column,
         },
         _ => {
-            let offset = file.offset_of(loc.line() as usize, loc.column() as usize);
+            let offset = file.offset_of(line, column);
             file.span(offset, 0)
         }
     }
