@@ -127,15 +127,13 @@ impl<W: Write> TerminalWriter<W> {
                 start = i;
                 continue;
             }
+            // Skip the run of text that passes as it is in one go.
+            let run = safe_run(&bytes[i..]);
+            if run > 0 {
+                i += run;
+                continue;
+            }
             if b < 0x80 {
-                if is_plain_byte(b) {
-                    // Skip the run of text in one go.
-                    i += bytes[i..]
-                        .iter()
-                        .position(|&b| !is_plain_byte(b))
-                        .unwrap_or(bytes.len() - i);
-                    continue;
-                }
                 if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {
                     out.extend_from_slice(&bytes[start..i]);
                     if b == b'\r' {
@@ -186,9 +184,46 @@ impl<W: Write> TerminalWriter<W> {
     }
 }
 
-/// Printable ASCII, line feed or tab: written as it is.
-fn is_plain_byte(b: u8) -> bool {
-    (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t'
+/// The length of the longest prefix of `bytes` that a terminal may be given as it is: printable
+/// ASCII, line feeds, tabs and complete UTF-8 characters that [`is_unsafe_for_terminal`] lets
+/// through. Decided from the bytes, without decoding: the only unsafe characters past ASCII are
+/// the C1 controls (`C2 80`–`C2 9F`), U+061C (`D8 9C`) and the bidirectional controls at
+/// U+200E–U+200F, U+202A–U+202E and U+2066–U+2069 (`E2 80 ..`, `E2 81 ..`). Everything else —
+/// an escape, a control, an unsafe or invalid or unfinished character — stops the run and is
+/// the caller's to handle.
+fn safe_run(bytes: &[u8]) -> usize {
+    let cont = |i: usize| bytes.get(i).is_some_and(|b| (0x80..=0xBF).contains(b));
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let width = match b {
+            0x20..=0x7e | b'\n' | b'\t' => 1,
+            0xC2 => match bytes.get(i + 1) {
+                Some(0xA0..=0xBF) => 2,
+                _ => break,
+            },
+            0xD8 if bytes.get(i + 1) == Some(&0x9C) => break,
+            0xC3..=0xDF if cont(i + 1) => 2,
+            0xE2 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(0x80), Some(0x8E | 0x8F | 0xAA..=0xAE)) => break,
+                (Some(0x81), Some(0xA6..=0xA9)) => break,
+                (Some(0x80..=0xBF), Some(0x80..=0xBF)) => 3,
+                _ => break,
+            },
+            0xE0 if matches!(bytes.get(i + 1), Some(0xA0..=0xBF)) && cont(i + 2) => 3,
+            0xED if matches!(bytes.get(i + 1), Some(0x80..=0x9F)) && cont(i + 2) => 3,
+            0xE1 | 0xE3..=0xEC | 0xEE | 0xEF if cont(i + 1) && cont(i + 2) => 3,
+            0xF0 if matches!(bytes.get(i + 1), Some(0x90..=0xBF)) && cont(i + 2) && cont(i + 3) => {
+                4
+            }
+            0xF4 if matches!(bytes.get(i + 1), Some(0x80..=0x8F)) && cont(i + 2) && cont(i + 3) => {
+                4
+            }
+            0xF1..=0xF3 if cont(i + 1) && cont(i + 2) && cont(i + 3) => 4,
+            _ => break,
+        };
+        i += width;
+    }
+    i
 }
 
 /// The length of an SGR sequence at the start of `bytes`: `Some(Some(n))` when complete,
@@ -366,6 +401,36 @@ mod tests {
         let rlo = "\u{202e}".as_bytes();
         assert_eq!(through_writer(false, &[&rlo[..2], &rlo[2..]]), "\\u{202e}");
         assert_eq!(through_writer(false, &[b"a\rb\x7f"]), "a\\rb\\u{7f}");
+    }
+
+    /// [`safe_run`] by decoding: the valid UTF-8 prefix, up to its first unsafe character.
+    fn safe_run_by_decoding(bytes: &[u8]) -> usize {
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(s) => s.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        text.char_indices()
+            .find(|&(_, c)| is_unsafe_for_terminal(c))
+            .map_or(valid, |(i, _)| i)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+        /// Any bytes, and text rich in the characters whose first bytes the unsafe ones share.
+        #[test]
+        fn safe_run_stops_where_decoding_finds_the_first_unsafe_character(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+            text in "[a\\n\\t\\r\\x1b\\x7f\\x{80}-\\x{a0}\\x{61b}-\\x{61d}\\x{2000}-\\x{2070}\\x{2500}-\\x{2570}é🦀\\x{fffd}\\x{10ffff}]{0,24}",
+            cut in 0usize..8,
+        ) {
+            proptest::prop_assert_eq!(safe_run(&bytes), safe_run_by_decoding(&bytes));
+            let t = text.as_bytes();
+            proptest::prop_assert_eq!(safe_run(t), safe_run_by_decoding(t));
+            // A character cut short at the end of a write.
+            let end = t.len().saturating_sub(cut);
+            proptest::prop_assert_eq!(safe_run(&t[..end]), safe_run_by_decoding(&t[..end]));
+        }
     }
 
     #[test]
