@@ -198,6 +198,13 @@ impl Summary {
         }
     }
 
+    /// Adds another summary's counts.
+    pub fn merge(&mut self, other: &Summary) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.notes += other.notes;
+    }
+
     pub fn total(&self) -> usize {
         self.errors + self.warnings + self.notes
     }

@@ -136,27 +136,38 @@ fn audit_one(
     }
 }
 
-/// What the run counts as units are written.
+/// What one unit adds to the run's totals: counted where the unit was audited, so the unit
+/// itself (the manifest's text and tree, its findings) is freed by the thread that made it,
+/// and only its rendering travels to the writer.
 #[derive(Default)]
-struct Totals {
+struct Tally {
     summary: Summary,
     checked: usize,
     unreadable: usize,
     fails: bool,
 }
 
-impl Totals {
-    fn add(&mut self, audited: &Audited) {
+impl Tally {
+    fn of(audited: &Audited) -> Tally {
+        let mut tally = Tally::default();
         match audited {
             Audited::Report(report, fail_on) => {
-                self.checked += 1;
+                tally.checked = 1;
                 for f in &report.findings {
-                    self.summary.add(f.severity);
-                    self.fails |= fail_on.fails(f.severity);
+                    tally.summary.add(f.severity);
+                    tally.fails |= fail_on.fails(f.severity);
                 }
             }
-            Audited::Failed(_) => self.unreadable += 1,
+            Audited::Failed(_) => tally.unreadable = 1,
         }
+        tally
+    }
+
+    fn add(&mut self, other: &Tally) {
+        self.summary.merge(&other.summary);
+        self.checked += other.checked;
+        self.unreadable += other.unreadable;
+        self.fails |= other.fails;
     }
 }
 
@@ -173,14 +184,14 @@ pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
     );
     emitter.begin(ctx.out, &Head::Audit)?;
 
-    let mut totals = Totals::default();
+    let mut totals = Tally::default();
     let early = plan
         .early
         .into_iter()
         .chain(baseline_error.map(|e| vec![e]))
         .map(Audited::Failed);
     for audited in early {
-        totals.add(&audited);
+        totals.add(&Tally::of(&audited));
         let rendered = emitter.render(&audited.unit());
         emitter.write(ctx.out, ctx.err, rendered)?;
     }
@@ -197,16 +208,16 @@ pub fn run(ctx: &mut Context<'_>, args: &AuditArgs) -> Result<Exit, Failure> {
                 config,
             );
             let rendered = emitter_ref.render(&audited.unit());
-            (audited, rendered)
+            (Tally::of(&audited), rendered)
         };
         // A few manifests are done before a thread pool would have started.
-        let done: Vec<(Audited, Rendered)> = if chunk.len() < PARALLEL_FROM {
+        let done: Vec<(Tally, Rendered)> = if chunk.len() < PARALLEL_FROM {
             chunk.iter().map(one).collect()
         } else {
             chunk.par_iter().map(one).collect()
         };
-        for (audited, rendered) in done {
-            totals.add(&audited);
+        for (tally, rendered) in done {
+            totals.add(&tally);
             emitter.write(ctx.out, ctx.err, rendered)?;
         }
     }
