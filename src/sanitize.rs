@@ -184,6 +184,18 @@ impl<W: Write> TerminalWriter<W> {
     }
 }
 
+/// Whether every byte of `word` is printable ASCII (`0x20`–`0x7e`), tested on all eight at once.
+fn all_printable_ascii(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of 0x80 and above, bytes below 0x20, and 0x7f (the exact "has a byte less than n"
+    // and "has a zero byte" tests).
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let del = word ^ (ONES * 0x7f);
+    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
+    (word & HIGH) | below_space | is_del == 0
+}
+
 /// The length of the longest prefix of `bytes` that a terminal may be given as it is: printable
 /// ASCII, line feeds, tabs and complete UTF-8 characters that [`is_unsafe_for_terminal`] lets
 /// through. Decided from the bytes, without decoding: the only unsafe characters past ASCII are
@@ -195,6 +207,14 @@ fn safe_run(bytes: &[u8]) -> usize {
     let cont = |i: usize| bytes.get(i).is_some_and(|b| (0x80..=0xBF).contains(b));
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
+        // Eight bytes of printable ASCII at a time: most of every report.
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if all_printable_ascii(word) {
+                i += 8;
+                continue;
+            }
+        }
         let width = match b {
             0x20..=0x7e | b'\n' | b'\t' => 1,
             0xC2 => match bytes.get(i + 1) {
@@ -403,6 +423,21 @@ mod tests {
         assert_eq!(through_writer(false, &[b"a\rb\x7f"]), "a\\rb\\u{7f}");
     }
 
+    #[test]
+    fn printable_ascii_words_are_told_apart_byte_by_byte() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[at] = b;
+                assert_eq!(
+                    all_printable_ascii(u64::from_le_bytes(bytes)),
+                    (0x20..=0x7e).contains(&b),
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+    }
+
     /// [`safe_run`] by decoding: the valid UTF-8 prefix, up to its first unsafe character.
     fn safe_run_by_decoding(bytes: &[u8]) -> usize {
         let valid = match std::str::from_utf8(bytes) {
@@ -425,6 +460,8 @@ mod tests {
             cut in 0usize..8,
         ) {
             proptest::prop_assert_eq!(safe_run(&bytes), safe_run_by_decoding(&bytes));
+            let ascii: Vec<u8> = bytes.iter().map(|b| b & 0x7f).collect();
+            proptest::prop_assert_eq!(safe_run(&ascii), safe_run_by_decoding(&ascii));
             let t = text.as_bytes();
             proptest::prop_assert_eq!(safe_run(t), safe_run_by_decoding(t));
             // A character cut short at the end of a write.

@@ -259,7 +259,7 @@ proptest! {
             code: Some("error[x]"),
             level: Level::Error,
             message: "m",
-            place: Place::Frame { file: &file, labels: vec![Label { span, text: Some("here".into()), primary: true }] },
+            place: Place::Frame { file: &file, labels: vec![Label { span, text: Some("here"), primary: true }] },
             help: None,
         });
         prop_assert!(out.len() < 2_000, "{} bytes", out.len());

@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(body).into_owned();
     let file = SourceFile::new("fuzz.yaml", text.as_str());
     let len = text.len().max(1);
+    let texts: Vec<String> = (0..head.len() / 2).map(|i| format!("label {i}")).collect();
     let labels: Vec<Label> = head
         .chunks(2)
         .enumerate()
@@ -23,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             let span = file.span(offset, usize::from(pair[1]) * 64);
             Label {
                 span,
-                text: Some(format!("label {i}")),
+                text: Some(texts[i].as_str()),
                 primary: i == 0,
             }
         })

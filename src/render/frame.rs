@@ -24,10 +24,10 @@ pub enum Level {
 }
 
 /// A span with the short text printed under it.
-#[derive(Clone, Debug)]
-pub struct Label {
+#[derive(Clone, Copy, Debug)]
+pub struct Label<'a> {
     pub span: Span,
-    pub text: Option<String>,
+    pub text: Option<&'a str>,
     pub primary: bool,
 }
 
@@ -43,7 +43,7 @@ pub enum Place<'a> {
     /// Lines of a file with labels under the spans.
     Frame {
         file: &'a SourceFile,
-        labels: Vec<Label>,
+        labels: Vec<Label<'a>>,
     },
 }
 
@@ -164,21 +164,21 @@ impl FrameRenderer {
     }
 
     /// The frames of a file: labels grouped into contexts of nearby lines, one frame each.
-    fn frames(&self, out: &mut String, file: &SourceFile, labels: &[Label]) {
-        let mut labels: Vec<Label> = labels.to_vec();
+    fn frames(&self, out: &mut String, file: &SourceFile, labels: &[Label<'_>]) {
+        let mut labels: Vec<Label<'_>> = labels.to_vec();
         labels.sort_by_key(|l| l.span.offset);
         let omitted = labels.len().saturating_sub(MAX_LABELS);
         if omitted > 0 {
             // Keep the primary label and the first others.
             let primary = labels.iter().position(|l| l.primary).unwrap_or(0);
-            let mut kept: Vec<Label> = Vec::with_capacity(MAX_LABELS);
-            kept.push(labels[primary].clone());
+            let mut kept: Vec<Label<'_>> = Vec::with_capacity(MAX_LABELS);
+            kept.push(labels[primary]);
             kept.extend(
                 labels
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| *i != primary)
-                    .map(|(_, l)| l.clone())
+                    .map(|(_, l)| *l)
                     .take(MAX_LABELS - 1),
             );
             kept.sort_by_key(|l| l.span.offset);
@@ -201,19 +201,23 @@ impl FrameRenderer {
         let shown = file.displayable_lines();
         let first = context.first_line.saturating_sub(1);
         let last = (context.last_line + 1).min(shown.saturating_sub(1));
-        let lines: Vec<usize> = if shown == 0 || first > last {
-            Vec::new()
+        let lines = if shown == 0 || first > last {
+            1..1
         } else {
-            (first..=last).collect()
+            first..last + 1
         };
-        let width = lines.last().map_or(1, |l| digits(l + 1));
+        let width = if lines.is_empty() {
+            1
+        } else {
+            digits(last + 1)
+        };
         let in_context: Vec<&Mark> = context.marks.iter().map(|&i| &marks[i]).collect();
         let primary = in_context
             .iter()
             .find(|m| m.primary)
             .or_else(|| in_context.first())
             .copied();
-        out.push_str(&" ".repeat(width + 2));
+        push_n(out, " ", width + 2);
         out.push_str("╭─[");
         match primary {
             Some(m) => self.paint(
@@ -236,16 +240,16 @@ impl FrameRenderer {
             out.push_str(" │ ");
             out.push_str(&view.text);
             out.push('\n');
-            let on_line: Vec<&Mark> = in_context
-                .iter()
-                .filter(|m| m.line == line)
-                .copied()
-                .collect();
-            if !on_line.is_empty() {
+            if in_context.iter().any(|m| m.line == line) {
+                let on_line: Vec<&Mark> = in_context
+                    .iter()
+                    .filter(|m| m.line == line)
+                    .copied()
+                    .collect();
                 self.underlines(out, &view, width, &on_line);
             }
         }
-        out.push_str(&" ".repeat(width + 2));
+        push_n(out, " ", width + 2);
         out.push_str("╰────\n");
     }
 
@@ -269,26 +273,28 @@ impl FrameRenderer {
             } else {
                 "─"
             };
-            let segment = format!(
-                "{}{}{}{}",
-                " ".repeat(start.saturating_sub(highest)),
-                "─".repeat(bar - start),
-                mid,
-                "─".repeat(end - bar - 1)
-            );
-            self.paint(&mut row, m.style, segment);
+            if self.color {
+                row.push_str(m.style);
+            }
+            push_n(&mut row, " ", start.saturating_sub(highest));
+            push_n(&mut row, "─", bar - start);
+            row.push_str(mid);
+            push_n(&mut row, "─", end - bar - 1);
+            if self.color {
+                row.push_str(RESET);
+            }
             highest = highest.max(end);
             bars.push((m, bar));
         }
         out.push(' ');
-        out.push_str(&" ".repeat(width));
+        push_n(out, " ", width);
         out.push_str(" · ");
         out.push_str(&row);
         out.push('\n');
         for m in marks.iter().rev() {
             let Some(text) = &m.text else { continue };
             out.push(' ');
-            out.push_str(&" ".repeat(width));
+            push_n(out, " ", width);
             out.push_str(" · ");
             let mut column = 1usize;
             for (other, bar) in &bars {
@@ -313,7 +319,7 @@ impl FrameRenderer {
 }
 
 /// A label placed in a file: on one line, clamped to it.
-struct Mark {
+struct Mark<'a> {
     /// 0-based line index.
     line: usize,
     /// Byte offsets in the file, within the line.
@@ -323,13 +329,14 @@ struct Mark {
     /// Bytes from the line's start to the label's start.
     column_bytes: usize,
     span: Span,
-    text: Option<String>,
+    /// Escaped for the terminal and bounded; borrowed when that changes nothing.
+    text: Option<std::borrow::Cow<'a, str>>,
     primary: bool,
     style: &'static str,
 }
 
-impl Mark {
-    fn new(file: &SourceFile, label: &Label, style: &'static str) -> Mark {
+impl<'a> Mark<'a> {
+    fn new(file: &SourceFile, label: &Label<'a>, style: &'static str) -> Mark<'a> {
         let text_len = file.text.len();
         let start = label.span.offset.min(text_len);
         let line = file.line_index(start);
@@ -348,9 +355,11 @@ impl Mark {
             span: label.span,
             text: label
                 .text
-                .as_deref()
                 .filter(|t| !t.is_empty())
-                .map(|t| bounded(&terminal_line(t)).into_owned()),
+                .map(|t| match terminal_line(t) {
+                    std::borrow::Cow::Borrowed(t) => bounded(t),
+                    std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(bounded(&t).into_owned()),
+                }),
             primary: label.primary,
             style,
         }
@@ -476,8 +485,9 @@ fn lead_start(file: &SourceFile, line: usize, anchor: usize) -> usize {
 }
 
 /// One line as shown: escaped, tabs expanded, and cut to the frame's window when long.
-struct LineView {
-    text: String,
+struct LineView<'f> {
+    /// Borrowed from the file when the line is shown as it is.
+    text: std::borrow::Cow<'f, str>,
     /// Where each shown character is drawn.
     columns: Columns,
     /// The line's last content byte, so a span past it shows one column further.
@@ -486,13 +496,13 @@ struct LineView {
     cut_end: bool,
 }
 
-impl LineView {
-    fn new(file: &SourceFile, line: usize, window: Option<usize>) -> LineView {
+impl<'f> LineView<'f> {
+    fn new(file: &'f SourceFile, line: usize, window: Option<usize>) -> LineView<'f> {
         LineView::build(file, line, window, true)
     }
 
     /// `fast`: printable ASCII takes the shortcut (the tests compare it with the general way).
-    fn build(file: &SourceFile, line: usize, window: Option<usize>, fast: bool) -> LineView {
+    fn build(file: &'f SourceFile, line: usize, window: Option<usize>, fast: bool) -> LineView<'f> {
         let (start, content_end, _) = file.line_bounds(line);
         let content = &file.frame_text()[start..content_end];
         let (from, limit) = match window {
@@ -509,13 +519,18 @@ impl LineView {
         }
         let rest = &content[from..];
         if fast && is_plain(rest) {
-            // One byte, one column: copied whole, columns by arithmetic.
+            // One byte, one column: shown as it is, columns by arithmetic.
             let shown = rest.len().min(limit.saturating_sub(column));
-            text.push_str(&rest[..shown]);
             let cut_end = shown < rest.len();
-            if cut_end {
-                text.push('…');
-            }
+            let text = if from == 0 && !cut_end {
+                std::borrow::Cow::Borrowed(rest)
+            } else {
+                text.push_str(&rest[..shown]);
+                if cut_end {
+                    text.push('…');
+                }
+                std::borrow::Cow::Owned(text)
+            };
             return LineView {
                 text,
                 columns: Columns::Plain {
@@ -537,7 +552,7 @@ impl LineView {
             columns.push((start + from + i, column));
             if c == '\t' {
                 let w = TAB_WIDTH - column % TAB_WIDTH;
-                text.push_str(&" ".repeat(w));
+                push_n(&mut text, " ", w);
                 column += w;
             } else if is_unsafe_for_terminal(c) {
                 let escaped = terminal(c.encode_utf8(&mut [0; 4])).into_owned();
@@ -554,7 +569,7 @@ impl LineView {
             text.push('…');
         }
         LineView {
-            text,
+            text: std::borrow::Cow::Owned(text),
             columns: Columns::Mapped(columns),
             content_end: start + content.len(),
             cut_end,
@@ -618,8 +633,20 @@ fn is_plain(s: &str) -> bool {
     s.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
-fn digits(n: usize) -> usize {
-    n.to_string().len()
+fn digits(mut n: usize) -> usize {
+    let mut digits = 1;
+    while n >= 10 {
+        n /= 10;
+        digits += 1;
+    }
+    digits
+}
+
+/// Appends `n` copies of `s` (a space, a rule) without building them first.
+fn push_n(out: &mut String, s: &str, n: usize) {
+    for _ in 0..n {
+        out.push_str(s);
+    }
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -652,12 +679,12 @@ mod tests {
         out
     }
 
-    fn label(file_text: &str, needle: &str, text: &str) -> Label {
+    fn label<'a>(file_text: &str, needle: &str, text: &'a str) -> Label<'a> {
         let file = SourceFile::new("f.yaml", file_text);
         let offset = file_text.find(needle).unwrap_or(0);
         Label {
             span: file.span(offset, needle.len()),
-            text: Some(text.to_owned()),
+            text: Some(text),
             primary: true,
         }
     }
@@ -711,7 +738,7 @@ mod tests {
             text,
             vec![Label {
                 span: SourceFile::new("f", text).span(0, text.len()),
-                text: Some("expected a mapping".into()),
+                text: Some("expected a mapping"),
                 primary: true,
             }],
         );
@@ -728,7 +755,7 @@ mod tests {
         let labels = (0..50)
             .map(|i| Label {
                 span: file.span(text.find(&format!("e{i}\n")).unwrap_or(0), 2),
-                text: Some("\u{1b}[2Jx".into()),
+                text: Some("\u{1b}[2Jx"),
                 primary: i == 0,
             })
             .collect();

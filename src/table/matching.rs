@@ -9,6 +9,9 @@ use super::model::{EndpointId, ScopeId, Segment, Table};
 
 /// How many did-you-mean answers a table remembers (bounded, so hostile input cannot grow it).
 const SUGGESTION_CACHE_LIMIT: usize = 4096;
+/// The longest text whose suggestions are remembered, so the cache stays small whatever the
+/// manifests hold.
+const MAX_CACHED_INPUT: usize = 256;
 
 /// The prefix every Texter API path carries in a full URL; references may include or omit it.
 pub const API_PREFIX: &str = "/server/api/v2";
@@ -162,7 +165,8 @@ impl Table {
             return found;
         }
         let found = self.compute_endpoint_suggestions(reference);
-        if let Ok(mut cache) = self.suggestions.lock()
+        if reference.len() <= MAX_CACHED_INPUT
+            && let Ok(mut cache) = self.suggestions.lock()
             && cache.len() < SUGGESTION_CACHE_LIMIT
         {
             cache.insert(reference.to_owned(), found.clone());
@@ -196,6 +200,28 @@ impl Table {
 
     /// Scopes close to what was written, including known variant spellings (aliases).
     pub fn suggest_scopes(&self, name: &str) -> Vec<String> {
+        // Remembered beside the endpoint suggestions, under keys no reference can have (text
+        // read from a file never holds a NUL).
+        let key = format!("\0{name}");
+        if let Some(found) = self
+            .suggestions
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return found;
+        }
+        let found = self.compute_scope_suggestions(name);
+        if name.len() <= MAX_CACHED_INPUT
+            && let Ok(mut cache) = self.suggestions.lock()
+            && cache.len() < SUGGESTION_CACHE_LIMIT
+        {
+            cache.insert(key, found.clone());
+        }
+        found
+    }
+
+    fn compute_scope_suggestions(&self, name: &str) -> Vec<String> {
         let wanted = normalize(name);
         let by_alias: Vec<String> = self
             .scopes

@@ -46,12 +46,12 @@ impl HumanRenderer {
         let mut labels = Vec::with_capacity(1 + finding.related.len());
         labels.push(Label {
             span: finding.span,
-            text: Some(finding.label.clone()).filter(|l| !l.is_empty()),
+            text: Some(finding.label.as_str()).filter(|l| !l.is_empty()),
             primary: true,
         });
         labels.extend(finding.related.iter().map(|r| Label {
             span: r.span,
-            text: Some(r.label.clone()),
+            text: Some(r.label.as_str()),
             primary: false,
         }));
         self.frames.render(
@@ -94,7 +94,7 @@ impl HumanRenderer {
                     file,
                     labels: vec![Label {
                         span: located.span,
-                        text: Some(located.label.clone()),
+                        text: Some(located.label.as_str()),
                         primary: true,
                     }],
                 },
