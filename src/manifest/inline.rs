@@ -27,7 +27,11 @@ pub fn inline_ignores(file: &SourceFile) -> Result<Vec<InlineIgnore>, Vec<InputE
     let mut errors = Vec::new();
     let mut line_start = 0;
     for (index, line) in file.text.split('\n').enumerate() {
-        if let Some(hash) = comment_start(line) {
+        // Only a line holding the marker can hold such a comment: most lines are passed over
+        // without being read for quotes.
+        if line.contains(MARKER)
+            && let Some(hash) = comment_start(line)
+        {
             let body = line[hash + 1..].trim_start();
             if let Some(rest) = body.strip_prefix(MARKER) {
                 let offset = line_start + hash;

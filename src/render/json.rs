@@ -239,7 +239,8 @@ pub fn write_indented<T: Serialize>(out: &mut String, value: &T, depth: usize) {
 /// Pretty JSON appended to `out`, its first line where `out` ends and every further line
 /// indented by `depth` more levels.
 fn write_nested<T: Serialize>(out: &mut String, value: &T, depth: usize) {
-    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    // About what one audited manifest takes, so a report is rarely copied while it grows.
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let formatter = NestedPretty {
         base: depth,
         depth: 0,

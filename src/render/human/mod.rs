@@ -261,6 +261,8 @@ impl<'a> Emitter<'a> for HumanEmitter<'a> {
             }
             unit => {
                 if let Some((file, _, findings)) = unit.findings() {
+                    // A frame takes about this much: the text is rarely copied while it grows.
+                    rendered.out.reserve(findings.len() * 768);
                     for f in by_severity(findings) {
                         self.renderer.finding(&mut rendered.out, f, file);
                     }
