@@ -272,3 +272,29 @@ fn defaults_come_from_info_and_servers_and_flags_override_them() {
         "JSON and YAML give the same table"
     );
 }
+
+#[test]
+fn a_document_of_several_megabytes_imports() {
+    // 16,000 operations with schemas beside them, about 5 MB of YAML.
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: Big, version: '1'}\nservers: [{url: 'https://big.example.com'}]\ncomponents:\n  securitySchemes:\n    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: /t, scopes: {things_read: r, things_write: w}}}}\npaths:\n",
+    );
+    for i in 0..8_000 {
+        text.push_str(&format!(
+            "  /things/{{id}}/part{i}:\n    get:\n      operationId: getPart{i}\n      tags: [Things {}]\n      security: [{{oauth: [things_read]}}, {{oauth: [things_write]}}]\n      responses:\n        '200':\n          description: the part, with a long description that stands for the schemas and examples real documents carry beside each operation\n          content: {{application/json: {{schema: {{type: object, properties: {{a: {{type: string}}, b: {{type: integer}}, c: {{type: array, items: {{type: string}}}}}}}}}}}}\n    delete:\n      operationId: deletePart{i}\n      security: [{{oauth: [things_write]}}]\n      responses: {{'204': {{description: gone}}}}\n",
+            i % 40
+        ));
+    }
+    assert!(text.len() > 4_000_000, "{}", text.len());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+    let path = path.to_string_lossy().into_owned();
+    let run = tokenscope(&["table", "import", "openapi", &path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.matches("\n    method: ").count(), 16_000);
+    assert!(
+        run.stdout
+            .contains("requires: [[things_read], [things_write]]")
+    );
+}
