@@ -461,7 +461,11 @@ fn build(
         let s_req = scheme.as_deref().map(|s| {
             for requirement in security.requirements() {
                 if let Some((_, scopes)) = requirement.iter().find(|(n, _)| n == s) {
-                    suspects.add(scopes, op.method, operation.clone());
+                    let listed = tidy(KindReq::documented(vec![scopes.clone()]))
+                        .alternatives
+                        .pop()
+                        .unwrap_or_default();
+                    suspects.add(&listed, op.method, operation.clone());
                 }
             }
             scheme_req(
@@ -512,7 +516,9 @@ fn build(
         if kinds.last().is_some_and(|k| k.alternatives.is_empty()) && scheme.is_some() {
             uncallable += 1;
         }
-        reqs.push(OpReqs { kinds });
+        reqs.push(OpReqs {
+            kinds: kinds.into_iter().map(tidy).collect(),
+        });
     }
 
     // Scopes: the scheme's declared ones, then those the requirements use.
@@ -520,8 +526,11 @@ fn build(
     let mut scope_keys: HashSet<String> = HashSet::new();
     let mut merged_case: Vec<String> = Vec::new();
     for (name, description) in &declared {
-        if scope_keys.insert(name.to_lowercase()) {
-            scope_list.push((name.clone(), description.clone()));
+        if name.trim().is_empty() {
+            continue;
+        }
+        if scope_keys.insert(scope_key(name)) {
+            scope_list.push((name.trim().to_owned(), description.clone()));
         } else {
             merged_case.push(name.clone());
         }
@@ -530,7 +539,7 @@ fn build(
     for op in &reqs {
         for (i, kind) in op.kinds.iter().enumerate() {
             for name in kind.alternatives.iter().flatten() {
-                if scope_keys.insert(name.to_lowercase()) {
+                if scope_keys.insert(scope_key(name)) {
                     let is_scheme_kind = i + 1 == op.kinds.len() && scheme.is_some();
                     if is_scheme_kind && !declared.is_empty() {
                         undeclared.push(name.clone());
@@ -582,7 +591,7 @@ fn build(
     }
 
     // Scope ids, areas and risks.
-    let names_lower: HashSet<String> = scope_list.iter().map(|(n, _)| n.to_lowercase()).collect();
+    let names_lower: HashSet<String> = scope_list.iter().map(|(n, _)| scope_key(n)).collect();
     let mut scope_ids: HashMap<String, String> = HashMap::new();
     let mut scopes: Vec<ScopeOut> = Vec::with_capacity(scope_list.len());
     let mut unused_area = false;
@@ -600,11 +609,13 @@ fn build(
         let id = if is_slug(name) {
             unique(&base, |c| scopes.iter().any(|s| s.id == c))
         } else {
+            // Not another scope's name (its own is fine: `A` may have the id `a`).
+            let own = scope_key(name);
             unique(&base, |c| {
-                scopes.iter().any(|s| s.id == c) || names_lower.contains(c)
+                scopes.iter().any(|s| s.id == c) || (names_lower.contains(c) && c != own)
             })
         };
-        scope_ids.insert(name.to_lowercase(), id.clone());
+        scope_ids.insert(scope_key(name), id.clone());
         let area = reqs
             .iter()
             .zip(&endpoint_areas)
@@ -612,7 +623,7 @@ fn build(
                 r.kinds
                     .iter()
                     .flat_map(|k| k.alternatives.iter().flatten())
-                    .any(|s| s.eq_ignore_ascii_case(name))
+                    .any(|s| scope_key(s) == scope_key(name))
             })
             .map(|(_, area)| area.clone())
             .unwrap_or_else(|| {
@@ -672,7 +683,7 @@ fn build(
                     alt.iter()
                         .map(|s| {
                             scope_ids
-                                .get(&s.to_lowercase())
+                                .get(&scope_key(s))
                                 .cloned()
                                 .unwrap_or_else(|| s.clone())
                         })
@@ -862,6 +873,43 @@ fn build(
         endpoints,
     };
     Ok((table, notes))
+}
+
+/// How scope names compare, as the table loader compares names: case and runs of whitespace
+/// do not count.
+fn scope_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A requirement as the table can hold it: names trimmed, empty names dropped, each scope once
+/// per alternative and each alternative once.
+fn tidy(req: KindReq) -> KindReq {
+    let mut alternatives: Vec<Vec<String>> = Vec::with_capacity(req.alternatives.len());
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    for alt in req.alternatives {
+        let mut out: Vec<String> = Vec::with_capacity(alt.len());
+        let mut keys: Vec<String> = Vec::with_capacity(alt.len());
+        for name in alt {
+            let key = scope_key(&name);
+            if key.is_empty() || keys.contains(&key) {
+                continue;
+            }
+            keys.push(key);
+            out.push(name.trim().to_owned());
+        }
+        keys.sort();
+        if !seen.contains(&keys) {
+            seen.push(keys);
+            alternatives.push(out);
+        }
+    }
+    KindReq {
+        alternatives,
+        inferred: req.inferred,
+    }
 }
 
 fn is_slug(s: &str) -> bool {
@@ -1273,6 +1321,15 @@ paths:
             panic!("imported without AuthZ");
         };
         assert!(e[0].to_string().contains("`AuthZ`"), "{}", e[0]);
+    }
+
+    #[test]
+    fn scope_names_are_tidied_as_the_table_compares_them() {
+        let text = "openapi: 3.0.0\ninfo: {title: T}\ncomponents: {securitySchemes: {o: {type: oauth2, flows: {implicit: {authorizationUrl: /a, scopes: {'': empty, A: upper}}}}}}\npaths:\n  /a:\n    get: {security: [{o: ['', '  x  ', A, a]}, {o: [a, x]}]}\n";
+        let (t, _) = table(text, &OpenApiOptions::default());
+        let names: Vec<&str> = t.scopes.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["A", "x"]);
+        assert_eq!(requires(endpoint(&t, "GET", "/a")), alts(&[&["x", "a"]]));
     }
 
     #[test]
