@@ -322,12 +322,45 @@ pub struct ImportArgs {
     /// The date the files were retrieved, recorded as `retrieved:`.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub retrieved: Option<String>,
+    /// The table's API id (what manifests write as `api:`) instead of the one made from the files.
+    #[arg(long, value_name = "ID")]
+    pub api_id: Option<String>,
+    /// The table's title instead of the one made from the files.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// A URL the API is served from, instead of those the files give (repeatable).
+    #[arg(long = "base-url", value_name = "URL")]
+    pub base_urls: Vec<String>,
+    /// openapi: the security scheme whose scopes the table lists (default: the only OAuth 2.0 one).
+    #[arg(long, value_name = "NAME")]
+    pub scheme: Option<String>,
+    /// openapi: a vendor's extensions and defaults (`datadog`: `x-permission`, scheme `AuthZ`).
+    #[arg(long, value_enum, value_name = "VENDOR")]
+    pub profile: Option<ImportProfile>,
+    /// openapi: an operation key stating its permissions as `{operator: OR|AND|OPEN, permissions}`.
+    #[arg(long, value_name = "KEY")]
+    pub permission_extension: Option<String>,
+    /// openapi: read the scopes listed in one security requirement as alternatives (any one
+    /// suffices), for documents that list them so by mistake.
+    #[arg(long)]
+    pub scopes_are_alternatives: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportProfile {
+    /// Datadog: `x-permission`, OAuth scheme `AuthZ`, application keys and OAuth tokens.
+    Datadog,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportSource {
     /// github/docs: fine-grained PAT and GitHub App permission files, REST category files.
     GithubDocs,
+    /// Google API Discovery documents, one per API (a method's scopes are alternatives).
+    GoogleDiscovery,
+    /// One OpenAPI 3.0 or 3.1 document, JSON or YAML.
+    #[value(name = "openapi")]
+    OpenApi,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,7 @@
 //! `tokenscope table`: print the table in use (as YAML verbatim, JSON or Markdown), check a
 //! table file, or import one from a provider's published data.
 
-use crate::cli::{ImportArgs, ImportSource, OutputFormat, TableArgs, TableFormat};
+use crate::cli::{ImportArgs, ImportProfile, ImportSource, OutputFormat, TableArgs, TableFormat};
 use crate::import;
 use crate::render;
 use crate::sanitize::terminal_line;
@@ -57,10 +57,23 @@ pub fn check(ctx: &mut Context<'_>, file: &std::path::Path) -> Result<Exit, Fail
 pub fn import(ctx: &mut Context<'_>, args: &ImportArgs) -> Result<Exit, Failure> {
     let source = match args.source {
         ImportSource::GithubDocs => import::ImportSource::GithubDocs,
+        ImportSource::GoogleDiscovery => import::ImportSource::GoogleDiscovery,
+        ImportSource::OpenApi => import::ImportSource::OpenApi,
     };
     let options = import::Options {
         commits: args.commits.clone(),
         retrieved: args.retrieved.clone(),
+        api_id: args.api_id.clone(),
+        title: args.title.clone(),
+        base_urls: args.base_urls.clone(),
+        openapi: import::OpenApiOptions {
+            scheme: args.scheme.clone(),
+            profile: args.profile.map(|p| match p {
+                ImportProfile::Datadog => import::ProfileName::Datadog,
+            }),
+            permission_extension: args.permission_extension.clone(),
+            scopes_are_alternatives: args.scopes_are_alternatives,
+        },
     };
     let imported = import::run(source, &args.files, &options)?;
     if !ctx.style.quiet {

@@ -456,7 +456,7 @@ fn classify(value: &serde_json::Value) -> Result<Option<Shape>, &'static str> {
 }
 
 /// A JSON object read in its written order, every key once.
-struct Entries<K, V>(Vec<(K, V)>);
+pub(super) struct Entries<K, V>(pub(super) Vec<(K, V)>);
 
 impl<'de, K, V> Deserialize<'de> for Entries<K, V>
 where
@@ -524,7 +524,7 @@ fn is_id(s: &str) -> bool {
 }
 
 /// An HTTP method as GitHub writes it (`get`), kept as the table writes it (`GET`).
-struct Verb(&'static str);
+pub(super) struct Verb(pub(super) &'static str);
 
 impl<'de> Deserialize<'de> for Verb {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1534,6 +1534,7 @@ fn scope_out(id: &str, info: &PermInfo, name: String) -> ScopeOut {
         risk,
         summary: format!("GitHub {group_word}permission \"{}\"", info.title),
         risk_reason,
+        aliases: FlowSeq(Vec::new()),
     }
 }
 

@@ -8,7 +8,12 @@
 //! with the reason.
 
 mod github_docs;
+mod google_discovery;
+mod openapi;
 mod out;
+mod slug;
+
+pub use openapi::{OpenApiOptions, ProfileName};
 
 use std::path::PathBuf;
 
@@ -26,6 +31,10 @@ pub enum ImportSource {
     /// github/docs: the fine-grained permission files of `src/github-apps/data/<version>/`
     /// and the REST category files of `src/rest/data/<version>/`.
     GithubDocs,
+    /// Google API Discovery documents, one per API (scopes of a method are alternatives).
+    GoogleDiscovery,
+    /// An OpenAPI 3.0 or 3.1 document (security requirements, permission extensions).
+    OpenApi,
 }
 
 /// What the command line adds to the files.
@@ -35,6 +44,13 @@ pub struct Options {
     pub commits: Vec<String>,
     /// The date the files were retrieved (`YYYY-MM-DD`, checked by the caller).
     pub retrieved: Option<String>,
+    /// `--api-id`, `--title`, `--base-url`: what the table says instead of what the importer
+    /// made of the files.
+    pub api_id: Option<String>,
+    pub title: Option<String>,
+    pub base_urls: Vec<String>,
+    /// What only `openapi` reads.
+    pub openapi: OpenApiOptions,
 }
 
 /// A table file that loads, and what the importer noticed on the way (for standard error).
@@ -78,6 +94,17 @@ pub fn run(
             Commits::default()
         }
     };
+    if let Err(e) = check_overrides(options) {
+        errors.push(e);
+    }
+    if source != ImportSource::OpenApi
+        && let Some(flag) = openapi_flag(&options.openapi)
+    {
+        errors.push(InputError::BadFlag {
+            flag,
+            why: "applies to `table import openapi` only".into(),
+        });
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -85,9 +112,20 @@ pub fn run(
         commits,
         retrieved: options.retrieved.clone(),
     };
-    let (table, notes) = match source {
+    let (mut table, notes) = match source {
         ImportSource::GithubDocs => github_docs::import(&files, &context)?,
+        ImportSource::GoogleDiscovery => google_discovery::import(&files, &context)?,
+        ImportSource::OpenApi => openapi::import(&files, &context, &options.openapi)?,
     };
+    if let Some(api) = &options.api_id {
+        table.api.clone_from(api);
+    }
+    if let Some(title) = &options.title {
+        table.title.clone_from(title);
+    }
+    if !options.base_urls.is_empty() {
+        table.base_urls.0.clone_from(&options.base_urls);
+    }
     let text = reloaded(&table)?;
     Ok(Imported { text, notes })
 }
@@ -137,6 +175,57 @@ fn parse_commits(values: &[String], files: &[SourceFile]) -> Result<Commits, Inp
         out.push((name.to_owned(), sha.to_ascii_lowercase()));
     }
     Ok(Commits(out))
+}
+
+/// The first `openapi`-only flag given, if any.
+fn openapi_flag(options: &OpenApiOptions) -> Option<&'static str> {
+    if options.scheme.is_some() {
+        Some("--scheme")
+    } else if options.profile.is_some() {
+        Some("--profile")
+    } else if options.permission_extension.is_some() {
+        Some("--permission-extension")
+    } else if options.scopes_are_alternatives {
+        Some("--scopes-are-alternatives")
+    } else {
+        None
+    }
+}
+
+/// `--api-id` is a table id; each `--base-url` an http(s) URL without a query or fragment.
+fn check_overrides(options: &Options) -> Result<(), InputError> {
+    if let Some(api) = &options.api_id
+        && (api.is_empty()
+            || !api
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'))
+    {
+        return Err(InputError::BadFlag {
+            flag: "--api-id",
+            why: format!(
+                "{} is not a lowercase id (letters, digits, `-`, `_`)",
+                quoted(api)
+            ),
+        });
+    }
+    for url in &options.base_urls {
+        let ok = url::Url::parse(url).is_ok_and(|u| {
+            matches!(u.scheme(), "https" | "http")
+                && u.host_str().is_some()
+                && u.query().is_none()
+                && u.fragment().is_none()
+        });
+        if !ok {
+            return Err(InputError::BadFlag {
+                flag: "--base-url",
+                why: format!(
+                    "{} is not an http(s) URL without a query or fragment",
+                    quoted(url)
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A value from the input in backquotes, cut short if long (messages stay one readable line).

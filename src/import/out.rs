@@ -11,7 +11,10 @@ use serde_saphyr::{FlowMap, FlowSeq};
 pub struct TableFile {
     pub api: String,
     pub title: String,
+    /// Empty when the source does not say (a generic OpenAPI import).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub provider: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub token_dialog: String,
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,6 +41,9 @@ pub struct ScopeOut {
     pub summary: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_reason: Option<String>,
+    /// Other spellings people write (`gmail.send`), for did-you-mean only.
+    #[serde(skip_serializing_if = "flow_seq_is_empty")]
+    pub aliases: FlowSeq<Vec<String>>,
 }
 
 /// A scope's risk: one class for every level, or a class per level in level order.
@@ -83,7 +89,11 @@ pub type Alternatives = FlowSeq<Vec<Vec<String>>>;
 #[derive(Debug, serde::Serialize)]
 pub struct EndpointOut {
     pub name: String,
+    /// Method and path are both empty for an endpoint the table can only name (its path is
+    /// not a template the table can match).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub method: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub path: String,
     pub area: String,
     pub requires: Alternatives,
@@ -158,6 +168,7 @@ mod tests {
                 ]))),
                 summary: "s".into(),
                 risk_reason: None,
+                aliases: FlowSeq(Vec::new()),
             }],
             areas: vec![AreaOut {
                 id: "repository".into(),
