@@ -21,7 +21,7 @@ fn is_bidi_control(c: char) -> bool {
 /// The text with every character a terminal would act on written as a visible escape
 /// (`\u{1b}`), so the reader sees what the file holds. Line feeds and tabs stay.
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe_for_terminal) {
+    if safe_run(text.as_bytes()) == text.len() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -33,7 +33,7 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
 
 /// Like [`terminal`], for one line: line feeds are escaped too.
 pub fn terminal_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c == '\n' || is_unsafe_for_terminal(c)) {
+    if safe_run(text.as_bytes()) == text.len() && !text.contains('\n') {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -182,6 +182,14 @@ impl<W: Write> TerminalWriter<W> {
         out.extend_from_slice(&bytes[start..]);
         self.inner.write_all(&out)
     }
+}
+
+/// Whether `text` is printable ASCII only (no tabs, no line breaks): one byte, one column.
+pub fn is_printable_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut words = bytes.chunks_exact(8);
+    words.all(|w| all_printable_ascii(u64::from_le_bytes(w.try_into().unwrap_or_default())))
+        && words.remainder().iter().all(|b| (0x20..0x7f).contains(b))
 }
 
 /// Whether every byte of `word` is printable ASCII (`0x20`–`0x7e`), tested on all eight at once.
@@ -460,6 +468,10 @@ mod tests {
             cut in 0usize..8,
         ) {
             proptest::prop_assert_eq!(safe_run(&bytes), safe_run_by_decoding(&bytes));
+            proptest::prop_assert_eq!(
+                is_printable_ascii(&text),
+                text.bytes().all(|b| (0x20..0x7f).contains(&b))
+            );
             let ascii: Vec<u8> = bytes.iter().map(|b| b & 0x7f).collect();
             proptest::prop_assert_eq!(safe_run(&ascii), safe_run_by_decoding(&ascii));
             let t = text.as_bytes();

@@ -75,6 +75,10 @@ const MAX_TEXT_LINE: usize = 1_000;
 
 /// A line of a message cut to [`MAX_TEXT_LINE`] characters, saying how much was left out.
 fn bounded(line: &str) -> std::borrow::Cow<'_, str> {
+    // No more bytes than the limit, so no more characters either.
+    if line.len() <= MAX_TEXT_LINE {
+        return std::borrow::Cow::Borrowed(line);
+    }
     match line.char_indices().nth(MAX_TEXT_LINE) {
         None => std::borrow::Cow::Borrowed(line),
         Some((cut, _)) => std::borrow::Cow::Owned(format!(
@@ -236,7 +240,13 @@ impl FrameRenderer {
         for line in lines {
             let view = LineView::new(file, line, context.window);
             out.push(' ');
-            self.paint(out, LINUM, format_args!("{:width$}", line + 1));
+            if self.color {
+                out.push_str(LINUM);
+            }
+            push_number(out, line + 1, width);
+            if self.color {
+                out.push_str(RESET);
+            }
             out.push_str(" │ ");
             out.push_str(&view.text);
             out.push('\n');
@@ -630,7 +640,7 @@ enum Columns {
 
 /// Printable ASCII only (no tabs, no controls): one byte is one column, shown as it is.
 fn is_plain(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+    crate::sanitize::is_printable_ascii(s)
 }
 
 fn digits(mut n: usize) -> usize {
@@ -640,6 +650,23 @@ fn digits(mut n: usize) -> usize {
         digits += 1;
     }
     digits
+}
+
+/// Appends `n` right-aligned in `width` columns, as `{n:width$}` writes it.
+fn push_number(out: &mut String, n: usize, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    push_n(out, " ", width.saturating_sub(digits.len() - at));
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Appends `n` copies of `s` (a space, a rule) without building them first.
@@ -707,6 +734,17 @@ mod tests {
                         "line {line}, window {window:?}, offset {offset}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_padded_as_format_pads_them() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            for width in 0..25 {
+                let mut out = String::new();
+                push_number(&mut out, n, width);
+                assert_eq!(out, format!("{n:width$}"));
             }
         }
     }
