@@ -1,26 +1,29 @@
 //! Finding endpoint paths in source text: absolute URLs, relative paths built from a base,
 //! interpolations and concatenations read as parameters.
 
-use std::sync::LazyLock;
-
-use crate::table::{API_PREFIX, Segment, request_segments};
-
 use super::callsite::{built_on_base, is_call_site};
+use super::conventions::SdkCall;
 use super::method::method_near;
+pub use super::vocabulary::Vocabulary;
 use super::work;
+use crate::table::Segment;
 
 /// What kind of string a candidate is, which decides how far it can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// An absolute URL on a Texter host, or a path carrying `/server/api/v2`.
-    Texter,
+    /// An absolute URL on one of the API's hosts, or a path carrying a base path that names
+    /// the API anywhere (Texter's `/server/api/v2`).
+    Api,
+    /// A call through the API's SDK or CLI (`octokit.request("GET /user")`, `gh api user`,
+    /// `client.api("/me").get()`): the call names the API, and its method when it has one.
+    Sdk,
     /// A relative path whose first segment starts some table path (`/chats/...`).
     Relative,
     /// A path with an unknown first segment, quoted or built on a base; it may complete a base
     /// that ends inside a path (`.../server/api/v2/whatsapp` + `"/templates/send"`).
     Suffix,
-    /// A path that starts with the rest of the API prefix (`/api/v2/labels`): it may complete
-    /// a Texter base that ends inside the prefix (`https://P.texterchat.com/server`).
+    /// A path that starts with the rest of a base path (`/api/v2/labels`): it may complete a
+    /// base URL that ends inside it (`https://P.texterchat.com/server`).
     Rooted,
 }
 
@@ -33,42 +36,15 @@ pub struct Candidate {
     pub length: usize,
     /// The text as written.
     pub text: String,
-    /// API-relative segments (host, `/server/api/v2`, query and fragment removed).
+    /// API-relative segments (host, base path, query and fragment removed).
     pub segments: Vec<Segment>,
     pub kind: Kind,
     pub method: Option<String>,
     /// In prose (Markdown, plain text), a comment or an example file: a mention, not a call.
     pub prose: bool,
-    /// Where a request is made (see [`super::callsite`]); always for Texter URLs.
+    /// Where a request is made (see [`super::callsite`]); always for the API's URLs and SDK
+    /// calls.
     pub call: bool,
-}
-
-/// What the extractor needs to know about the API.
-pub struct Vocabulary {
-    /// First literal segments of the table's paths (`chats`, `whatsapp`, ...).
-    pub first_segments: Vec<String>,
-    /// Extra Texter host (from `--base-url`), lowercase.
-    pub extra_host: Option<String>,
-}
-
-/// Whether the text marks the file as talking to Texter: a Texter URL, the API prefix, the
-/// `--base-url` host, or a `texter`-named identifier (`TEXTER_BASE`, `texterBase`). The bare
-/// word "Texter" in a comment is not enough.
-pub fn has_marker(text: &str, vocab: &Vocabulary) -> bool {
-    let lower = text.to_ascii_lowercase();
-    if lower.contains(API_PREFIX)
-        || vocab
-            .extra_host
-            .as_ref()
-            .is_some_and(|h| lower.contains(h.as_str()))
-    {
-        return true;
-    }
-    let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    let bytes = lower.as_bytes();
-    lower
-        .match_indices("texter")
-        .any(|(i, _)| ident(i.checked_sub(1).and_then(|j| bytes.get(j))) || ident(bytes.get(i + 6)))
 }
 
 fn is_prose_file(path: &str) -> bool {
@@ -101,7 +77,7 @@ fn is_comment(line: &str) -> bool {
 /// interpolations (`${x}`, `{x}`, `{{x}}`, `#{x}`, `%s`, `%name%`, `$VAR`) and string
 /// concatenations (`" + id + "`) turned into `{p}` parameters. Returns the end of the raw text
 /// and the normalised path.
-fn read_expr(line: &str, start: usize) -> (usize, String) {
+pub(super) fn read_expr(line: &str, start: usize) -> (usize, String) {
     let bytes = line.as_bytes();
     let mut out = String::new();
     let mut i = start;
@@ -310,12 +286,6 @@ fn host_of(expr: &str) -> Option<String> {
     Some(host.to_ascii_lowercase())
 }
 
-fn is_texter_host(host: &str, vocab: &Vocabulary) -> bool {
-    host == "texterchat.com"
-        || host.ends_with(".texterchat.com")
-        || vocab.extra_host.as_deref() == Some(host)
-}
-
 /// Every path candidate of a text file. `hits` (sorted byte offsets where the prefilter
 /// matched) limits the work to the lines that can hold a candidate; `None` reads every line.
 pub fn extract(
@@ -342,7 +312,8 @@ pub fn extract(
                 continue;
             }
         }
-        if !line.contains('/') {
+        let sdk = sdk_calls(&lines, index, vocab);
+        if !line.contains('/') && sdk.is_empty() {
             continue;
         }
         let at = LineAt {
@@ -351,22 +322,59 @@ pub fn extract(
             start: line_start,
             prose: prose_file || is_comment(line),
         };
-        let urls = urls_on_line(&at, vocab, &mut found);
+        let mut columns = Columns::new(line);
+        for call in &sdk {
+            let segments = if call.path.contains("://") {
+                vocab.url_segments(&call.path)
+            } else {
+                vocab.path_segments(&call.path)
+            };
+            if let Some(segments) = segments {
+                let mut c = at.candidate(&mut columns, (call.start, call.end), segments, Kind::Sdk);
+                c.method = call.method.clone();
+                found.push(c);
+            }
+        }
+        let sdk: Vec<(usize, usize)> = sdk.iter().map(|c| (c.start, c.end)).collect();
+        let urls = urls_on_line(&at, vocab, &sdk, &mut found);
         paths_on_line(&at, vocab, &urls, &mut found);
     }
     // Methods, now that every candidate line is known (a search stops at another call).
     let candidate_lines: std::collections::HashSet<usize> =
         found.iter().map(|c| c.line - 1).collect();
     for c in &mut found {
+        if c.kind == Kind::Sdk {
+            c.call = true;
+            continue;
+        }
         let index = c.line - 1;
         let start = c.offset - line_starts[index];
         c.method = method_near(&lines, index, (start, start + c.length), &|i| {
             i != index && candidate_lines.contains(&i)
         });
-        c.call = c.kind == Kind::Texter
+        c.call = c.kind == Kind::Api
             || is_call_site(&lines, index, start, (c.method.is_some(), c.prose));
     }
     found
+}
+
+/// The SDK calls of the API's convention starting on `lines[index]`, in order, the first of
+/// overlapping ones kept.
+fn sdk_calls(lines: &[&str], index: usize, vocab: &Vocabulary) -> Vec<SdkCall> {
+    let mut calls = Vec::new();
+    for finder in vocab.convention.calls {
+        finder(lines, index, &mut calls);
+    }
+    calls.sort_by_key(|c| (c.start, c.end));
+    let mut end = 0;
+    calls.retain(|c| {
+        let keep = c.start >= end && c.start < c.end;
+        if keep {
+            end = c.end;
+        }
+        keep
+    });
+    calls
 }
 
 /// The line being read and where it is.
@@ -431,11 +439,14 @@ impl<'a> Columns<'a> {
     }
 }
 
-/// Absolute URLs on a line: Texter hosts count, other hosts never do. Returns the byte ranges
-/// of every URL read (sorted, disjoint), which relative paths must not start inside.
+/// Absolute URLs on a line: the API's hosts count, other hosts never do, and neither does a
+/// URL inside an SDK call (`sdk`, sorted and disjoint), which was read as that call. Returns the
+/// byte ranges of every URL and SDK call read (sorted, disjoint), which relative paths must not
+/// start inside.
 fn urls_on_line(
     at: &LineAt<'_>,
     vocab: &Vocabulary,
+    sdk: &[(usize, usize)],
     found: &mut Vec<Candidate>,
 ) -> Vec<(usize, usize)> {
     let line = at.line;
@@ -452,16 +463,36 @@ fn urls_on_line(
         let (end, expr) = read_expr(line, pos);
         urls.push((pos, end));
         search = end.max(search);
-        let Some(host) = host_of(&expr) else { continue };
-        let texter = is_texter_host(&host, vocab) || expr.contains(API_PREFIX);
-        if !texter {
+        if sdk.iter().any(|&(s, e)| s <= pos && pos < e) {
             continue;
         }
-        if let Some(segments) = request_segments(&expr) {
-            found.push(at.candidate(&mut columns, (pos, end), segments, Kind::Texter));
+        let Some(host) = host_of(&expr) else { continue };
+        let api = vocab.is_api_host(&host)
+            || vocab
+                .prefix
+                .as_ref()
+                .is_some_and(|p| expr.contains(p.as_str()));
+        if !api {
+            continue;
+        }
+        if let Some(segments) = vocab.url_segments(&expr) {
+            found.push(at.candidate(&mut columns, (pos, end), segments, Kind::Api));
         }
     }
-    urls
+    if sdk.is_empty() {
+        return urls;
+    }
+    // One sorted, disjoint list: a URL inside an SDK call is covered by the call.
+    let mut ranges: Vec<(usize, usize)> = urls.into_iter().chain(sdk.iter().copied()).collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
 }
 
 /// Relative paths on a line: `/` + a known first segment, not inside a URL already read, and
@@ -495,7 +526,7 @@ fn paths_on_line(
         };
         let (end, expr) = read_expr(line, pos);
         search = end.max(search);
-        let Some(segments) = request_segments(&expr) else {
+        let Some(segments) = vocab.path_segments(&expr) else {
             continue;
         };
         found.push(at.candidate(&mut columns, (pos, end), segments, kind));
@@ -533,14 +564,19 @@ fn path_kind(line: &str, pos: usize, vocab: &Vocabulary, prose: bool) -> Option<
     }
     // The prefix is plain text, so the path read from here starts with it exactly when the
     // line does.
-    if line[pos..].starts_with(API_PREFIX) {
-        Some(Kind::Texter)
-    } else if PREFIX_TAILS
+    if vocab
+        .prefix
+        .as_ref()
+        .is_some_and(|p| line[pos..].starts_with(p.as_str()))
+    {
+        Some(Kind::Api)
+    } else if vocab
+        .base_path_tails
         .iter()
-        .any(|tail| line[pos..].starts_with(tail.as_str()))
+        .any(|tail| vocab.starts_with(&line[pos..], tail))
     {
         Some(Kind::Rooted)
-    } else if vocab.first_segments.iter().any(|s| s == first) {
+    } else if vocab.starts_table_path(first) {
         Some(Kind::Relative)
     } else if base_var || matches!(before, Some('"' | '\'' | '`')) {
         Some(Kind::Suffix)
@@ -549,20 +585,6 @@ fn path_kind(line: &str, pos: usize, vocab: &Vocabulary, prose: bool) -> Option<
     }
 }
 
-/// The segments of the API prefix (`server`, `api`, `v2`).
-pub fn prefix_segments() -> impl Iterator<Item = &'static str> {
-    API_PREFIX.split('/').filter(|s| !s.is_empty())
-}
-
-/// What a path starts with when its base ends inside the API prefix: `/api/v2/` after
-/// `…/server`, `/v2/` after `…/server/api`.
-static PREFIX_TAILS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let segments: Vec<&str> = prefix_segments().collect();
-    (1..segments.len())
-        .map(|k| format!("/{}/", segments[k..].join("/")))
-        .collect()
-});
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,28 +592,22 @@ mod tests {
     #[test]
     fn markers_are_urls_and_texter_identifiers_not_the_word() {
         let v = vocab();
-        assert!(has_marker("const TEXTER_BASE = process.env.X", &v));
-        assert!(has_marker("let url = 'https://a.texterchat.com'", &v));
-        assert!(has_marker("base = '/server/api/v2'", &v));
-        assert!(!has_marker("// never talks to Texter", &v));
+        assert!(v.has_marker("const TEXTER_BASE = process.env.X"));
+        assert!(v.has_marker("let url = 'https://a.texterchat.com'"));
+        assert!(v.has_marker("base = '/server/api/v2'"));
+        assert!(!v.has_marker("// never talks to Texter"));
     }
 
     fn vocab() -> Vocabulary {
-        Vocabulary {
-            first_segments: [
-                "chats",
-                "labels",
-                "whatsapp",
-                "messages",
-                "files",
-                "quick-replies",
-                "scenarios",
-            ]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
-            extra_host: None,
-        }
+        Vocabulary::texter(&[
+            "chats",
+            "labels",
+            "whatsapp",
+            "messages",
+            "files",
+            "quick-replies",
+            "scenarios",
+        ])
     }
 
     fn paths(path: &str, text: &str) -> Vec<(String, Kind, Option<String>, bool)> {
@@ -643,7 +659,7 @@ mod tests {
             "a.js",
             "fetch('https://acme.texterchat.com/server/api/v2/chats/search?q=1')\nfetch('https://example.com/api/chats/1')\nfetch('https://example.com/chats/1')\n",
         );
-        assert_eq!(found, [("/chats/search".into(), Kind::Texter, None, false)]);
+        assert_eq!(found, [("/chats/search".into(), Kind::Api, None, false)]);
     }
 
     #[test]
@@ -700,7 +716,7 @@ mod tests {
             md,
             [(
                 "/files/share/{}".into(),
-                Kind::Texter,
+                Kind::Api,
                 Some("POST".into()),
                 true
             )]

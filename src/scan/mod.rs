@@ -1,17 +1,24 @@
-//! `scan`: the Texter endpoints a codebase really calls.
+//! `scan`: the endpoints of one API a codebase really calls.
+//!
+//! What a call looks like comes from the API's table (the hosts and base paths of its
+//! `base_urls`) and its convention (SDK and CLI calls, marker words; see [`conventions`]),
+//! gathered in a [`vocabulary::Vocabulary`].
 //!
 //! Phase one walks the tree in parallel (hidden files included, VCS internals and what
 //! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search and extracts path candidates from the few
 //! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
-//! only in a project that references Texter, suffixes only where a base ends inside a path,
-//! `/api/v2/…` paths only where a Texter base ends at `/server`, and only at call sites.
+//! only in a project (or, for most APIs, a file) that references the API, suffixes only where a
+//! base ends inside a path, `/api/v2/…` paths only where a Texter base ends at `/server`, and
+//! only at call sites.
 
 mod callsite;
-mod curl;
+mod conventions;
+pub(crate) mod curl;
 pub mod extract;
 mod method;
 mod resolve;
 mod structured;
+pub mod vocabulary;
 
 /// Work done by this thread, counted in tests only: it proves that scanning costs time in
 /// proportion to its input without timing anything.
@@ -108,7 +115,7 @@ pub struct ScanOptions {
     /// make scan read (and print) files outside it.
     pub follow: bool,
     pub max_filesize: u64,
-    /// Host of `--base-url`, which counts as a Texter host.
+    /// Host of `--base-url`, which counts as one of the API's hosts.
     pub extra_host: Option<String>,
     pub threads: usize,
 }
@@ -136,9 +143,9 @@ struct FileScan {
 /// text), and whether most of them count is known only once the whole tree is read: so the
 /// text stays in memory only where a report is likely, and is read again where one is made.
 enum FileText {
-    /// A file that names Texter (a URL, a marker): kept.
+    /// A file that names the API (a URL, a marker, an SDK call): kept.
     Kept(String),
-    /// A file whose call sites count only if the project turns out to use Texter (a tree of
+    /// A file whose call sites count only if the project turns out to use the API (a tree of
     /// minified bundles is full of them): read again, and checked, if one does.
     OnDisk {
         path: std::path::PathBuf,
@@ -148,28 +155,26 @@ enum FileText {
     Unneeded,
 }
 
-fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
-    let mut first: BTreeSet<String> = BTreeSet::new();
-    for ep in table.endpoints.iter() {
-        if let Some(Segment::Literal(l)) = ep.segments.first() {
-            first.insert(l.to_string());
-        }
-    }
-    Vocabulary {
-        first_segments: first.into_iter().collect(),
-        extra_host,
-    }
+/// Whether scan can tell what a call of `table`'s API looks like: the table has base URLs,
+/// the API has a convention, or `--base-url` names its host.
+pub fn can_scan(table: &Table, extra_host: Option<&str>) -> bool {
+    let mut vocab = Vocabulary::new(table, None);
+    vocab.extra_host = extra_host.map(str::to_owned);
+    vocab.knows_calls()
 }
 
-/// Literals at least one of which a file must contain to be worth reading closely: Texter
-/// markers, every table path's first segment, and every literal tail of a table path (a call
-/// may append `"/templates/send"` to a base that ends inside the path).
+fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
+    let mut vocab = Vocabulary::new(table, None);
+    vocab.extra_host = extra_host;
+    vocab
+}
+
+/// Literals at least one of which a file must contain to be worth reading closely: the API's
+/// markers, hosts and SDK triggers (see [`Vocabulary::literals`]), every table path's first
+/// segment, and every literal tail of a table path (a call may append `"/templates/send"` to a
+/// base that ends inside the path).
 fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<Prefilter> {
-    // Case matters for paths; "texter" is matched in the spellings identifiers use.
-    let mut patterns: BTreeSet<String> = ["texter", "Texter", "TEXTER", crate::table::API_PREFIX]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut patterns: BTreeSet<String> = vocab.literals();
     patterns.extend(vocab.first_segments.iter().map(|s| format!("/{s}")));
     for ep in table.endpoints.iter() {
         for (i, segment) in ep.segments.iter().enumerate().skip(1) {
@@ -185,7 +190,6 @@ fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<Prefilter> {
             }
         }
     }
-    patterns.extend(vocab.extra_host.iter().cloned());
     Prefilter::new(patterns.into_iter().collect())
 }
 
@@ -320,14 +324,13 @@ pub fn scan(
                 }
                 let text = String::from_utf8_lossy(&buf).into_owned();
                 let path = display_path(entry.path());
-                let candidates = structured::extract(&path, &text)
+                let candidates = structured::extract(&path, &text, vocab)
                     .unwrap_or_else(|| extract::extract(&path, &text, vocab, Some(&hits)));
-                let has_marker = extract::has_marker(&text, vocab);
+                let has_marker = vocab.has_marker(&text);
                 let text = if has_marker
-                    || candidates
-                        .iter()
-                        .any(|c| c.call && c.kind == extract::Kind::Texter)
-                {
+                    || candidates.iter().any(|c| {
+                        c.call && matches!(c.kind, extract::Kind::Api | extract::Kind::Sdk)
+                    }) {
                     FileText::Kept(text)
                 } else if candidates.iter().any(|c| c.call) {
                     FileText::OnDisk {
@@ -353,7 +356,7 @@ pub fn scan(
     }
     let mut files = found.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut result = resolve(table, files, options.max_filesize);
+    let mut result = resolve(table, &vocab, files, options.max_filesize);
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.append(&mut result.errors);
     errors.sort_by_key(|e| e.to_string());
@@ -399,6 +402,10 @@ mod tests {
         Table::embedded().unwrap_or_else(|e| panic!("{e:?}"))
     }
 
+    fn texter_vocab(table: &Table) -> Vocabulary {
+        vocabulary(table, None)
+    }
+
     /// Phase one on one file's text, as `scan` runs it: (work done, candidates found).
     fn phase_one(table: &Table, name: &str, text: &str) -> (usize, usize) {
         let vocab = vocabulary(table, None);
@@ -407,7 +414,7 @@ mod tests {
         };
         work::take();
         let hits = filter.hits(text.as_bytes());
-        let found = structured::extract(name, text)
+        let found = structured::extract(name, text, &vocab)
             .unwrap_or_else(|| extract::extract(name, text, &vocab, Some(&hits)));
         (work::take(), found.len())
     }
@@ -567,7 +574,7 @@ mod tests {
     fn rooted_paths_count_only_under_a_base_that_ends_at_server() {
         let table = table();
         let calls = |files: Vec<FileScan>| {
-            let result = resolve(&table, files, u64::MAX);
+            let result = resolve(&table, &texter_vocab(&table), files, u64::MAX);
             let names: Vec<&str> = result
                 .endpoints
                 .keys()
@@ -580,7 +587,7 @@ mod tests {
             c.method = Some("GET".to_owned());
             file("client.js", vec![c])
         };
-        let base = |url: &str| file(".env.example", vec![candidate(1, url, Kind::Texter)]);
+        let base = |url: &str| file(".env.example", vec![candidate(1, url, Kind::Api)]);
         assert_eq!(calls(vec![rooted()]), "");
         assert_eq!(
             calls(vec![
@@ -603,6 +610,7 @@ mod tests {
         let api = base("https://p.texterchat.com/server/api");
         let result = resolve(
             &table,
+            &texter_vocab(&table),
             vec![
                 api,
                 file("c.js", vec![candidate(3, "/v2/labels/1", Kind::Rooted)]),
@@ -624,7 +632,7 @@ mod tests {
         let bases = (0..n)
             .map(|i| {
                 let path = format!("/whatsapp/templates/acc{i}/tpl{i}/localizations/l{i}");
-                candidate(i + 1, &path, Kind::Texter)
+                candidate(i + 1, &path, Kind::Api)
             })
             .collect();
         let suffixes = (0..n)
@@ -636,10 +644,11 @@ mod tests {
     #[test]
     fn many_bases_and_suffixes_cost_linear_work() {
         let table = table();
+        let vocab = texter_vocab(&table);
         let mut counted = Vec::new();
         for n in [200, 1600] {
             work::take();
-            let result = resolve(&table, bases_and_suffixes(n), u64::MAX);
+            let result = resolve(&table, &vocab, bases_and_suffixes(n), u64::MAX);
             counted.push(work::take());
             let occurrences: usize = result.endpoints.values().map(Vec::len).sum();
             assert_eq!(occurrences, n, "every suffix completes a base");

@@ -1,0 +1,206 @@
+//! Microsoft Graph: `graph.microsoft.com/v1.0` and `/beta` come from the table; the convention
+//! adds the JavaScript SDK's fluent calls, whose method is the chained call that sends the
+//! request (`client.api("/me/messages").select("subject").top(5).get()`, possibly over several
+//! lines), and compares paths without regard to case, as Graph does.
+
+use crate::scan::extract::read_expr;
+use crate::scan::work;
+
+use super::{Convention, SdkCall};
+
+pub static MSGRAPH: Convention = Convention {
+    api: "msgraph",
+    base_urls: &[],
+    words: &["graph"],
+    markers: &["graph.microsoft.com", "microsoft-graph-client", "msgraph"],
+    triggers: &[".api("],
+    prefix_anywhere: false,
+    project_wide: false,
+    case_insensitive: true,
+    calls: &[client_api],
+};
+
+/// Bytes of the chain after `.api(…)` read for the method, over at most this many lines.
+const CHAIN: usize = 1024;
+const CHAIN_LINES: usize = 8;
+/// Bytes of a path literal read.
+const PATH_WINDOW: usize = 1024;
+
+/// The SDK's request senders and the methods they send.
+const SENDERS: &[(&str, &str)] = &[
+    ("get", "GET"),
+    ("getStream", "GET"),
+    ("post", "POST"),
+    ("create", "POST"),
+    ("put", "PUT"),
+    ("putStream", "PUT"),
+    ("patch", "PATCH"),
+    ("update", "PATCH"),
+    ("delete", "DELETE"),
+    ("del", "DELETE"),
+];
+
+/// `.api("/me/messages")` (or a full Graph URL) and the sender chained after it.
+fn client_api(lines: &[&str], index: usize, out: &mut Vec<SdkCall>) {
+    let line = lines[index];
+    for (at, _) in line.match_indices(".api(") {
+        let open = at + ".api(".len();
+        let quote_at = open + (line.len() - open - line[open..].trim_start().len());
+        if !line[quote_at..].starts_with(['"', '\'', '`']) {
+            continue;
+        }
+        let start = quote_at + 1;
+        // OData segments (`$value`, `$count`, `$ref`) are literals, not shell variables: read
+        // with their `$` masked (a byte for a byte, so offsets hold), then given it back.
+        let tail = &line[start..line.floor_char_boundary(line.len().min(start + PATH_WINDOW))];
+        let masked = mask_odata(tail);
+        let (len, path) = read_expr(&masked, 0);
+        let (end, path) = (start + len, path.replace('\u{1}', "$"));
+        if path.is_empty() {
+            continue;
+        }
+        let path = if path.starts_with('/') || path.contains("://") {
+            path
+        } else {
+            format!("/{path}")
+        };
+        out.push(SdkCall {
+            start,
+            end,
+            method: chained_sender(lines, index, end),
+            path,
+        });
+    }
+}
+
+/// `/$value` → `/\u{1}value`: a `$` that starts a segment and a name (not `${…}`).
+fn mask_odata(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices("/$") {
+        if bytes.get(at + 2).is_some_and(u8::is_ascii_alphabetic) {
+            out.push_str(&text[last..=at]);
+            out.push('\u{1}');
+            last = at + 2;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// The method of the first sender in the chain that follows the `.api(` literal ending at
+/// `lines[index][end..]`: over its closing parenthesis and calls such as `.select(…)`,
+/// `.filter(…)`, `.top(5)`, `.header(…)`, across line breaks, within a bounded window.
+fn chained_sender(lines: &[&str], index: usize, end: usize) -> Option<String> {
+    let mut window = String::new();
+    for (i, text) in lines.iter().enumerate().skip(index).take(CHAIN_LINES) {
+        let from = if i == index { end } else { 0 };
+        let room = CHAIN.saturating_sub(window.len());
+        let to = text.floor_char_boundary(text.len().min(from + room));
+        window.push_str(&text[from.min(to)..to]);
+        window.push('\n');
+        if window.len() >= CHAIN {
+            break;
+        }
+    }
+    work::add(window.len());
+    let bytes = window.as_bytes();
+    // The rest of the literal and the `)` closing `.api(`.
+    let mut i = bytes.iter().position(|&b| b == b')')? + 1;
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'.') {
+            return None;
+        }
+        i += 1;
+        let name_len = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let name = &window[i..i + name_len];
+        i += name_len;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'(') {
+            return None;
+        }
+        if let Some((_, method)) = SENDERS.iter().find(|(n, _)| *n == name) {
+            return Some((*method).to_owned());
+        }
+        // Over the call's arguments.
+        let mut depth = 0usize;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(text: &str) -> Vec<(String, Option<String>)> {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let mut out = Vec::new();
+        for i in 0..lines.len() {
+            let mut found = Vec::new();
+            client_api(&lines, i, &mut found);
+            for c in found {
+                assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
+                out.push((c.path, c.method));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_chained_sender_is_the_method() {
+        let text = [
+            "const me = await client.api('/me').get();",
+            "await client.api(`/me/messages/${id}`).delete();",
+            "const r = await client",
+            "  .api(\"/me/mailFolders/inbox/messages\")",
+            "  .select(\"subject,from\")",
+            "  .filter(`receivedDateTime ge ${since}`)",
+            "  .top(10)",
+            "  .get();",
+            "await graph.api(\"me/sendMail\").post({ message });",
+            "await client.api('/me/events/' + id).header('Prefer', 'x').patch(event);",
+            "await client.api('/me/photo/$value').putStream(stream);",
+            "const req = client.api('/me/drive/root/children');",
+            "await client.api(path).get();",
+            "await client.api('/me/messages').del();",
+        ]
+        .join("\n");
+        let got = calls(&text);
+        let m = |p: &str, m: Option<&str>| (p.to_owned(), m.map(str::to_owned));
+        assert_eq!(
+            got,
+            [
+                m("/me", Some("GET")),
+                m("/me/messages/{p}", Some("DELETE")),
+                m("/me/mailFolders/inbox/messages", Some("GET")),
+                m("/me/sendMail", Some("POST")),
+                m("/me/events/{p}", Some("PATCH")),
+                m("/me/photo/$value", Some("PUT")),
+                m("/me/drive/root/children", None),
+                m("/me/messages", Some("DELETE")),
+            ]
+        );
+    }
+}
