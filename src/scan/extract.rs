@@ -454,6 +454,7 @@ fn urls_on_line(
     let mut columns = Columns::new(line);
     let mut urls = Vec::new();
     let mut search = 0;
+    let mut next_sdk = 0;
     while let Some(pos) = lower[search..].find("http").map(|p| p + search) {
         search = pos + 4;
         let rest = &lower[pos..];
@@ -463,7 +464,10 @@ fn urls_on_line(
         let (end, expr) = read_expr(line, pos);
         urls.push((pos, end));
         search = end.max(search);
-        if sdk.iter().any(|&(s, e)| s <= pos && pos < e) {
+        while next_sdk < sdk.len() && sdk[next_sdk].1 <= pos {
+            next_sdk += 1;
+        }
+        if sdk.get(next_sdk).is_some_and(|&(s, _)| s <= pos) {
             continue;
         }
         let Some(host) = host_of(&expr) else { continue };

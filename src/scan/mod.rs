@@ -421,10 +421,13 @@ mod tests {
 
     /// Linear work grows about 8 times from `n` to `8n`; quadratic work 64 times.
     fn assert_linear(what: &str, name: &str, make: impl Fn(usize) -> String) {
-        let table = table();
+        assert_linear_with(&table(), what, name, make);
+    }
+
+    fn assert_linear_with(table: &Table, what: &str, name: &str, make: impl Fn(usize) -> String) {
         let n = 400;
-        let (small, found_small) = phase_one(&table, name, &make(n));
-        let (large, found_large) = phase_one(&table, name, &make(8 * n));
+        let (small, found_small) = phase_one(table, name, &make(n));
+        let (large, found_large) = phase_one(table, name, &make(8 * n));
         assert!(small > 0, "{what}: nothing counted");
         assert!(
             large <= small * 10,
@@ -543,6 +546,48 @@ mod tests {
                 })
                 .collect();
             format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(","))
+        });
+    }
+
+    fn github() -> &'static Table {
+        match crate::table::builtin("github") {
+            Some(Ok(t)) => t,
+            _ => panic!("no github table"),
+        }
+    }
+
+    #[test]
+    fn sdk_calls_cost_linear_work() {
+        let github = github();
+        assert_linear_with(github, "octokit routes on one line", "a.js", |n| {
+            "octokit.request('POST /repos/{owner}/{repo}/issues',{}),'https://api.github.com/user/repos';"
+                .repeat(n)
+        });
+        assert_linear_with(github, "quotes that open no route", "a.js", |n| {
+            format!("x = [{}]\n", "'GET /user' ,'".repeat(n))
+        });
+        assert_linear_with(github, "gh api commands on one line", "a.sh", |n| {
+            "gh api -X PATCH repos/o/r/issues/1 -f state=closed; ".repeat(n)
+        });
+        assert_linear_with(
+            github,
+            "a gh api command continued over lines",
+            "a.sh",
+            |n| format!("gh api repos/o/r/issues \\\n{}", "  -f a=b \\\n".repeat(n)),
+        );
+        assert_linear_with(github, "a workflow expression left open", "a.yml", |n| {
+            format!("run: gh api repos/${{{{ {}\n", "gh api x ".repeat(n))
+        });
+        let graph = Table::load(crate::source::SourceFile::new(
+            "msgraph.yaml",
+            include_str!("../../tests/fixtures/corpus-apis/msgraph/table.yaml").to_owned(),
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_linear_with(&graph, "Graph SDK chains on one line", "a.js", |n| {
+            "client.api('/me/messages/$value').select('a').top(5).get();".repeat(n)
+        });
+        assert_linear_with(&graph, "Graph SDK calls never sent", "a.js", |n| {
+            format!("{}\n", "client.api('/me').select((((".repeat(n))
         });
     }
 
