@@ -646,6 +646,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The same of the SDK finders: GitHub's and Graph's conventions on any text.
+        #[test]
+        fn sdk_candidates_are_slices_of_any_text(
+            text in r#"([a-zé$%{}()\[\]'"`+., =:/#\n\\-]|gh api |octokit.request\(|'GET /|"POST /|\$\{\{ |\}\}|\.api\(|\.get\(\)|/repos|/me|-X |-f |https://api.github.com|https://graph.microsoft.com/v1.0){0,60}"#
+        ) {
+            for api in ["github", "msgraph"] {
+                let vocab = Vocabulary::for_convention(api, &["repos", "me", "user"]);
+                for c in extract("a.sh", &text, &vocab, None) {
+                    let slice = text.get(c.offset..c.offset + c.length);
+                    proptest::prop_assert_eq!(slice, Some(c.text.as_str()));
+                    let line_start = text[..c.offset].rfind('\n').map_or(0, |i| i + 1);
+                    proptest::prop_assert_eq!(c.column, text[line_start..c.offset].chars().count() + 1);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_long_spliced_expression_ends_the_path_on_a_character_boundary() {
         for pad in 0..4 {

@@ -192,6 +192,22 @@ impl Vocabulary {
         )
     }
 
+    /// The vocabulary of a built-in convention's API with the given first segments and the
+    /// convention's own base URLs plus GitHub's and Graph's, for tests of the extractor.
+    #[cfg(test)]
+    pub fn for_convention(api: &str, first_segments: &[&str]) -> Vocabulary {
+        let convention = conventions::of(api).unwrap_or(&conventions::PLAIN);
+        let mut bases = vec!["https://api.github.com", "https://graph.microsoft.com/v1.0"];
+        bases.extend(convention.base_urls);
+        Vocabulary::build(
+            first_segments.iter().map(|s| (*s).to_owned()).collect(),
+            &bases,
+            None,
+            convention,
+            convention.case_insensitive.then(HashMap::new),
+        )
+    }
+
     /// Whether scan can tell a call of this API: it has a host to recognise or a convention.
     pub fn knows_calls(&self) -> bool {
         !self.hosts.is_empty()

@@ -200,8 +200,8 @@ fn endpoint_word(text: &str, offset: usize, limit: usize) -> &str {
             Some(q) if b == q => quote = None,
             Some(_) => {}
             None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if !expression && text[i..].starts_with("${{") => expression = true,
-            None if expression && text[i..].starts_with("}}") => expression = false,
+            None if !expression && bytes[i..].starts_with(b"${{") => expression = true,
+            None if expression && bytes[i..].starts_with(b"}}") => expression = false,
             None if !expression && matches!(b, b' ' | b'\t' | b'\r' | b'|' | b';' | b')') => break,
             None => {}
         }
