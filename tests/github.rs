@@ -407,6 +407,29 @@ fn scan_finds_github_calls_chosen_by_api_or_manifest() {
     );
 }
 
+/// GitHub Enterprise Server serves the API under `/api/v3` on its own host: `--base-url` adds
+/// the host, and its path is stripped like a base path of the table.
+#[test]
+fn scan_finds_enterprise_server_calls_under_base_url() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        dir.path().join("a.py"),
+        "requests.get(\"https://ghe.acme.test/api/v3/repos/o/r/releases/latest\")\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path().to_string_lossy().into_owned();
+    let scan = |base: &[&str]| {
+        let mut args = vec!["--api", "github", "scan", "--format", "json", &root];
+        args.extend(base);
+        let run = tokenscope(&args);
+        assert_eq!(run.code, 0, "{}", run.all());
+        json(&run.stdout)["endpoints"].clone()
+    };
+    assert_eq!(scan(&[]), serde_json::json!([]));
+    let found = scan(&["--base-url", "https://ghe.acme.test/api/v3"]);
+    assert_eq!(found[0]["name"], "Get the latest release", "{found}");
+}
+
 /// A table without base URLs, of an API scan knows no convention for: scan would find nothing
 /// and call every declared endpoint unused, so it refuses unless `--base-url` names the host.
 #[test]

@@ -67,10 +67,11 @@ fn base_url_host(url: &str) -> Result<String, InputError> {
 
 pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
     let (table, flag) = scanned_table(ctx, args)?;
-    let extra_host = args.base_url.as_deref().map(base_url_host).transpose()?;
+    // Checked before use: an absolute URL with a host.
+    args.base_url.as_deref().map(base_url_host).transpose()?;
     // Without a host, a convention or `--base-url`, scan would find nothing and report every
     // declared endpoint as unused.
-    if !crate::scan::can_scan(table, extra_host.as_deref()) {
+    if !crate::scan::can_scan(table, args.base_url.as_deref()) {
         return Err(vec![not_scannable(flag, &table.api)].into());
     }
     // Refuse a write that cannot happen before scanning and printing anything.
@@ -82,7 +83,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
         no_ignore: args.no_ignore,
         follow: args.follow,
         max_filesize: args.max_filesize,
-        extra_host,
+        base_url: args.base_url.clone(),
         threads: args.threads.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map_or(2, |n| n.get())

@@ -115,8 +115,8 @@ pub struct ScanOptions {
     /// make scan read (and print) files outside it.
     pub follow: bool,
     pub max_filesize: u64,
-    /// Host of `--base-url`, which counts as one of the API's hosts.
-    pub extra_host: Option<String>,
+    /// `--base-url`: its host counts as one of the API's hosts.
+    pub base_url: Option<String>,
     pub threads: usize,
 }
 
@@ -157,16 +157,12 @@ enum FileText {
 
 /// Whether scan can tell what a call of `table`'s API looks like: the table has base URLs,
 /// the API has a convention, or `--base-url` names its host.
-pub fn can_scan(table: &Table, extra_host: Option<&str>) -> bool {
-    let mut vocab = Vocabulary::new(table, None);
-    vocab.extra_host = extra_host.map(str::to_owned);
-    vocab.knows_calls()
+pub fn can_scan(table: &Table, base_url: Option<&str>) -> bool {
+    Vocabulary::new(table, base_url).knows_calls()
 }
 
-fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
-    let mut vocab = Vocabulary::new(table, None);
-    vocab.extra_host = extra_host;
-    vocab
+fn vocabulary(table: &Table, base_url: Option<&str>) -> Vocabulary {
+    Vocabulary::new(table, base_url)
 }
 
 /// Literals at least one of which a file must contain to be worth reading closely: the API's
@@ -230,7 +226,7 @@ pub fn scan(
     options: &ScanOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> ScanResult {
-    let vocab = vocabulary(table, options.extra_host.clone());
+    let vocab = vocabulary(table, options.base_url.as_deref());
     let Some(filter) = prefilter(table, &vocab) else {
         return ScanResult::default();
     };

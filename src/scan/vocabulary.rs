@@ -101,7 +101,7 @@ fn split_base_url(url: &str) -> Option<(String, Vec<String>)> {
 
 impl Vocabulary {
     /// What scan looks for in `table`'s API; `base_url` is `--base-url`, whose host counts as
-    /// the API's.
+    /// the API's (and, but for Texter, whose path is a base path).
     pub fn new(table: &Table, base_url: Option<&str>) -> Vocabulary {
         let convention = conventions::of(&table.api).unwrap_or(&conventions::PLAIN);
         let case_insensitive = convention.case_insensitive;
@@ -131,6 +131,9 @@ impl Vocabulary {
             .chain(&table.base_urls)
             .map(String::as_str)
             .chain(convention.base_urls.iter().copied())
+            // `--base-url https://ghe.example.com/api/v3`: its path is a base path too, except
+            // for Texter, whose prefix it always carries.
+            .chain(base_url.filter(|_| !convention.prefix_anywhere))
             .collect();
         Vocabulary::build(
             first.into_iter().collect(),
