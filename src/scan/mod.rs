@@ -14,6 +14,7 @@
 mod callsite;
 mod conventions;
 pub(crate) mod curl;
+mod expr;
 pub mod extract;
 mod method;
 mod resolve;
@@ -58,8 +59,9 @@ use crate::error::InputError;
 use crate::source::{SourceFile, display_path};
 use crate::table::{EndpointId, Segment, Table};
 
-use extract::{Candidate, Vocabulary};
+use extract::Candidate;
 use resolve::resolve;
+use vocabulary::Vocabulary;
 
 /// How sure scan is that an occurrence is a call of its endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -69,7 +71,7 @@ pub enum Confidence {
     Low,
     /// The path alone identifies the endpoint; no method was found.
     Medium,
-    /// A Texter path and the call's method were both found.
+    /// A path of the API and the call's method were both found.
     High,
 }
 
@@ -230,6 +232,7 @@ pub fn scan(
     let Some(filter) = prefilter(table, &vocab) else {
         return ScanResult::default();
     };
+    let gate = vocab.gate();
     let scanned = AtomicUsize::new(0);
     let found: Mutex<Vec<FileScan>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<InputError>> = Mutex::new(Vec::new());
@@ -266,8 +269,8 @@ pub fn scan(
             .filter_entry(|e| !VCS_DIRS.iter().any(|d| e.file_name() == *d));
         builder.build_parallel().run(|| {
             let mut buf: Vec<u8> = Vec::new();
-            let (filter, vocab, found, errors, scanned) =
-                (&filter, &vocab, &found, &errors, &scanned);
+            let (filter, gate, vocab, found, errors, scanned) =
+                (&filter, &gate, &vocab, &found, &errors, &scanned);
             let max_filesize = options.max_filesize;
             Box::new(move |entry| {
                 let entry = match entry {
@@ -312,6 +315,9 @@ pub fn scan(
                 }
                 // Binary files (a NUL in the first 8 KiB, as ripgrep decides) are skipped.
                 if buf[..buf.len().min(8192)].contains(&0) {
+                    return ignore::WalkState::Continue;
+                }
+                if gate.as_ref().is_some_and(|g| !g.passes(&buf)) {
                     return ignore::WalkState::Continue;
                 }
                 let hits = filter.hits(&buf);

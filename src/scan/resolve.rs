@@ -6,7 +6,8 @@ use crate::error::InputError;
 use crate::source::SourceFile;
 use crate::table::{PathMatch, Segment, Table};
 
-use super::extract::{Kind, Vocabulary};
+use super::extract::Kind;
+use super::vocabulary::Vocabulary;
 use super::{Confidence, FileScan, FileText, Occurrence, ScanResult, Unresolved, work};
 
 /// Phase two: decide what counts and match it against the table. `limit` is the size cap a
@@ -27,7 +28,8 @@ pub(super) fn resolve(
         let unresolved_before = result.unresolved.len();
         // Where a relative path counts: in a project that names the API (Texter), or in a file
         // that does (an API whose paths are common words: `/user`, `/me`).
-        let marked = if vocab.convention.project_wide {
+        let project_wide = vocab.convention.project_wide;
+        let marked = if project_wide {
             project_marker
         } else {
             f.has_marker
@@ -40,7 +42,7 @@ pub(super) fn resolve(
                     Kind::Api | Kind::Sdk => true,
                     Kind::Relative => marked,
                     Kind::Suffix => marked && !bases.is_empty(),
-                    Kind::Rooted => !roots.is_empty(),
+                    Kind::Rooted => !roots.is_empty() && (project_wide || f.has_marker),
                 };
             if !counts {
                 continue;

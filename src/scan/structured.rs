@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::source::SourceFile;
 use crate::yaml::{Limits, Node, NodeKind};
 
-use super::extract::{Candidate, Kind, Vocabulary};
+use super::extract::{Candidate, Kind};
+use super::vocabulary::Vocabulary;
 use super::work;
 
 /// The requests a structured document describes, or `None` when the file is not one.

@@ -210,6 +210,12 @@ impl Vocabulary {
         )
     }
 
+    /// A path read again after the convention's rewrite of its text, when it has one.
+    pub fn rewritten(&self, raw: &str) -> Option<String> {
+        let rewrite = self.convention.rewrite?;
+        rewrite(raw).map(|r| super::expr::read_expr(&r, 0).1)
+    }
+
     /// Whether scan can tell a call of this API: it has a host to recognise or a convention.
     pub fn knows_calls(&self) -> bool {
         !self.hosts.is_empty()
@@ -335,6 +341,32 @@ impl Vocabulary {
         out
     }
 
+    /// For an API whose relative paths count only in files that name it, what a file must
+    /// contain for anything in it to count (see [`Gate`]); `None` for Texter, whose calls count
+    /// across the project.
+    pub fn gate(&self) -> Option<Gate> {
+        if self.convention.project_wide {
+            return None;
+        }
+        let mut literals: Vec<String> = self
+            .host_literals()
+            .chain(self.extra_host.iter().cloned())
+            .chain(self.prefix.iter().cloned())
+            .chain(self.convention.markers.iter().map(|m| (*m).to_owned()))
+            .chain(self.convention.triggers.iter().map(|t| (*t).to_owned()))
+            .collect();
+        let plain: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+        // Plain literals first: at one position, the first alternative that matches wins.
+        literals.extend(self.convention.words.iter().map(|w| (*w).to_owned()));
+        let alternatives: Vec<String> = literals.iter().map(|l| regex::escape(l)).collect();
+        let search = regex::bytes::RegexBuilder::new(&alternatives.join("|"))
+            .unicode(false)
+            .case_insensitive(true)
+            .build()
+            .ok()?;
+        Some(Gate { search, plain })
+    }
+
     /// Whether the text marks the file as talking to the API: the prefix, the `--base-url`
     /// host, a host of the API, a marker of its convention, or one of its words inside an
     /// identifier (`TEXTER_BASE`, `texterBase`). The bare word "Texter" in a comment is not
@@ -366,9 +398,64 @@ impl Vocabulary {
     }
 }
 
+/// The test a file passes before it is searched line by line, for an API whose calls count
+/// only in files that name it: one of its hosts, markers or SDK triggers, or one of its words
+/// inside an identifier (`GITHUB_API`, not the `github.com` of a link). GitHub's table has a
+/// thousand paths, and `/user` or `/events` are in every other file of a tree; a file that
+/// names no API is then skipped after one search.
+pub struct Gate {
+    /// The literals and words in any case: a literal search (the regex engine's SIMD literal
+    /// prefilters handle case variants, which Aho-Corasick's do not).
+    search: regex::bytes::Regex,
+    /// The literals that pass wherever they are (lowercase); any other match is a word.
+    plain: Vec<String>,
+}
+
+impl Gate {
+    pub fn passes(&self, text: &[u8]) -> bool {
+        let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        self.search.find_iter(text).any(|m| {
+            self.plain
+                .iter()
+                .any(|p| p.as_bytes().eq_ignore_ascii_case(m.as_bytes()))
+                || ident(m.start().checked_sub(1).and_then(|i| text.get(i)))
+                || ident(text.get(m.end()))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_passes_the_gate_when_it_names_the_api() {
+        let github = Vocabulary::for_convention("github", &["repos"]);
+        let Some(gate) = github.gate() else {
+            panic!("no gate")
+        };
+        for yes in [
+            "fetch('https://API.GitHub.com/user')",
+            "import { Octokit } from '@octokit/rest'",
+            "const base = process.env.GITHUB_API_URL",
+            "githubClient.get('/user')",
+            "gh api user",
+        ] {
+            assert!(gate.passes(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "see https://github.com/serde-rs/serde",
+            "GitHub is where code lives; fetch('/user')",
+        ] {
+            assert!(!gate.passes(no.as_bytes()), "{no}");
+        }
+        assert!(Vocabulary::texter(&["chats"]).gate().is_none());
+        let graph = Vocabulary::for_convention("msgraph", &["me"]);
+        assert!(graph.has_marker("await graphClient.api('/me').get()"));
+        for no in ["<p>A paragraph</p> fetch('/me')", "graphql('{ me }')"] {
+            assert!(!graph.has_marker(no), "{no}");
+        }
+    }
 
     #[test]
     fn placeholders_in_hosts_are_wildcards() {

@@ -4,7 +4,7 @@
 //! workflows. `octokit.graphql` and `gh api graphql` are not REST calls and are left alone.
 
 use crate::scan::curl::{Word, Words};
-use crate::scan::extract::read_expr;
+use crate::scan::expr::read_expr;
 use crate::scan::work;
 use crate::table::METHODS;
 
@@ -20,6 +20,7 @@ pub static GITHUB: Convention = Convention {
     project_wide: false,
     case_insensitive: false,
     calls: &[octokit_routes, gh_api],
+    rewrite: Some(repository_in_path),
 };
 
 /// Bytes of a line read after `gh api`, and lines a command is followed over.
@@ -208,6 +209,12 @@ fn endpoint_word(text: &str, offset: usize, limit: usize) -> &str {
         i += 1;
     }
     &text[offset..i]
+}
+
+/// A path that names the repository a workflow runs in, with it as two segments.
+fn repository_in_path(raw: &str) -> Option<String> {
+    (raw.contains("GITHUB_REPOSITORY") || raw.contains("github.repository"))
+        .then(|| repository_variables(raw))
 }
 
 /// `${{ github.repository }}` and `$GITHUB_REPOSITORY` hold `owner/repo`: two segments.

@@ -13,4 +13,5 @@ pub static GOOGLE: Convention = Convention {
     project_wide: false,
     case_insensitive: false,
     calls: &[],
+    rewrite: None,
 };

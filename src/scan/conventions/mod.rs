@@ -43,6 +43,9 @@ pub struct Convention {
     /// Paths compare without regard to case (`/me/mailFolders` is `/me/mailfolders`).
     pub case_insensitive: bool,
     pub calls: &'static [CallFinder],
+    /// Rewrites a path as written before it is read, when the API's users spell part of it
+    /// in a way of their own (GitHub's `$GITHUB_REPOSITORY` is `{owner}/{repo}`).
+    pub rewrite: Option<fn(&str) -> Option<String>>,
 }
 
 /// What an API without a convention gets: its table's base URLs, relative paths only in files
@@ -57,6 +60,7 @@ pub static PLAIN: Convention = Convention {
     project_wide: false,
     case_insensitive: false,
     calls: &[],
+    rewrite: None,
 };
 
 static ALL: &[&Convention] = &[

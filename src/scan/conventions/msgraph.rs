@@ -3,7 +3,7 @@
 //! request (`client.api("/me/messages").select("subject").top(5).get()`, possibly over several
 //! lines), and compares paths without regard to case, as Graph does.
 
-use crate::scan::extract::read_expr;
+use crate::scan::expr::read_expr;
 use crate::scan::work;
 
 use super::{Convention, SdkCall};
@@ -11,13 +11,22 @@ use super::{Convention, SdkCall};
 pub static MSGRAPH: Convention = Convention {
     api: "msgraph",
     base_urls: &[],
-    words: &["graph"],
-    markers: &["graph.microsoft.com", "microsoft-graph-client", "msgraph"],
+    // Not the word `graph` in identifiers: `paragraph`, `graphql` and `photograph` hold it.
+    words: &[],
+    markers: &[
+        "graph.microsoft.com",
+        "microsoft-graph-client",
+        "msgraph",
+        "graphclient",
+        "graph_client",
+        "graphserviceclient",
+    ],
     triggers: &[".api("],
     prefix_anywhere: false,
     project_wide: false,
     case_insensitive: true,
     calls: &[client_api],
+    rewrite: None,
 };
 
 /// Bytes of the chain after `.api(…)` read for the method, over at most this many lines.

@@ -15,4 +15,5 @@ pub static TEXTER: Convention = Convention {
     project_wide: true,
     case_insensitive: false,
     calls: &[],
+    rewrite: None,
 };
