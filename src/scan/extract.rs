@@ -450,7 +450,7 @@ mod tests {
         /// The same of the SDK finders: GitHub's and Graph's conventions on any text.
         #[test]
         fn sdk_candidates_are_slices_of_any_text(
-            text in r#"([a-zé$%{}()\[\]'"`+., =:/#\n\\-]|gh api |octokit.request\(|'GET /|"POST /|\$\{\{ |\}\}|\.api\(|\.get\(\)|/repos|/me|-X |-f |https://api.github.com|https://graph.microsoft.com/v1.0){0,60}"#
+            text in r#"([a-zé$%{}()\[\]'"`+., =:/#\n\\-]|gh api |octokit.request\(|'GET /|"POST /|\$\{\{ |\}\}|\.api\(|\.get\(\)|/repos|/me|-X |-f |https://api.github.com|https://graph.microsoft.com/v1.0|graphClient.Me|\.GetAsync\(|\.by_id\(){0,60}"#
         ) {
             for api in ["github", "msgraph"] {
                 let vocab = Vocabulary::for_convention(api, &["repos", "me", "user"]);

@@ -588,6 +588,12 @@ mod tests {
         assert_linear_with(&graph, "Graph SDK chains on one line", "a.js", |n| {
             "client.api('/me/messages/$value').select('a').top(5).get();".repeat(n)
         });
+        assert_linear_with(&graph, "request builders on one line", "a.cs", |n| {
+            "graphClient.Me.MailFolders[\"inbox\"].Messages.GetAsync();x.a[b](c).get();".repeat(n)
+        });
+        assert_linear_with(&graph, "a bracket never opened", "a.py", |n| {
+            format!("graph_client.me{}\n", "]).get()".repeat(n))
+        });
         assert_linear_with(&graph, "Graph SDK calls never sent", "a.js", |n| {
             format!("{}\n", "client.api('/me').select((((".repeat(n))
         });

@@ -1,7 +1,10 @@
 //! Microsoft Graph: `graph.microsoft.com/v1.0` and `/beta` come from the table; the convention
 //! adds the JavaScript SDK's fluent calls, whose method is the chained call that sends the
 //! request (`client.api("/me/messages").select("subject").top(5).get()`, possibly over several
-//! lines), and compares paths without regard to case, as Graph does.
+//! lines), the request builders of the C# and Python SDKs on a Graph client
+//! (`graphClient.Me.MailFolders["inbox"].Messages.GetAsync()`,
+//! `graph_client.users.by_user_id(id).messages.get()`), and compares paths without regard to
+//! case, as Graph does.
 
 use crate::scan::expr::read_expr;
 use crate::scan::work;
@@ -21,11 +24,18 @@ pub static MSGRAPH: Convention = Convention {
         "graph_client",
         "graphserviceclient",
     ],
-    triggers: &[".api("],
+    triggers: &[
+        ".api(",
+        "graphClient",
+        "GraphClient",
+        "graph_client",
+        "graphServiceClient",
+        "GraphServiceClient",
+    ],
     prefix_anywhere: false,
     project_wide: false,
     case_insensitive: true,
-    calls: &[client_api],
+    calls: &[client_api, fluent_call],
     rewrite: None,
 };
 
@@ -159,6 +169,110 @@ fn chained_sender(lines: &[&str], index: usize, end: usize) -> Option<String> {
     }
 }
 
+/// The senders of the C# and Python SDKs' request builders.
+const BUILDER_SENDERS: &[(&str, &str)] = &[
+    ("GetAsync", "GET"),
+    ("PostAsync", "POST"),
+    ("PatchAsync", "PATCH"),
+    ("PutAsync", "PUT"),
+    ("DeleteAsync", "DELETE"),
+    ("get", "GET"),
+    ("post", "POST"),
+    ("patch", "PATCH"),
+    ("put", "PUT"),
+    ("delete", "DELETE"),
+];
+
+/// Bytes of a request-builder chain read back from its sender.
+const BUILDER_WINDOW: usize = 512;
+
+/// `graphClient.Me.Messages["id"].GetAsync()`, `graph_client.me.messages.by_message_id(i).get()`:
+/// a chain of properties from a Graph client to a sender; each property is a segment (in any
+/// case, `_` dropped), an indexer or a `by_…_id(…)`/`ByIdAsync`-style selector a parameter.
+fn fluent_call(lines: &[&str], index: usize, out: &mut Vec<SdkCall>) {
+    let line = lines[index];
+    for &(sender, method) in BUILDER_SENDERS {
+        let needle = format!(".{sender}(");
+        for (dot, _) in line.match_indices(&needle) {
+            if let Some((start, path)) = builder_chain(line, dot) {
+                out.push(SdkCall {
+                    start,
+                    end: dot,
+                    path,
+                    method: Some(method.to_owned()),
+                });
+            }
+        }
+    }
+}
+
+/// The path of the chain that ends at `line[..dot]` and where it starts (after the client),
+/// or `None` when it does not start at a Graph client.
+fn builder_chain(line: &str, dot: usize) -> Option<(usize, String)> {
+    let bytes = line.as_bytes();
+    let floor = dot.saturating_sub(BUILDER_WINDOW);
+    let mut segments: Vec<String> = Vec::new();
+    let mut i = dot;
+    loop {
+        work::add(1);
+        // An indexer or a selector's arguments: a parameter.
+        let mut param = false;
+        if i > floor && matches!(bytes[i - 1], b']' | b')') {
+            let close = bytes[i - 1];
+            let open = if close == b']' { b'[' } else { b'(' };
+            let mut depth = 0usize;
+            let mut j = i;
+            while j > floor {
+                j -= 1;
+                work::add(1);
+                if bytes[j] == close {
+                    depth += 1;
+                } else if bytes[j] == open {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            if depth != 0 {
+                return None;
+            }
+            param = close == b']' || j + 1 < i - 1;
+            if close == b']' {
+                segments.push("{p}".to_owned());
+            }
+            i = j;
+        }
+        let name = super::ident_before(&line[floor..i]);
+        if name.is_empty() {
+            return None;
+        }
+        let lower = name.to_ascii_lowercase();
+        let start = i - name.len();
+        let before_dot = start > floor && bytes[start - 1] == b'.';
+        // The client: what follows it is the path.
+        if lower.contains("graph") && (lower.contains("client") || lower.contains("service")) {
+            segments.reverse();
+            let path = format!("/{}", segments.join("/"));
+            return (!segments.is_empty()).then_some((i + 1, path));
+        }
+        if !before_dot {
+            return None;
+        }
+        if bytes[i..].first() == Some(&b'(') {
+            // `ByMessageId(id)`, `by_user_id(id)`, `Item(id)`: a parameter; `Request()` (v4): nothing.
+            if lower.starts_with("by") || lower == "item" {
+                segments.push("{p}".to_owned());
+            } else if lower != "request" || param {
+                return None;
+            }
+        } else {
+            segments.push(lower.replace('_', ""));
+        }
+        i = start - 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +289,44 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn request_builders_on_a_graph_client_are_calls() {
+        let text = [
+            "var messages = await graphClient.Me.MailFolders[\"inbox\"].Messages.GetAsync();",
+            "await _graphClient.Users[userId].SendMail.PostAsync(body);",
+            "await graphServiceClient.Me.Events.ByEventId(id).PatchAsync(ev);",
+            "user = await self.graph_client.users.by_user_id(uid).get()",
+            "await graph_client.me.send_mail.post(body)",
+            "var legacy = await graphClient.Me.Messages.Request().GetAsync();",
+            "var r = await http.GetAsync(url);",
+            "data = requests.get(url).json()",
+            "cache.me.messages.get()",
+        ]
+        .join("\n");
+        let lines: Vec<&str> = text.split('\n').collect();
+        let mut got = Vec::new();
+        for i in 0..lines.len() {
+            let mut found = Vec::new();
+            fluent_call(&lines, i, &mut found);
+            for c in found {
+                assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
+                got.push((c.path, c.method.unwrap_or_default()));
+            }
+        }
+        let m = |p: &str, m: &str| (p.to_owned(), m.to_owned());
+        assert_eq!(
+            got,
+            [
+                m("/me/mailfolders/{p}/messages", "GET"),
+                m("/users/{p}/sendmail", "POST"),
+                m("/me/events/{p}", "PATCH"),
+                m("/users/{p}", "GET"),
+                m("/me/sendmail", "POST"),
+                m("/me/messages", "GET"),
+            ]
+        );
     }
 
     #[test]
