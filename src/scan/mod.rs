@@ -5,7 +5,7 @@
 //! gathered in a [`vocabulary::Vocabulary`].
 //!
 //! Phase one walks the tree in parallel (hidden files included, VCS internals and what
-//! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search and extracts path candidates from the few
+//! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search (for APIs other than Texter, after a gate: the file must name the API) and extracts path candidates from the few
 //! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
 //! only in a project (or, for most APIs, a file) that references the API, suffixes only where a
 //! base ends inside a path, `/api/v2/…` paths only where a Texter base ends at `/server`, and
