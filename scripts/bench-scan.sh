@@ -74,6 +74,17 @@ print(f"tokenscope scan:            {scan * 1000:8.1f} ms")
 print(f"ratio to the faster rg:     {scan / min(same, short):8.2f}x (goal <= 1.5x)")
 PY
 
+# The same tree scanned for GitHub calls: a table of about 1,000 paths (a prefilter of a few
+# thousand literals instead of a few dozen) plus the Octokit and `gh api` finders.
+hyperfine --warmup 1 --runs 5 --export-json "$tree/github.json" \
+  "$bin --api github scan --no-ignore --quiet --format json $tree" >/dev/null
+python3 - "$tree/bench.json" "$tree/github.json" <<'PY'
+import json, sys
+same, short, _ = (r["mean"] for r in json.load(open(sys.argv[1]))["results"])
+github = json.load(open(sys.argv[2]))["results"][0]["mean"]
+print(f"tokenscope scan --api github: {github * 1000:6.1f} ms  {github / min(same, short):5.2f}x the faster rg")
+PY
+
 # A tree of minified bundles and source maps (single lines of 1-2 MB), as a committed `dist/`
 # or a vendored `next/dist/compiled` holds: three npm packages at pinned versions. Skipped when
 # npm or its registry is unavailable.

@@ -210,7 +210,8 @@ pub struct ScanArgs {
     /// The integration (and token) name `--write-manifest` uses [default: the directory's name].
     #[arg(long, value_name = "NAME", requires = "write_manifest")]
     pub integration: Option<String>,
-    /// The API's base URL when it is not on a `*.texterchat.com` host (its host then counts as Texter).
+    /// The API's base URL when its table does not list it (a proxy, GitHub Enterprise Server):
+    /// its host counts as the API's, and but for Texter its path is a base path.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Scan hidden files and directories: the default (`.github/workflows` make real calls);

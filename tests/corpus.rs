@@ -12,6 +12,10 @@
 //!
 //! Anything reported that is not listed lowers precision; anything listed and not reported
 //! lowers recall. Both must be 1.
+//!
+//! `tests/fixtures/corpus-apis/<api>/` holds trees that call other APIs, scored the same way:
+//! scanned with `<api>/table.yaml` when there is one (a small table of an API that has no
+//! built-in), else with `--api <api>`.
 
 mod common;
 
@@ -21,10 +25,14 @@ use std::path::Path;
 use common::tokenscope_in;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
+const API_CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus-apis");
 
-/// What scan reports for one tree, in the expected file's form.
-fn reported(tree: &Path) -> BTreeSet<String> {
-    let run = tokenscope_in(tree, &["scan", "--format", "json", "."]);
+/// What scan reports for one tree, in the expected file's form; `table` are the flags that
+/// choose the API.
+fn reported(tree: &Path, table: &[&str]) -> BTreeSet<String> {
+    let mut args: Vec<&str> = table.to_vec();
+    args.extend(["scan", "--format", "json", "."]);
+    let run = tokenscope_in(tree, &args);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("{}: {e}: {}{}", tree.display(), run.stdout, run.stderr));
     let mut out = BTreeSet::new();
@@ -63,20 +71,24 @@ fn expected(file: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn scan_finds_every_call_in_the_corpus_and_invents_none() {
-    let mut trees: Vec<_> = std::fs::read_dir(CORPUS)
-        .expect("corpus")
+/// The project trees under `dir`, in order.
+fn trees(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut trees: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
     trees.sort();
-    assert!(trees.len() >= 6, "the corpus has {} trees", trees.len());
+    trees
+}
+
+/// Scores every tree against its expected file: (right, found, wanted, what differs).
+fn score(trees: &[std::path::PathBuf], table: &[&str]) -> (usize, usize, usize, String) {
     let (mut right, mut found, mut wanted) = (0usize, 0usize, 0usize);
     let mut report = String::new();
-    for tree in &trees {
-        let got = reported(tree);
+    for tree in trees {
+        let got = reported(tree, table);
         let want = expected(&tree.with_extension("expected"));
         let hits = got.intersection(&want).count();
         let name = tree.file_name().unwrap_or_default().to_string_lossy();
@@ -90,6 +102,14 @@ fn scan_finds_every_call_in_the_corpus_and_invents_none() {
         found += got.len();
         wanted += want.len();
     }
+    (right, found, wanted, report)
+}
+
+#[test]
+fn scan_finds_every_call_in_the_corpus_and_invents_none() {
+    let trees = trees(Path::new(CORPUS));
+    assert!(trees.len() >= 6, "the corpus has {} trees", trees.len());
+    let (right, found, wanted, report) = score(&trees, &[]);
     let precision = right as f64 / found.max(1) as f64;
     let recall = right as f64 / wanted.max(1) as f64;
     assert!(
@@ -97,4 +117,40 @@ fn scan_finds_every_call_in_the_corpus_and_invents_none() {
         "precision {precision:.3}, recall {recall:.3} over {} trees\n{report}",
         trees.len()
     );
+}
+
+#[test]
+fn scan_finds_every_call_of_other_apis_and_invents_none() {
+    let mut apis = 0;
+    let mut all = String::new();
+    for dir in trees(Path::new(API_CORPUS)) {
+        let api = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let table_file = dir.join("table.yaml");
+        let table_path = table_file.to_string_lossy().into_owned();
+        let table: Vec<&str> = if table_file.exists() {
+            vec!["--table", &table_path]
+        } else {
+            vec!["--api", &api]
+        };
+        let trees = trees(&dir);
+        assert!(!trees.is_empty(), "{api}: no trees");
+        let (right, found, wanted, report) = score(&trees, &table);
+        // Every tree lists calls, so a scan that finds nothing cannot pass.
+        assert!(wanted > 0, "{api}: nothing expected");
+        if !(report.is_empty() && right == found && right == wanted) {
+            all.push_str(&format!(
+                "{api}: precision {:.3}, recall {:.3} over {} trees\n{report}",
+                right as f64 / found.max(1) as f64,
+                right as f64 / wanted.max(1) as f64,
+                trees.len()
+            ));
+        }
+        apis += 1;
+    }
+    assert!(apis >= 3, "the API corpus has {apis} APIs");
+    assert!(all.is_empty(), "{all}");
 }

@@ -377,34 +377,95 @@ fn minimal_sets_agree_with_githubs_records() {
     }
 }
 
-/// scan finds Texter calls only: with the GitHub table it would find none and call every
-/// declared endpoint unused, so it refuses instead of inventing findings.
+/// scan finds GitHub calls from the table's `api.github.com` and the GitHub conventions,
+/// chosen by `--api` or by the manifest's `api:`.
 #[test]
-fn scan_refuses_an_api_it_cannot_find_calls_for() {
+fn scan_finds_github_calls_chosen_by_api_or_manifest() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let code = dir.path().join("a.js");
     fs::write(
-        &code,
-        "fetch(\"https://api.github.com/repos/o/r/issues\")\n",
+        dir.path().join("a.js"),
+        "await octokit.request(\"POST /repos/{owner}/{repo}/issues\", { owner, repo })\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let root = dir.path().to_string_lossy().into_owned();
-    let run = tokenscope(&["--api", "github", "scan", &root]);
+    let run = tokenscope(&["--api", "github", "scan", "--format", "json", &root]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let doc = json(&run.stdout);
+    assert_eq!(
+        doc["endpoints"][0]["name"], "Create an issue",
+        "{}",
+        run.stdout
+    );
+    assert_eq!(doc["endpoints"][0]["occurrences"][0]["confidence"], "high");
+    // The manifest's `api:` chooses the table: its GET is unused, the POST undeclared.
+    let run = tokenscope(&["scan", &root, "--manifest", EXAMPLES[2]]);
+    assert!(run.stdout.contains("unused-endpoint"), "{}", run.all());
+    assert!(
+        run.stdout.contains("calls `Create an issue`"),
+        "{}",
+        run.all()
+    );
+}
+
+/// GitHub Enterprise Server serves the API under `/api/v3` on its own host: `--base-url` adds
+/// the host, and its path is stripped like a base path of the table.
+#[test]
+fn scan_finds_enterprise_server_calls_under_base_url() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        dir.path().join("a.py"),
+        "requests.get(\"https://ghe.acme.test/api/v3/repos/o/r/releases/latest\")\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path().to_string_lossy().into_owned();
+    let scan = |base: &[&str]| {
+        let mut args = vec!["--api", "github", "scan", "--format", "json", &root];
+        args.extend(base);
+        let run = tokenscope(&args);
+        assert_eq!(run.code, 0, "{}", run.all());
+        json(&run.stdout)["endpoints"].clone()
+    };
+    assert_eq!(scan(&[]), serde_json::json!([]));
+    let found = scan(&["--base-url", "https://ghe.acme.test/api/v3"]);
+    assert_eq!(found[0]["name"], "Get the latest release", "{found}");
+}
+
+/// A table without base URLs, of an API scan knows no convention for: scan would find nothing
+/// and call every declared endpoint unused, so it refuses unless `--base-url` names the host.
+#[test]
+fn scan_refuses_an_api_it_cannot_recognise() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        dir.path().join("a.js"),
+        "fetch('https://demo.example/things/1')\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path().to_string_lossy().into_owned();
+    let table = "tests/fixtures/tables/demo-table.yaml";
+    let run = tokenscope(&["--table", table, "scan", &root]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
         run.flat_stderr()
-            .contains("cannot look for `github` calls yet"),
+            .contains("cannot tell what a call to the `demo` API looks like"),
         "{}",
         run.stderr
     );
-    let run = tokenscope(&["scan", &root, "--manifest", EXAMPLES[2]]);
-    assert_eq!(run.code, 2, "{}", run.all());
-    assert!(!run.stdout.contains("unused-endpoint"), "{}", run.stdout);
-    assert!(
-        run.flat_stderr()
-            .contains("cannot look for `github` calls yet"),
+    let run = tokenscope(&[
+        "--table",
+        table,
+        "scan",
+        "--base-url",
+        "https://demo.example",
+        "--format",
+        "json",
+        &root,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(
+        json(&run.stdout)["unresolved"][0]["candidates"],
+        serde_json::json!(["Get Thing", "Update Thing"]),
         "{}",
-        run.stderr
+        run.stdout
     );
 }

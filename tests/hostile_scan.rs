@@ -94,6 +94,56 @@ fn a_two_megabyte_minified_line_is_scanned() {
     );
 }
 
+/// Other APIs' conventions on a minified line: Octokit routes, `gh api` commands, Graph SDK
+/// chains (one never sent) and URLs, every one found, in time proportional to the line.
+#[test]
+fn a_two_megabyte_line_of_sdk_calls_is_scanned() {
+    let graph_table = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/corpus-apis/msgraph/table.yaml"
+    );
+    for (api, snippets, per_round) in [
+        (
+            &["--api", "github"][..],
+            &[
+                "o.request(\"POST /repos/{owner}/{repo}/issues\",{a:1}),",
+                "fetch(`https://api.github.com/repos/${o}/${r}/releases/latest`),",
+                "o.graphql(`query{viewer{login}}`),'gh api graphql -f q=x',é,",
+            ][..],
+            2,
+        ),
+        (
+            &["--table", graph_table][..],
+            &[
+                "c.api('/me/mailFolders/inbox/messages').select('a').top(5).get(),",
+                "c.api(\"/me/sendMail\").post(m),c.api('/me/messages'),",
+                "fetch(\"https://graph.microsoft.com/v1.0/me/drive/root/children\"),é,",
+            ][..],
+            3,
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut bundle = String::new();
+        let mut rounds = 0;
+        while bundle.len() < 2 * 1024 * 1024 {
+            snippets.iter().for_each(|s| bundle.push_str(s));
+            rounds += 1;
+        }
+        std::fs::write(dir.path().join("app.min.js"), &bundle).expect("write");
+        let mut args = api.to_vec();
+        args.extend(["scan", "--format", "json", "."]);
+        let run = isolated_command()
+            .current_dir(dir.path())
+            .args(&args)
+            .timeout(Duration::from_secs(120))
+            .output()
+            .expect("binary runs");
+        let run: Run = run.into();
+        assert_eq!(run.code, 0, "{api:?}: {}", run.stderr);
+        assert_eq!(occurrences(&json(&run)), per_round * rounds, "{api:?}");
+    }
+}
+
 /// Calls of distinct endpoints, each with its method, so every file is named in a comment.
 const CALLS: &[&str] = &[
     "axios.post(`${TEXTER_BASE}/chats/assign`, body)",

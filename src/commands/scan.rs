@@ -66,24 +66,24 @@ fn base_url_host(url: &str) -> Result<String, InputError> {
 }
 
 pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
-    let table = ctx.table()?;
-    // The extractor knows Texter's URLs and conventions (and `--base-url` hosts for a custom
-    // table shaped like it); run with another built-in, it would find nothing and report every
+    let (table, flag) = scanned_table(ctx, args)?;
+    // Checked before use: an absolute URL with a host.
+    args.base_url.as_deref().map(base_url_host).transpose()?;
+    // Without a host, a convention or `--base-url`, scan would find nothing and report every
     // declared endpoint as unused.
-    if !ctx.tables.is_custom() && table.api != SCANNABLE_API {
-        return Err(vec![not_scannable("--api", &table.api)].into());
+    if !crate::scan::can_scan(table, args.base_url.as_deref()) {
+        return Err(vec![not_scannable(flag, &table.api)].into());
     }
     // Refuse a write that cannot happen before scanning and printing anything.
     if let Some(path) = &args.write_manifest {
         refuse_target(path, args.force)?;
     }
-    let extra_host = args.base_url.as_deref().map(base_url_host).transpose()?;
     let options = ScanOptions {
         hidden: !args.no_hidden,
         no_ignore: args.no_ignore,
         follow: args.follow,
         max_filesize: args.max_filesize,
-        extra_host,
+        base_url: args.base_url.clone(),
         threads: args.threads.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
@@ -172,19 +172,39 @@ pub fn run(ctx: &mut Context<'_>, args: &ScanArgs) -> Result<Exit, Failure> {
     Ok(exit)
 }
 
-/// `--manifest`: the calls found against what the manifest declares, gated like an audit.
-/// The built-in API whose calls `scan` can find.
-const SCANNABLE_API: &str = "texter";
+/// The table whose API scan looks for: `--table` or `--api`, else the `api:` of the manifest
+/// given with `--manifest`, else Texter's; and the flag that chose it. A manifest that cannot
+/// be read leaves the default, and is reported as unreadable once the scan is done.
+fn scanned_table(
+    ctx: &Context<'_>,
+    args: &ScanArgs,
+) -> Result<(&'static Table, &'static str), Failure> {
+    if !ctx.tables.forced()
+        && let Some(path) = &args.manifest
+        && let Ok(table) =
+            Manifest::load(path).and_then(|m| crate::manifest::table_for(ctx.tables, &m))
+    {
+        return Ok((table, "--manifest"));
+    }
+    let flag = if ctx.tables.is_custom() {
+        "--table"
+    } else {
+        "--api"
+    };
+    Ok((ctx.table()?, flag))
+}
 
 fn not_scannable(flag: &'static str, api: &str) -> InputError {
     InputError::BadFlag {
         flag,
         why: format!(
-            "scan finds calls to the `{SCANNABLE_API}` API only; it cannot look for `{api}` calls yet"
+            "scan cannot tell what a call to the `{api}` API looks like: its table has no \
+             `base_urls` and scan knows no convention for it (name its host with `--base-url URL`)"
         ),
     }
 }
 
+/// `--manifest`: the calls found against what the manifest declares, gated like an audit.
 fn cross_check_manifest(
     tables: &crate::table::Tables,
     table: &Table,
@@ -198,8 +218,6 @@ fn cross_check_manifest(
         // Calls found with one table cannot be checked against another API's manifest.
         if std::ptr::eq(for_it, table) {
             Ok(m)
-        } else if !tables.is_custom() && for_it.api != SCANNABLE_API {
-            Err(vec![not_scannable("--manifest", &for_it.api)])
         } else {
             Err(vec![InputError::BadFlag {
                 flag: "--manifest",

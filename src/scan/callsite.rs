@@ -1,4 +1,4 @@
-//! Whether a path that is not a whole Texter URL sits where an API call is made.
+//! Whether a path that is not a whole URL of the API sits where an API call is made.
 //!
 //! A bare relative path such as `"/templates"` is just as often a page of the application
 //! itself (`<a href="/templates">`, `<Route path="/labels">`, `navigate("/labels")`) as a

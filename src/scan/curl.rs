@@ -211,19 +211,19 @@ fn flag(word: &str, flags: &mut Flags) -> Option<Pending> {
 }
 
 /// A shell word, or the end of the command.
-enum Word<'a> {
+pub(crate) enum Word<'a> {
     Text(&'a str),
     End,
 }
 
 /// The words of a command line, quotes kept whole.
-struct Words<'a> {
+pub(crate) struct Words<'a> {
     text: &'a str,
     at: usize,
 }
 
 impl<'a> Words<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         Words { text, at: 0 }
     }
 }

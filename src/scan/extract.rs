@@ -1,26 +1,30 @@
 //! Finding endpoint paths in source text: absolute URLs, relative paths built from a base,
 //! interpolations and concatenations read as parameters.
 
-use std::sync::LazyLock;
-
-use crate::table::{API_PREFIX, Segment, request_segments};
-
 use super::callsite::{built_on_base, is_call_site};
+use super::conventions::SdkCall;
+use super::expr::read_expr;
 use super::method::method_near;
+use super::vocabulary::Vocabulary;
 use super::work;
+use crate::table::Segment;
 
 /// What kind of string a candidate is, which decides how far it can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// An absolute URL on a Texter host, or a path carrying `/server/api/v2`.
-    Texter,
+    /// An absolute URL on one of the API's hosts, or a path carrying a base path that names
+    /// the API anywhere (Texter's `/server/api/v2`).
+    Api,
+    /// A call through the API's SDK or CLI (`octokit.request("GET /user")`, `gh api user`,
+    /// `client.api("/me").get()`): the call names the API, and its method when it has one.
+    Sdk,
     /// A relative path whose first segment starts some table path (`/chats/...`).
     Relative,
     /// A path with an unknown first segment, quoted or built on a base; it may complete a base
     /// that ends inside a path (`.../server/api/v2/whatsapp` + `"/templates/send"`).
     Suffix,
-    /// A path that starts with the rest of the API prefix (`/api/v2/labels`): it may complete
-    /// a Texter base that ends inside the prefix (`https://P.texterchat.com/server`).
+    /// A path that starts with the rest of a base path (`/api/v2/labels`): it may complete a
+    /// base URL that ends inside it (`https://P.texterchat.com/server`).
     Rooted,
 }
 
@@ -33,42 +37,15 @@ pub struct Candidate {
     pub length: usize,
     /// The text as written.
     pub text: String,
-    /// API-relative segments (host, `/server/api/v2`, query and fragment removed).
+    /// API-relative segments (host, base path, query and fragment removed).
     pub segments: Vec<Segment>,
     pub kind: Kind,
     pub method: Option<String>,
     /// In prose (Markdown, plain text), a comment or an example file: a mention, not a call.
     pub prose: bool,
-    /// Where a request is made (see [`super::callsite`]); always for Texter URLs.
+    /// Where a request is made (see [`super::callsite`]); always for the API's URLs and SDK
+    /// calls.
     pub call: bool,
-}
-
-/// What the extractor needs to know about the API.
-pub struct Vocabulary {
-    /// First literal segments of the table's paths (`chats`, `whatsapp`, ...).
-    pub first_segments: Vec<String>,
-    /// Extra Texter host (from `--base-url`), lowercase.
-    pub extra_host: Option<String>,
-}
-
-/// Whether the text marks the file as talking to Texter: a Texter URL, the API prefix, the
-/// `--base-url` host, or a `texter`-named identifier (`TEXTER_BASE`, `texterBase`). The bare
-/// word "Texter" in a comment is not enough.
-pub fn has_marker(text: &str, vocab: &Vocabulary) -> bool {
-    let lower = text.to_ascii_lowercase();
-    if lower.contains(API_PREFIX)
-        || vocab
-            .extra_host
-            .as_ref()
-            .is_some_and(|h| lower.contains(h.as_str()))
-    {
-        return true;
-    }
-    let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    let bytes = lower.as_bytes();
-    lower
-        .match_indices("texter")
-        .any(|(i, _)| ident(i.checked_sub(1).and_then(|j| bytes.get(j))) || ident(bytes.get(i + 6)))
 }
 
 fn is_prose_file(path: &str) -> bool {
@@ -97,209 +74,6 @@ fn is_comment(line: &str) -> bool {
         && !t.starts_with("#!")
 }
 
-/// Reads a path expression starting at byte `start` of `line`: literal text, with
-/// interpolations (`${x}`, `{x}`, `{{x}}`, `#{x}`, `%s`, `%name%`, `$VAR`) and string
-/// concatenations (`" + id + "`) turned into `{p}` parameters. Returns the end of the raw text
-/// and the normalised path.
-fn read_expr(line: &str, start: usize) -> (usize, String) {
-    let bytes = line.as_bytes();
-    let mut out = String::new();
-    let mut i = start;
-    while i < bytes.len() {
-        work::add(1);
-        let c = bytes[i];
-        match c {
-            b'$' | b'#' if bytes.get(i + 1) == Some(&b'{') => {
-                i = skip_braces(bytes, i + 1);
-                out.push_str("{p}");
-            }
-            // `$(VAR)` in a Makefile, `$(cmd)` in shell.
-            b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                i = skip_pair(bytes, i + 1, (b'(', b')'));
-                out.push_str("{p}");
-            }
-            b'{' => {
-                i = skip_braces(bytes, i);
-                out.push_str("{p}");
-            }
-            b'$' if bytes
-                .get(i + 1)
-                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') =>
-            {
-                i += 1;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                out.push_str("{p}");
-            }
-            b'%' => {
-                // %name% placeholders, then printf verbs (%s, %d, %v)
-                if let Some(len) = percent_placeholder(&bytes[i + 1..]) {
-                    i += len + 2;
-                    out.push_str("{p}");
-                } else if bytes.get(i + 1).is_some_and(|b| b"sdvfiuq".contains(b)) {
-                    i += 2;
-                    out.push_str("{p}");
-                } else {
-                    out.push('%');
-                    i += 1;
-                }
-            }
-            b'"' | b'\'' | b'`' => {
-                // `"/chats/" + id + "/resolve"`: an expression between literals is a parameter.
-                match concatenation(bytes, i) {
-                    Some((next, ended)) => {
-                        out.push_str("{p}");
-                        if ended {
-                            return (next, out);
-                        }
-                        i = next;
-                    }
-                    None => return (i, out),
-                }
-            }
-            b' ' | b'\t' | b')' | b']' | b'>' | b'<' | b',' | b';' | b'\\' | b'|' | b'^' | b'*'
-            | b'\r' => {
-                return (i, out);
-            }
-            _ => {
-                let ch_len = utf8_len(c);
-                out.push_str(&line[i..(i + ch_len).min(line.len())]);
-                i += ch_len;
-            }
-        }
-    }
-    (i, out)
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
-}
-
-/// `%chat:_id%`: the length of the name between the two `%`.
-fn percent_placeholder(rest: &[u8]) -> Option<usize> {
-    let len = rest
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(b))
-        .count();
-    work::add(len);
-    (len > 0 && rest.get(len) == Some(&b'%')).then_some(len)
-}
-
-/// Skips a balanced `{...}` (or `{{...}}`) starting at `open`; returns the index after it.
-fn skip_braces(bytes: &[u8], open: usize) -> usize {
-    skip_pair(bytes, open, (b'{', b'}'))
-}
-
-/// Skips a balanced pair of brackets starting at `open`; returns the index after it.
-fn skip_pair(bytes: &[u8], open: usize, (left, right): (u8, u8)) -> usize {
-    let mut depth = 0;
-    let mut i = open;
-    while i < bytes.len() {
-        work::add(1);
-        if bytes[i] == left {
-            depth += 1;
-        } else if bytes[i] == right {
-            depth -= 1;
-            if depth == 0 {
-                return i + 1;
-            }
-        }
-        i += 1;
-    }
-    bytes.len()
-}
-
-/// At a closing quote: when `+ expr` follows, where the path continues. `Some((i, false))`
-/// resumes inside the next literal at `i`; `Some((i, true))` means the path ends with the
-/// expression; `None` means the literal simply ends.
-fn concatenation(bytes: &[u8], quote: usize) -> Option<(usize, bool)> {
-    let mut i = quote + 1;
-    while i < bytes.len() && bytes[i] == b' ' {
-        i += 1;
-    }
-    if !matches!(bytes.get(i), Some(b'+') | Some(b'.')) || bytes.get(i + 1) == Some(&b'=') {
-        return None;
-    }
-    // `"{}/x".format(base)`, `'/x'.replace(…)`: a method of the string, not a concatenation.
-    if bytes[i] == b'.' && is_string_method(&bytes[i + 1..]) {
-        return None;
-    }
-    i += 1;
-    while i < bytes.len() && bytes[i] == b' ' {
-        i += 1;
-    }
-    // The expression: up to the next `+`/`.` followed by a quote, or the end of the argument.
-    let expr_start = i;
-    let mut depth = 0i32;
-    while i < bytes.len() {
-        // Longer is not a value spliced into a path: the path ends with it. The bound keeps
-        // a line of nested `'/x' + (` from being read again for every path on it.
-        if i - expr_start >= MAX_SPLICED && !is_continuation(bytes[i]) {
-            return Some((i, true));
-        }
-        work::add(1);
-        match bytes[i] {
-            b'(' | b'[' => depth += 1,
-            b')' | b']' if depth == 0 => return (i > expr_start).then_some((i, true)),
-            b')' | b']' => depth -= 1,
-            b',' | b';' if depth == 0 => return (i > expr_start).then_some((i, true)),
-            b'"' | b'\'' | b'`' if depth == 0 => return None,
-            b'+' | b'.' if depth == 0 => {
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] == b' ' {
-                    j += 1;
-                }
-                if matches!(bytes.get(j), Some(b'"') | Some(b'\'') | Some(b'`')) && i > expr_start {
-                    return Some((j + 1, false));
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    (i > expr_start).then_some((i, true))
-}
-
-/// Whether `rest` (after a `.` that follows a string literal) calls one of the string's own
-/// methods: formatting and editing, which the path does not continue through.
-fn is_string_method(rest: &[u8]) -> bool {
-    const METHODS: &[&str] = &[
-        "format",
-        "format_map",
-        "replace",
-        "strip",
-        "rstrip",
-        "lstrip",
-        "trim",
-        "join",
-        "encode",
-        "lower",
-        "upper",
-        "concat",
-        "toString",
-        "split",
-    ];
-    let len = rest
-        .iter()
-        .take(16)
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-        .count();
-    rest.get(len) == Some(&b'(') && METHODS.iter().any(|m| m.as_bytes() == &rest[..len])
-}
-
-/// Bytes of an expression spliced between two string literals (`" + id + "`) read at most.
-const MAX_SPLICED: usize = 256;
-
-fn is_continuation(b: u8) -> bool {
-    b & 0xC0 == 0x80
-}
-
 /// Lowercase host of a URL expression (`https://{p}.texterchat.com/...` → `{p}.texterchat.com`).
 fn host_of(expr: &str) -> Option<String> {
     let rest = &expr[expr.find("://")? + 3..];
@@ -308,12 +82,6 @@ fn host_of(expr: &str) -> Option<String> {
     let host = host.rsplit('@').next().unwrap_or(host);
     let host = host.split(':').next().unwrap_or(host);
     Some(host.to_ascii_lowercase())
-}
-
-fn is_texter_host(host: &str, vocab: &Vocabulary) -> bool {
-    host == "texterchat.com"
-        || host.ends_with(".texterchat.com")
-        || vocab.extra_host.as_deref() == Some(host)
 }
 
 /// Every path candidate of a text file. `hits` (sorted byte offsets where the prefilter
@@ -342,7 +110,8 @@ pub fn extract(
                 continue;
             }
         }
-        if !line.contains('/') {
+        let sdk = sdk_calls(&lines, index, vocab);
+        if !line.contains('/') && sdk.is_empty() {
             continue;
         }
         let at = LineAt {
@@ -351,22 +120,59 @@ pub fn extract(
             start: line_start,
             prose: prose_file || is_comment(line),
         };
-        let urls = urls_on_line(&at, vocab, &mut found);
+        let mut columns = Columns::new(line);
+        for call in &sdk {
+            let segments = if call.path.contains("://") {
+                vocab.url_segments(&call.path)
+            } else {
+                vocab.path_segments(&call.path)
+            };
+            if let Some(segments) = segments {
+                let mut c = at.candidate(&mut columns, (call.start, call.end), segments, Kind::Sdk);
+                c.method = call.method.clone();
+                found.push(c);
+            }
+        }
+        let sdk: Vec<(usize, usize)> = sdk.iter().map(|c| (c.start, c.end)).collect();
+        let urls = urls_on_line(&at, vocab, &sdk, &mut found);
         paths_on_line(&at, vocab, &urls, &mut found);
     }
     // Methods, now that every candidate line is known (a search stops at another call).
     let candidate_lines: std::collections::HashSet<usize> =
         found.iter().map(|c| c.line - 1).collect();
     for c in &mut found {
+        if c.kind == Kind::Sdk {
+            c.call = true;
+            continue;
+        }
         let index = c.line - 1;
         let start = c.offset - line_starts[index];
         c.method = method_near(&lines, index, (start, start + c.length), &|i| {
             i != index && candidate_lines.contains(&i)
         });
-        c.call = c.kind == Kind::Texter
+        c.call = c.kind == Kind::Api
             || is_call_site(&lines, index, start, (c.method.is_some(), c.prose));
     }
     found
+}
+
+/// The SDK calls of the API's convention starting on `lines[index]`, in order, the first of
+/// overlapping ones kept.
+fn sdk_calls(lines: &[&str], index: usize, vocab: &Vocabulary) -> Vec<SdkCall> {
+    let mut calls = Vec::new();
+    for finder in vocab.convention.calls {
+        finder(lines, index, &mut calls);
+    }
+    calls.sort_by_key(|c| (c.start, c.end));
+    let mut end = 0;
+    calls.retain(|c| {
+        let keep = c.start >= end && c.start < c.end;
+        if keep {
+            end = c.end;
+        }
+        keep
+    });
+    calls
 }
 
 /// The line being read and where it is.
@@ -431,11 +237,14 @@ impl<'a> Columns<'a> {
     }
 }
 
-/// Absolute URLs on a line: Texter hosts count, other hosts never do. Returns the byte ranges
-/// of every URL read (sorted, disjoint), which relative paths must not start inside.
+/// Absolute URLs on a line: the API's hosts count, other hosts never do, and neither does a
+/// URL inside an SDK call (`sdk`, sorted and disjoint), which was read as that call. Returns the
+/// byte ranges of every URL and SDK call read (sorted, disjoint), which relative paths must not
+/// start inside.
 fn urls_on_line(
     at: &LineAt<'_>,
     vocab: &Vocabulary,
+    sdk: &[(usize, usize)],
     found: &mut Vec<Candidate>,
 ) -> Vec<(usize, usize)> {
     let line = at.line;
@@ -443,6 +252,7 @@ fn urls_on_line(
     let mut columns = Columns::new(line);
     let mut urls = Vec::new();
     let mut search = 0;
+    let mut next_sdk = 0;
     while let Some(pos) = lower[search..].find("http").map(|p| p + search) {
         search = pos + 4;
         let rest = &lower[pos..];
@@ -450,18 +260,42 @@ fn urls_on_line(
             continue;
         }
         let (end, expr) = read_expr(line, pos);
+        let expr = vocab.rewritten(&line[pos..end]).unwrap_or(expr);
         urls.push((pos, end));
         search = end.max(search);
-        let Some(host) = host_of(&expr) else { continue };
-        let texter = is_texter_host(&host, vocab) || expr.contains(API_PREFIX);
-        if !texter {
+        while next_sdk < sdk.len() && sdk[next_sdk].1 <= pos {
+            next_sdk += 1;
+        }
+        if sdk.get(next_sdk).is_some_and(|&(s, _)| s <= pos) {
             continue;
         }
-        if let Some(segments) = request_segments(&expr) {
-            found.push(at.candidate(&mut columns, (pos, end), segments, Kind::Texter));
+        let Some(host) = host_of(&expr) else { continue };
+        let api = vocab.is_api_host(&host)
+            || vocab
+                .prefix
+                .as_ref()
+                .is_some_and(|p| expr.contains(p.as_str()));
+        if !api {
+            continue;
+        }
+        if let Some(segments) = vocab.url_segments(&expr) {
+            found.push(at.candidate(&mut columns, (pos, end), segments, Kind::Api));
         }
     }
-    urls
+    if sdk.is_empty() {
+        return urls;
+    }
+    // One sorted, disjoint list: a URL inside an SDK call is covered by the call.
+    let mut ranges: Vec<(usize, usize)> = urls.into_iter().chain(sdk.iter().copied()).collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
 }
 
 /// Relative paths on a line: `/` + a known first segment, not inside a URL already read, and
@@ -494,8 +328,9 @@ fn paths_on_line(
             continue;
         };
         let (end, expr) = read_expr(line, pos);
+        let expr = vocab.rewritten(&line[pos..end]).unwrap_or(expr);
         search = end.max(search);
-        let Some(segments) = request_segments(&expr) else {
+        let Some(segments) = vocab.path_segments(&expr) else {
             continue;
         };
         found.push(at.candidate(&mut columns, (pos, end), segments, kind));
@@ -533,14 +368,19 @@ fn path_kind(line: &str, pos: usize, vocab: &Vocabulary, prose: bool) -> Option<
     }
     // The prefix is plain text, so the path read from here starts with it exactly when the
     // line does.
-    if line[pos..].starts_with(API_PREFIX) {
-        Some(Kind::Texter)
-    } else if PREFIX_TAILS
+    if vocab
+        .prefix
+        .as_ref()
+        .is_some_and(|p| line[pos..].starts_with(p.as_str()))
+    {
+        Some(Kind::Api)
+    } else if vocab
+        .base_path_tails
         .iter()
-        .any(|tail| line[pos..].starts_with(tail.as_str()))
+        .any(|tail| vocab.starts_with(&line[pos..], tail))
     {
         Some(Kind::Rooted)
-    } else if vocab.first_segments.iter().any(|s| s == first) {
+    } else if vocab.starts_table_path(first) {
         Some(Kind::Relative)
     } else if base_var || matches!(before, Some('"' | '\'' | '`')) {
         Some(Kind::Suffix)
@@ -549,20 +389,6 @@ fn path_kind(line: &str, pos: usize, vocab: &Vocabulary, prose: bool) -> Option<
     }
 }
 
-/// The segments of the API prefix (`server`, `api`, `v2`).
-pub fn prefix_segments() -> impl Iterator<Item = &'static str> {
-    API_PREFIX.split('/').filter(|s| !s.is_empty())
-}
-
-/// What a path starts with when its base ends inside the API prefix: `/api/v2/` after
-/// `…/server`, `/v2/` after `…/server/api`.
-static PREFIX_TAILS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let segments: Vec<&str> = prefix_segments().collect();
-    (1..segments.len())
-        .map(|k| format!("/{}/", segments[k..].join("/")))
-        .collect()
-});
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,28 +396,22 @@ mod tests {
     #[test]
     fn markers_are_urls_and_texter_identifiers_not_the_word() {
         let v = vocab();
-        assert!(has_marker("const TEXTER_BASE = process.env.X", &v));
-        assert!(has_marker("let url = 'https://a.texterchat.com'", &v));
-        assert!(has_marker("base = '/server/api/v2'", &v));
-        assert!(!has_marker("// never talks to Texter", &v));
+        assert!(v.has_marker("const TEXTER_BASE = process.env.X"));
+        assert!(v.has_marker("let url = 'https://a.texterchat.com'"));
+        assert!(v.has_marker("base = '/server/api/v2'"));
+        assert!(!v.has_marker("// never talks to Texter"));
     }
 
     fn vocab() -> Vocabulary {
-        Vocabulary {
-            first_segments: [
-                "chats",
-                "labels",
-                "whatsapp",
-                "messages",
-                "files",
-                "quick-replies",
-                "scenarios",
-            ]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
-            extra_host: None,
-        }
+        Vocabulary::texter(&[
+            "chats",
+            "labels",
+            "whatsapp",
+            "messages",
+            "files",
+            "quick-replies",
+            "scenarios",
+        ])
     }
 
     fn paths(path: &str, text: &str) -> Vec<(String, Kind, Option<String>, bool)> {
@@ -626,6 +446,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The same of the SDK finders: GitHub's and Graph's conventions on any text.
+        #[test]
+        fn sdk_candidates_are_slices_of_any_text(
+            text in r#"([a-zé$%{}()\[\]'"`+., =:/#\n\\-]|gh api |octokit.request\(|'GET /|"POST /|\$\{\{ |\}\}|\.api\(|\.get\(\)|/repos|/me|-X |-f |https://api.github.com|https://graph.microsoft.com/v1.0|graphClient.Me|\.GetAsync\(|\.by_id\(){0,60}"#
+        ) {
+            for api in ["github", "msgraph"] {
+                let vocab = Vocabulary::for_convention(api, &["repos", "me", "user"]);
+                for c in extract("a.sh", &text, &vocab, None) {
+                    let slice = text.get(c.offset..c.offset + c.length);
+                    proptest::prop_assert_eq!(slice, Some(c.text.as_str()));
+                    let line_start = text[..c.offset].rfind('\n').map_or(0, |i| i + 1);
+                    proptest::prop_assert_eq!(c.column, text[line_start..c.offset].chars().count() + 1);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_long_spliced_expression_ends_the_path_on_a_character_boundary() {
         for pad in 0..4 {
@@ -643,7 +481,7 @@ mod tests {
             "a.js",
             "fetch('https://acme.texterchat.com/server/api/v2/chats/search?q=1')\nfetch('https://example.com/api/chats/1')\nfetch('https://example.com/chats/1')\n",
         );
-        assert_eq!(found, [("/chats/search".into(), Kind::Texter, None, false)]);
+        assert_eq!(found, [("/chats/search".into(), Kind::Api, None, false)]);
     }
 
     #[test]
@@ -700,7 +538,7 @@ mod tests {
             md,
             [(
                 "/files/share/{}".into(),
-                Kind::Texter,
+                Kind::Api,
                 Some("POST".into()),
                 true
             )]

@@ -1,17 +1,25 @@
-//! `scan`: the Texter endpoints a codebase really calls.
+//! `scan`: the endpoints of one API a codebase really calls.
+//!
+//! What a call looks like comes from the API's table (the hosts and base paths of its
+//! `base_urls`) and its convention (SDK and CLI calls, marker words; see [`conventions`]),
+//! gathered in a [`vocabulary::Vocabulary`].
 //!
 //! Phase one walks the tree in parallel (hidden files included, VCS internals and what
-//! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search and extracts path candidates from the few
+//! `.gitignore` excludes skipped, binary and oversized files skipped), prefilters each file with a literal search (for APIs other than Texter, after a gate: the file must name the API) and extracts path candidates from the few
 //! files that can hold any. Phase two, on the whole project, decides what counts: relative paths
-//! only in a project that references Texter, suffixes only where a base ends inside a path,
-//! `/api/v2/…` paths only where a Texter base ends at `/server`, and only at call sites.
+//! only in a project (or, for most APIs, a file) that references the API, suffixes only where a
+//! base ends inside a path, `/api/v2/…` paths only where a Texter base ends at `/server`, and
+//! only at call sites.
 
 mod callsite;
-mod curl;
+mod conventions;
+pub(crate) mod curl;
+mod expr;
 pub mod extract;
 mod method;
 mod resolve;
 mod structured;
+pub mod vocabulary;
 
 /// Work done by this thread, counted in tests only: it proves that scanning costs time in
 /// proportion to its input without timing anything.
@@ -51,8 +59,9 @@ use crate::error::InputError;
 use crate::source::{SourceFile, display_path};
 use crate::table::{EndpointId, Segment, Table};
 
-use extract::{Candidate, Vocabulary};
+use extract::Candidate;
 use resolve::resolve;
+use vocabulary::Vocabulary;
 
 /// How sure scan is that an occurrence is a call of its endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -62,7 +71,7 @@ pub enum Confidence {
     Low,
     /// The path alone identifies the endpoint; no method was found.
     Medium,
-    /// A Texter path and the call's method were both found.
+    /// A path of the API and the call's method were both found.
     High,
 }
 
@@ -108,8 +117,8 @@ pub struct ScanOptions {
     /// make scan read (and print) files outside it.
     pub follow: bool,
     pub max_filesize: u64,
-    /// Host of `--base-url`, which counts as a Texter host.
-    pub extra_host: Option<String>,
+    /// `--base-url`: its host counts as one of the API's hosts.
+    pub base_url: Option<String>,
     pub threads: usize,
 }
 
@@ -136,9 +145,9 @@ struct FileScan {
 /// text), and whether most of them count is known only once the whole tree is read: so the
 /// text stays in memory only where a report is likely, and is read again where one is made.
 enum FileText {
-    /// A file that names Texter (a URL, a marker): kept.
+    /// A file that names the API (a URL, a marker, an SDK call): kept.
     Kept(String),
-    /// A file whose call sites count only if the project turns out to use Texter (a tree of
+    /// A file whose call sites count only if the project turns out to use the API (a tree of
     /// minified bundles is full of them): read again, and checked, if one does.
     OnDisk {
         path: std::path::PathBuf,
@@ -148,28 +157,22 @@ enum FileText {
     Unneeded,
 }
 
-fn vocabulary(table: &Table, extra_host: Option<String>) -> Vocabulary {
-    let mut first: BTreeSet<String> = BTreeSet::new();
-    for ep in table.endpoints.iter() {
-        if let Some(Segment::Literal(l)) = ep.segments.first() {
-            first.insert(l.to_string());
-        }
-    }
-    Vocabulary {
-        first_segments: first.into_iter().collect(),
-        extra_host,
-    }
+/// Whether scan can tell what a call of `table`'s API looks like: the table has base URLs,
+/// the API has a convention, or `--base-url` names its host.
+pub fn can_scan(table: &Table, base_url: Option<&str>) -> bool {
+    Vocabulary::new(table, base_url).knows_calls()
 }
 
-/// Literals at least one of which a file must contain to be worth reading closely: Texter
-/// markers, every table path's first segment, and every literal tail of a table path (a call
-/// may append `"/templates/send"` to a base that ends inside the path).
+fn vocabulary(table: &Table, base_url: Option<&str>) -> Vocabulary {
+    Vocabulary::new(table, base_url)
+}
+
+/// Literals at least one of which a file must contain to be worth reading closely: the API's
+/// markers, hosts and SDK triggers (see [`Vocabulary::literals`]), every table path's first
+/// segment, and every literal tail of a table path (a call may append `"/templates/send"` to a
+/// base that ends inside the path).
 fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<Prefilter> {
-    // Case matters for paths; "texter" is matched in the spellings identifiers use.
-    let mut patterns: BTreeSet<String> = ["texter", "Texter", "TEXTER", crate::table::API_PREFIX]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut patterns: BTreeSet<String> = vocab.literals();
     patterns.extend(vocab.first_segments.iter().map(|s| format!("/{s}")));
     for ep in table.endpoints.iter() {
         for (i, segment) in ep.segments.iter().enumerate().skip(1) {
@@ -185,7 +188,6 @@ fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<Prefilter> {
             }
         }
     }
-    patterns.extend(vocab.extra_host.iter().cloned());
     Prefilter::new(patterns.into_iter().collect())
 }
 
@@ -226,10 +228,11 @@ pub fn scan(
     options: &ScanOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> ScanResult {
-    let vocab = vocabulary(table, options.extra_host.clone());
+    let vocab = vocabulary(table, options.base_url.as_deref());
     let Some(filter) = prefilter(table, &vocab) else {
         return ScanResult::default();
     };
+    let gate = vocab.gate();
     let scanned = AtomicUsize::new(0);
     let found: Mutex<Vec<FileScan>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<InputError>> = Mutex::new(Vec::new());
@@ -266,8 +269,8 @@ pub fn scan(
             .filter_entry(|e| !VCS_DIRS.iter().any(|d| e.file_name() == *d));
         builder.build_parallel().run(|| {
             let mut buf: Vec<u8> = Vec::new();
-            let (filter, vocab, found, errors, scanned) =
-                (&filter, &vocab, &found, &errors, &scanned);
+            let (filter, gate, vocab, found, errors, scanned) =
+                (&filter, &gate, &vocab, &found, &errors, &scanned);
             let max_filesize = options.max_filesize;
             Box::new(move |entry| {
                 let entry = match entry {
@@ -314,20 +317,22 @@ pub fn scan(
                 if buf[..buf.len().min(8192)].contains(&0) {
                     return ignore::WalkState::Continue;
                 }
+                if gate.as_ref().is_some_and(|g| !g.passes(&buf)) {
+                    return ignore::WalkState::Continue;
+                }
                 let hits = filter.hits(&buf);
                 if hits.is_empty() {
                     return ignore::WalkState::Continue;
                 }
                 let text = String::from_utf8_lossy(&buf).into_owned();
                 let path = display_path(entry.path());
-                let candidates = structured::extract(&path, &text)
+                let candidates = structured::extract(&path, &text, vocab)
                     .unwrap_or_else(|| extract::extract(&path, &text, vocab, Some(&hits)));
-                let has_marker = extract::has_marker(&text, vocab);
+                let has_marker = vocab.has_marker(&text);
                 let text = if has_marker
-                    || candidates
-                        .iter()
-                        .any(|c| c.call && c.kind == extract::Kind::Texter)
-                {
+                    || candidates.iter().any(|c| {
+                        c.call && matches!(c.kind, extract::Kind::Api | extract::Kind::Sdk)
+                    }) {
                     FileText::Kept(text)
                 } else if candidates.iter().any(|c| c.call) {
                     FileText::OnDisk {
@@ -353,7 +358,7 @@ pub fn scan(
     }
     let mut files = found.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut result = resolve(table, files, options.max_filesize);
+    let mut result = resolve(table, &vocab, files, options.max_filesize);
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.append(&mut result.errors);
     errors.sort_by_key(|e| e.to_string());
@@ -399,6 +404,10 @@ mod tests {
         Table::embedded().unwrap_or_else(|e| panic!("{e:?}"))
     }
 
+    fn texter_vocab(table: &Table) -> Vocabulary {
+        vocabulary(table, None)
+    }
+
     /// Phase one on one file's text, as `scan` runs it: (work done, candidates found).
     fn phase_one(table: &Table, name: &str, text: &str) -> (usize, usize) {
         let vocab = vocabulary(table, None);
@@ -407,17 +416,20 @@ mod tests {
         };
         work::take();
         let hits = filter.hits(text.as_bytes());
-        let found = structured::extract(name, text)
+        let found = structured::extract(name, text, &vocab)
             .unwrap_or_else(|| extract::extract(name, text, &vocab, Some(&hits)));
         (work::take(), found.len())
     }
 
     /// Linear work grows about 8 times from `n` to `8n`; quadratic work 64 times.
     fn assert_linear(what: &str, name: &str, make: impl Fn(usize) -> String) {
-        let table = table();
+        assert_linear_with(&table(), what, name, make);
+    }
+
+    fn assert_linear_with(table: &Table, what: &str, name: &str, make: impl Fn(usize) -> String) {
         let n = 400;
-        let (small, found_small) = phase_one(&table, name, &make(n));
-        let (large, found_large) = phase_one(&table, name, &make(8 * n));
+        let (small, found_small) = phase_one(table, name, &make(n));
+        let (large, found_large) = phase_one(table, name, &make(8 * n));
         assert!(small > 0, "{what}: nothing counted");
         assert!(
             large <= small * 10,
@@ -539,6 +551,54 @@ mod tests {
         });
     }
 
+    fn github() -> &'static Table {
+        match crate::table::builtin("github") {
+            Some(Ok(t)) => t,
+            _ => panic!("no github table"),
+        }
+    }
+
+    #[test]
+    fn sdk_calls_cost_linear_work() {
+        let github = github();
+        assert_linear_with(github, "octokit routes on one line", "a.js", |n| {
+            "octokit.request('POST /repos/{owner}/{repo}/issues',{}),'https://api.github.com/user/repos';"
+                .repeat(n)
+        });
+        assert_linear_with(github, "quotes that open no route", "a.js", |n| {
+            format!("x = [{}]\n", "'GET /user' ,'".repeat(n))
+        });
+        assert_linear_with(github, "gh api commands on one line", "a.sh", |n| {
+            "gh api -X PATCH repos/o/r/issues/1 -f state=closed; ".repeat(n)
+        });
+        assert_linear_with(
+            github,
+            "a gh api command continued over lines",
+            "a.sh",
+            |n| format!("gh api repos/o/r/issues \\\n{}", "  -f a=b \\\n".repeat(n)),
+        );
+        assert_linear_with(github, "a workflow expression left open", "a.yml", |n| {
+            format!("run: gh api repos/${{{{ {}\n", "gh api x ".repeat(n))
+        });
+        let graph = Table::load(crate::source::SourceFile::new(
+            "msgraph.yaml",
+            include_str!("../../tests/fixtures/corpus-apis/msgraph/table.yaml").to_owned(),
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_linear_with(&graph, "Graph SDK chains on one line", "a.js", |n| {
+            "client.api('/me/messages/$value').select('a').top(5).get();".repeat(n)
+        });
+        assert_linear_with(&graph, "request builders on one line", "a.cs", |n| {
+            "graphClient.Me.MailFolders[\"inbox\"].Messages.GetAsync();x.a[b](c).get();".repeat(n)
+        });
+        assert_linear_with(&graph, "a bracket never opened", "a.py", |n| {
+            format!("graph_client.me{}\n", "]).get()".repeat(n))
+        });
+        assert_linear_with(&graph, "Graph SDK calls never sent", "a.js", |n| {
+            format!("{}\n", "client.api('/me').select((((".repeat(n))
+        });
+    }
+
     fn file(path: &str, candidates: Vec<Candidate>) -> FileScan {
         FileScan {
             path: path.to_owned(),
@@ -567,7 +627,7 @@ mod tests {
     fn rooted_paths_count_only_under_a_base_that_ends_at_server() {
         let table = table();
         let calls = |files: Vec<FileScan>| {
-            let result = resolve(&table, files, u64::MAX);
+            let result = resolve(&table, &texter_vocab(&table), files, u64::MAX);
             let names: Vec<&str> = result
                 .endpoints
                 .keys()
@@ -580,7 +640,7 @@ mod tests {
             c.method = Some("GET".to_owned());
             file("client.js", vec![c])
         };
-        let base = |url: &str| file(".env.example", vec![candidate(1, url, Kind::Texter)]);
+        let base = |url: &str| file(".env.example", vec![candidate(1, url, Kind::Api)]);
         assert_eq!(calls(vec![rooted()]), "");
         assert_eq!(
             calls(vec![
@@ -603,6 +663,7 @@ mod tests {
         let api = base("https://p.texterchat.com/server/api");
         let result = resolve(
             &table,
+            &texter_vocab(&table),
             vec![
                 api,
                 file("c.js", vec![candidate(3, "/v2/labels/1", Kind::Rooted)]),
@@ -624,7 +685,7 @@ mod tests {
         let bases = (0..n)
             .map(|i| {
                 let path = format!("/whatsapp/templates/acc{i}/tpl{i}/localizations/l{i}");
-                candidate(i + 1, &path, Kind::Texter)
+                candidate(i + 1, &path, Kind::Api)
             })
             .collect();
         let suffixes = (0..n)
@@ -636,10 +697,11 @@ mod tests {
     #[test]
     fn many_bases_and_suffixes_cost_linear_work() {
         let table = table();
+        let vocab = texter_vocab(&table);
         let mut counted = Vec::new();
         for n in [200, 1600] {
             work::take();
-            let result = resolve(&table, bases_and_suffixes(n), u64::MAX);
+            let result = resolve(&table, &vocab, bases_and_suffixes(n), u64::MAX);
             counted.push(work::take());
             let occurrences: usize = result.endpoints.values().map(Vec::len).sum();
             assert_eq!(occurrences, n, "every suffix completes a base");

@@ -6,29 +6,43 @@ use crate::error::InputError;
 use crate::source::SourceFile;
 use crate::table::{PathMatch, Segment, Table};
 
-use super::extract::{Kind, prefix_segments};
+use super::extract::Kind;
+use super::vocabulary::Vocabulary;
 use super::{Confidence, FileScan, FileText, Occurrence, ScanResult, Unresolved, work};
 
 /// Phase two: decide what counts and match it against the table. `limit` is the size cap a
 /// file read again (see [`FileText::OnDisk`]) is held to.
-pub(super) fn resolve(table: &Table, files: Vec<FileScan>, limit: u64) -> ScanResult {
+pub(super) fn resolve(
+    table: &Table,
+    vocab: &Vocabulary,
+    files: Vec<FileScan>,
+    limit: u64,
+) -> ScanResult {
     let project_marker = files.iter().any(|f| f.has_marker);
     let bases = bases(table, &files);
-    let roots = roots(&files);
+    let roots = roots(vocab, &files);
     let mut result = ScanResult::default();
     for f in files {
         let mut file_used = false;
         let index = result.files.len();
         let unresolved_before = result.unresolved.len();
+        // Where a relative path counts: in a project that names the API (Texter), or in a file
+        // that does (an API whose paths are common words: `/user`, `/me`).
+        let project_wide = vocab.convention.project_wide;
+        let marked = if project_wide {
+            project_marker
+        } else {
+            f.has_marker
+        };
         for c in &f.candidates {
             // Only a call site counts: a relative path in a page link or a route definition
-            // names the application's own pages, not Texter's.
+            // names the application's own pages, not the API's.
             let counts = c.call
                 && match c.kind {
-                    Kind::Texter => true,
-                    Kind::Relative => project_marker,
-                    Kind::Suffix => project_marker && !bases.is_empty(),
-                    Kind::Rooted => !roots.is_empty(),
+                    Kind::Api | Kind::Sdk => true,
+                    Kind::Relative => marked,
+                    Kind::Suffix => marked && !bases.is_empty(),
+                    Kind::Rooted => !roots.is_empty() && (project_wide || f.has_marker),
                 };
             if !counts {
                 continue;
@@ -40,7 +54,7 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>, limit: u64) -> ScanRe
                     .collect(),
                 Kind::Rooted => roots
                     .iter()
-                    .filter_map(|&root| rooted(root, &c.segments))
+                    .filter_map(|root| rooted(root, &c.segments))
                     .map(|segments| (segments, false))
                     .collect(),
                 _ => vec![(c.segments.clone(), false)],
@@ -53,6 +67,9 @@ pub(super) fn resolve(table: &Table, files: Vec<FileScan>, limit: u64) -> ScanRe
                     .map(|m| table.match_path(Some(m), &segments));
                 let resolved = match with_method {
                     Some(PathMatch::One(id)) => Some((id, true)),
+                    // An SDK call's method is the call's own: an endpoint with another method
+                    // is not what it calls (`GET /user` is not `PATCH /user`).
+                    Some(_) if c.kind == Kind::Sdk => None,
                     _ => match table.match_path(None, &segments) {
                         PathMatch::One(id) => Some((id, false)),
                         PathMatch::Many(ids) if !inferred => {
@@ -142,50 +159,40 @@ fn text_of(text: FileText, limit: u64) -> std::io::Result<String> {
     }
 }
 
-/// Texter bases that end inside the API prefix (`https://P.texterchat.com/server`), as the
-/// number of its segments they hold (1 for `/server`, 2 for `/server/api`). Comments and
-/// example files tell the base as well as code does.
-fn roots(files: &[FileScan]) -> BTreeSet<usize> {
-    let prefix: Vec<&str> = prefix_segments().collect();
+/// What base URLs that end inside a base path (`https://P.texterchat.com/server`) leave out of
+/// it (`[api, v2]`). Comments and example files tell the base as well as code does.
+fn roots(vocab: &Vocabulary, files: &[FileScan]) -> BTreeSet<Vec<String>> {
     let mut roots = BTreeSet::new();
     for f in files {
-        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Api) {
             work::add(1);
-            let n = c.segments.len();
-            if (1..prefix.len()).contains(&n)
-                && c.segments.iter().zip(&prefix).all(|(s, p)| match s {
-                    Segment::Literal(l) => l == p,
-                    Segment::Param(_) => false,
-                })
-            {
-                roots.insert(n);
-            }
+            roots.extend(vocab.missing_base(&c.segments));
         }
     }
     roots
 }
 
-/// A rooted path (`/api/v2/labels`) completed by a base holding `root` segments of the API
-/// prefix: what follows the prefix, or `None` when the path does not complete that base.
-fn rooted(root: usize, segments: &[Segment]) -> Option<Vec<Segment>> {
+/// A rooted path (`/api/v2/labels`) completed by a base that leaves out `missing` of a base
+/// path: what follows the base path, or `None` when the path does not complete that base.
+fn rooted(missing: &[String], segments: &[Segment]) -> Option<Vec<Segment>> {
     let mut rest = segments.iter();
-    for p in prefix_segments().skip(root) {
+    for p in missing {
         match rest.next() {
-            Some(Segment::Literal(l)) if l == p => {}
+            Some(Segment::Literal(l)) if l.eq_ignore_ascii_case(p) => {}
             _ => return None,
         }
     }
     Some(rest.cloned().collect())
 }
 
-/// Bases that end inside a path: a Texter URL whose path is a proper prefix of table paths,
+/// Bases that end inside a path: a URL of the API whose path is a proper prefix of table paths,
 /// each in the form matching sees (see [`base_key`]), so a project naming thousands of
 /// bases tries each suffix against a few.
 fn bases(table: &Table, files: &[FileScan]) -> BTreeSet<Vec<Segment>> {
     let literals = table_literals(table);
     let mut bases: BTreeSet<Vec<Segment>> = BTreeSet::new();
     for f in files {
-        for c in f.candidates.iter().filter(|c| c.kind == Kind::Texter) {
+        for c in f.candidates.iter().filter(|c| c.kind == Kind::Api) {
             if !c.segments.is_empty()
                 && table.match_path(None, &c.segments) == PathMatch::None
                 && is_prefix_of_table_path(table, &c.segments)

@@ -7,14 +7,14 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use crate::source::SourceFile;
-use crate::table::{API_PREFIX, request_segments};
 use crate::yaml::{Limits, Node, NodeKind};
 
 use super::extract::{Candidate, Kind};
+use super::vocabulary::Vocabulary;
 use super::work;
 
 /// The requests a structured document describes, or `None` when the file is not one.
-pub fn extract(path: &str, text: &str) -> Option<Vec<Candidate>> {
+pub fn extract(path: &str, text: &str, vocab: &Vocabulary) -> Option<Vec<Candidate>> {
     let trimmed = text.trim_start();
     let mut yaml = None;
     let value: Value = if trimmed.starts_with('{') {
@@ -46,22 +46,23 @@ pub fn extract(path: &str, text: &str) -> Option<Vec<Candidate>> {
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with('3'))
     {
-        let servers_texter = value
+        let servers_api = value
             .get("servers")
             .and_then(Value::as_array)
             .is_some_and(|s| {
                 s.iter()
                     .filter_map(|s| s.get("url").and_then(Value::as_str))
-                    .any(|u| u.contains("texterchat.com") || u.contains(API_PREFIX))
+                    .any(|u| is_api_url(&u.to_ascii_lowercase(), vocab))
             });
         if let Some(paths) = value.get("paths").and_then(Value::as_object) {
             for (p, ops) in paths {
                 for method in ["get", "post", "put", "patch", "delete"] {
                     if ops.get(method).is_some() {
-                        let url = if servers_texter {
-                            format!("{API_PREFIX}{p}")
-                        } else {
-                            p.clone()
+                        // A path under a server of the API is the API's, as a URL on it is.
+                        let url = match (servers_api, &vocab.prefix) {
+                            (true, Some(prefix)) => format!("{prefix}{p}"),
+                            (true, None) => format!("https://{}{p}", API_SERVER),
+                            (false, _) => p.clone(),
                         };
                         requests.push((method.to_ascii_uppercase(), url, p.clone()));
                     }
@@ -80,7 +81,7 @@ pub fn extract(path: &str, text: &str) -> Option<Vec<Candidate>> {
     let mut out = Vec::new();
     let mut search_from = 0;
     for (method, url, needle) in &requests {
-        let Some((kind, segments)) = request_kind(url) else {
+        let Some((kind, segments)) = request_kind(url, vocab) else {
             continue;
         };
         // Locate the request in the text for the report (the first occurrence after the last one).
@@ -112,8 +113,30 @@ pub fn extract(path: &str, text: &str) -> Option<Vec<Candidate>> {
     Some(out)
 }
 
+/// The host standing for "a server of the API" in an OpenAPI document's paths.
+const API_SERVER: &str = "api.server.invalid";
+
+/// Whether a lowercase URL is on one of the API's hosts or carries its prefix.
+fn is_api_url(lower: &str, vocab: &Vocabulary) -> bool {
+    let host = lower
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .map(|h| h.rsplit('@').next().unwrap_or(h))
+        .map(|h| h.split(':').next().unwrap_or(h));
+    host.is_some_and(|h| h == API_SERVER || vocab.is_api_host(h))
+        || vocab
+            .prefix
+            .as_ref()
+            .is_some_and(|p| lower.contains(p.as_str()))
+        || vocab.host_literals().any(|h| {
+            // Texter's test: the host named anywhere in the URL (`{{host}}.texterchat.com`).
+            vocab.convention.prefix_anywhere && lower.contains(h.as_str())
+        })
+}
+
 /// What a request's URL is to scan, or `None` when it is on another host or not a path.
-fn request_kind(url: &str) -> Option<(Kind, Vec<crate::table::Segment>)> {
+fn request_kind(url: &str, vocab: &Vocabulary) -> Option<(Kind, Vec<crate::table::Segment>)> {
     // Postman variables: `{{baseUrl}}/chats/search` — the variable is the base.
     let normalised = url.replace("{{", "{").replace("}}", "}");
     let without_base = match normalised
@@ -124,15 +147,14 @@ fn request_kind(url: &str) -> Option<(Kind, Vec<crate::table::Segment>)> {
         _ => normalised.clone(),
     };
     let lower = without_base.to_ascii_lowercase();
-    let kind = if lower.contains("texterchat.com") || lower.contains(API_PREFIX) {
-        Kind::Texter
+    if is_api_url(&lower, vocab) {
+        Some((Kind::Api, vocab.url_segments(&without_base)?))
     } else if lower.starts_with("http://") || lower.starts_with("https://") {
-        // Another host: never Texter.
-        return None;
+        // Another host: never the API's.
+        None
     } else {
-        Kind::Relative
-    };
-    Some((kind, request_segments(&without_base)?))
+        Some((Kind::Relative, vocab.path_segments(&without_base)?))
+    }
 }
 
 /// Where each wanted string stands in the document as a whole string value or key, in order:
@@ -355,8 +377,12 @@ fn yaml_to_json(node: &Node) -> Value {
 mod tests {
     use super::*;
 
+    fn vocab() -> Vocabulary {
+        Vocabulary::texter(&["chats", "labels", "whatsapp"])
+    }
+
     fn requests(path: &str, text: &str) -> Vec<String> {
-        extract(path, text)
+        extract(path, text, &vocab())
             .unwrap_or_default()
             .into_iter()
             .map(|c| format!("{} L{}", c.text, c.line))
@@ -388,7 +414,7 @@ mod tests {
                 "POST /server/api/v2/labels L5"
             ]
         );
-        assert!(extract("package.json", r#"{"name": "x"}"#).is_none());
+        assert!(extract("package.json", r#"{"name": "x"}"#, &vocab()).is_none());
     }
 
     proptest::proptest! {
@@ -404,7 +430,7 @@ mod tests {
                 .collect();
             let sep = if pretty { ",\n" } else { "," };
             let har = format!(r#"{{"log": {{"entries": [{}]}}}}"#, entries.join(sep));
-            for c in extract("s.har", &har).unwrap_or_default() {
+            for c in extract("s.har", &har, &vocab()).unwrap_or_default() {
                 proptest::prop_assert!(har.is_char_boundary(c.offset));
                 proptest::prop_assert!(c.offset + c.length <= har.len());
                 proptest::prop_assert!(c.line >= 1 && c.column >= 1);
@@ -422,7 +448,7 @@ mod tests {
             ["POST /labels L3", "GET /quick-replies L2"]
         );
         let har = "{\"log\": {\"entries\": [\n{\"request\": {\"method\": \"GET\", \"url\": \"https:\\/\\/a.texterchat.com\\/labels\"}}]}}";
-        let found = extract("s.har", har).unwrap_or_default();
+        let found = extract("s.har", har, &vocab()).unwrap_or_default();
         assert_eq!((found[0].line, found[0].column), (2, 39));
     }
 }

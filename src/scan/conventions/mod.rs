@@ -1,0 +1,100 @@
+//! What calls to an API look like beyond its table's `base_urls`, keyed by API id: SDK and CLI
+//! calls (`octokit.request("GET /user")`, `gh api user`, `client.api("/me").get()`), words and
+//! literals that mark a file as using the API, hosts the table does not list, and a few rules
+//! (Texter's prefix counts on any host, Graph's paths ignore case).
+//!
+//! An API without a convention is scanned from its table's base URLs alone.
+
+mod github;
+mod google;
+mod msgraph;
+mod texter;
+
+/// A call found by a convention: the path's byte range on its line, the path as an
+/// expression (`/repos/{p}/{p}/issues`), and the method when the call names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SdkCall {
+    pub start: usize,
+    pub end: usize,
+    pub path: String,
+    pub method: Option<String>,
+}
+
+/// Finds the SDK calls whose path starts on `lines[index]`, reading only bounded windows.
+pub type CallFinder = fn(lines: &[&str], index: usize, out: &mut Vec<SdkCall>);
+
+/// One API's conventions.
+pub struct Convention {
+    pub api: &'static str,
+    /// Base URLs beyond the table's (`https://{service}.googleapis.com`).
+    pub base_urls: &'static [&'static str],
+    /// Words that mark a file when part of an identifier (`TEXTER_BASE`, `githubClient`); the
+    /// bare word in prose does not.
+    pub words: &'static [&'static str],
+    /// Text that marks a file wherever it appears, in any case (`octokit`).
+    pub markers: &'static [&'static str],
+    /// Literals on the lines SDK calls start on, for the prefilter (`gh api`, `.api(`).
+    pub triggers: &'static [&'static str],
+    /// The table's base path names the API on any host (`/server/api/v2`).
+    pub prefix_anywhere: bool,
+    /// A relative path counts in a project that names the API anywhere, rather than only in a
+    /// file that does.
+    pub project_wide: bool,
+    /// Paths compare without regard to case (`/me/mailFolders` is `/me/mailfolders`).
+    pub case_insensitive: bool,
+    pub calls: &'static [CallFinder],
+    /// Rewrites a path as written before it is read, when the API's users spell part of it
+    /// in a way of their own (GitHub's `$GITHUB_REPOSITORY` is `{owner}/{repo}`).
+    pub rewrite: Option<fn(&str) -> Option<String>>,
+}
+
+/// What an API without a convention gets: its table's base URLs, relative paths only in files
+/// that name one of its hosts.
+pub static PLAIN: Convention = Convention {
+    api: "",
+    base_urls: &[],
+    words: &[],
+    markers: &[],
+    triggers: &[],
+    prefix_anywhere: false,
+    project_wide: false,
+    case_insensitive: false,
+    calls: &[],
+    rewrite: None,
+};
+
+static ALL: &[&Convention] = &[
+    &texter::TEXTER,
+    &github::GITHUB,
+    &msgraph::MSGRAPH,
+    &google::GOOGLE,
+];
+
+/// The convention of an API, by its id.
+pub fn of(api: &str) -> Option<&'static Convention> {
+    ALL.iter().copied().find(|c| c.api == api)
+}
+
+/// The name a callee ends with before `(` at the end of `text`: (`octokit.request` → `request`).
+fn ident_before(text: &str) -> &str {
+    let len = text
+        .bytes()
+        .rev()
+        .take(64)
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
+        .count();
+    &text[text.len() - len..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_convention_is_found_by_its_id() {
+        for c in ALL {
+            assert!(std::ptr::eq(of(c.api).unwrap_or(&PLAIN), *c), "{}", c.api);
+        }
+        assert!(of("datadog").is_none());
+    }
+}
