@@ -84,6 +84,8 @@ pub fn method_near(
     ) {
         return Some(m);
     }
+    // Whether the call's argument list is seen to end (for `fetch`, below).
+    let mut closed = arguments_end(&line[line.ceil_char_boundary(end.min(line.len()))..]);
     for (i, line) in lines
         .iter()
         .enumerate()
@@ -96,6 +98,8 @@ pub fn method_near(
         if let Some(m) = method_in(line, 0, WINDOW) {
             return Some(m);
         }
+        closed =
+            closed || line.trim_start().starts_with("})") || line.trim_start().starts_with(')');
     }
     for i in (index.saturating_sub(NEIGHBOURS)..index).rev() {
         if stop(i) {
@@ -106,7 +110,36 @@ pub fn method_near(
             return Some(m);
         }
     }
-    None
+    // `fetch(url)` and `fetch(url, { headers })` name no method: the Fetch standard's default
+    // is GET. Only when the whole call was seen: options that run on past the lines searched
+    // may still name one.
+    (closed && fetch_argument(line, start)).then(|| "GET".to_owned())
+}
+
+/// Whether the text after a path ends its call with no further argument: `")`, `` `) ``.
+fn arguments_end(after: &str) -> bool {
+    let after = after.trim_start_matches(['"', '\'', '`']).trim_start();
+    after.starts_with(')')
+}
+
+/// Whether the path at `start` is the first argument of a `fetch(` call (`fetch("…`,
+/// `await fetch(\`…`, `window.fetch('…`), not of `prefetch(` or `myfetch(`.
+fn fetch_argument(line: &str, start: usize) -> bool {
+    let before = line[..line.floor_char_boundary(start.min(line.len()))].trim_end();
+    let before = before
+        .strip_suffix(['"', '\'', '`'])
+        .unwrap_or(before)
+        .trim_end();
+    let Some(callee) = before.strip_suffix('(') else {
+        return false;
+    };
+    let Some(rest) = callee.trim_end().strip_suffix("fetch") else {
+        return false;
+    };
+    !rest
+        .bytes()
+        .last()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
 }
 
 #[cfg(test)]
@@ -204,5 +237,50 @@ mod tests {
             Some("PATCH")
         );
         assert_eq!(method_near(&lines, 0, (6, 26), &|i| i == 1), None);
+    }
+
+    #[test]
+    fn fetch_without_a_method_is_a_get_when_the_whole_call_is_seen() {
+        let get = |lines: &[&str], at: &str| {
+            let start = lines[0].find(at).unwrap_or(0);
+            method_near(lines, 0, (start, start + at.len()), &|_| false)
+        };
+        for line in [
+            r#"const r = await fetch("https://x.test/labels");"#,
+            "return window.fetch(`${B}/labels`).then(r => r.json());",
+            "fetch( '/labels' )",
+        ] {
+            let at = ["https://x.test/labels", "${B}/labels", "/labels"]
+                .into_iter()
+                .find(|a| line.contains(a))
+                .unwrap_or_default();
+            assert_eq!(get(&[line], at).as_deref(), Some("GET"), "{line}");
+        }
+        let url = "https://x.test/labels";
+        let with_headers = [
+            r#"fetch("https://x.test/labels", {"#,
+            "  headers: { a: b },",
+            "});",
+        ];
+        assert_eq!(get(&with_headers, url).as_deref(), Some("GET"));
+        // Options that run past the lines searched may name a method further down.
+        let long = [
+            r#"fetch("https://x.test/labels", {"#,
+            "  headers: {",
+            "    a: b,",
+            "  },",
+            "  method: 'POST',",
+            "});",
+        ];
+        assert_eq!(get(&long, url), None);
+        for line in [
+            r#"prefetch("https://x.test/labels")"#,
+            r#"myfetch("https://x.test/labels")"#,
+            r#"fetch(base + "/labels")"#,
+            r#"link("https://x.test/labels")"#,
+        ] {
+            let at = if line.contains(url) { url } else { "/labels" };
+            assert_eq!(get(&[line], at), None, "{line}");
+        }
     }
 }
