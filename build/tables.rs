@@ -32,6 +32,8 @@ struct TableDoc {
     #[serde(default)]
     base_urls: Vec<String>,
     #[serde(default)]
+    case_insensitive_paths: bool,
+    #[serde(default)]
     always_granted: Vec<GrantDoc>,
     scopes: Vec<ScopeDoc>,
     areas: Vec<AreaDoc>,
@@ -97,6 +99,10 @@ struct EndpointDoc {
     requires: Option<Vec<Vec<GrantDoc>>>,
     #[serde(default)]
     requires_by_kind: BTreeMap<String, Vec<Vec<GrantDoc>>>,
+    #[serde(default)]
+    least: usize,
+    #[serde(default)]
+    least_by_kind: BTreeMap<String, usize>,
     evidence: String,
     evidence_reason: Option<String>,
     source: Option<String>,
@@ -214,11 +220,19 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
             (None, Some(alts)) => names.requirement(alts)?,
             _ => return None,
         };
-        let mut by_kind: Vec<Option<Vec<Vec<Grant>>>> = vec![None; doc.token_kinds.len()];
+        let mut by_kind: Vec<Option<(Vec<Vec<Grant>>, usize)>> = vec![None; doc.token_kinds.len()];
         for (kind, alts) in &e.requires_by_kind {
             let k = doc.token_kinds.iter().position(|x| x == kind)?;
-            by_kind[k] = Some(names.requirement(alts)?);
+            by_kind[k] = Some((names.requirement(alts)?, 0));
         }
+        // As the loader: a kind marked without its own requirement gets the default one.
+        for (kind, &least) in &e.least_by_kind {
+            let k = doc.token_kinds.iter().position(|x| x == kind)?;
+            let req = by_kind[k].get_or_insert_with(|| (requires.clone(), 0));
+            (least <= req.0.len()).then_some(())?;
+            req.1 = least;
+        }
+        (e.least <= requires.len()).then_some(())?;
         let scopes: BTreeSet<usize> = requires.iter().flatten().map(|g| g.0).collect();
         let evidence = lookup(&EVIDENCE, &e.evidence)?;
         let _ = writeln!(
@@ -243,12 +257,15 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
                 .map(|s| format!("ScopeId({s})"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            requires = requirement(&requires),
+            requires = requirement(&requires, e.least),
             by_kind = by_kind
                 .iter()
-                .map(|r| r
-                    .as_ref()
-                    .map_or("None".to_owned(), |r| format!("Some({})", requirement(r))))
+                .map(
+                    |r| r.as_ref().map_or("None".to_owned(), |(r, least)| format!(
+                        "Some({})",
+                        requirement(r, *least)
+                    ))
+                )
                 .collect::<Vec<_>>()
                 .join(", "),
             reason = opt_str(e.evidence_reason.as_deref()),
@@ -286,6 +303,11 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
         w,
         "            base_urls: vec![{}],",
         strings(&doc.base_urls)
+    );
+    let _ = writeln!(
+        w,
+        "            case_insensitive_paths: {},",
+        doc.case_insensitive_paths
     );
     let always = doc
         .always_granted
@@ -354,6 +376,7 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
          \x20           file,\n\
          \x20           endpoint_names: NameIndex(B(ENDPOINT_NAMES)),\n\
          \x20           scope_names: NameIndex(B(SCOPE_NAMES)),\n\
+         \x20           path_index: Default::default(),
          \x20           suggestions: Default::default(),\n\
          \x20       }\n    }\n}\n",
     );
@@ -395,12 +418,15 @@ fn lookup(names: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
     names.iter().find(|(k, _)| *k == value).map(|(_, v)| *v)
 }
 
-fn requirement(alts: &[Vec<Grant>]) -> String {
+fn requirement(alts: &[Vec<Grant>], least: usize) -> String {
     let alts: Vec<String> = alts
         .iter()
         .map(|alt| format!("B(&[{}])", grants(alt)))
         .collect();
-    format!("Requirement {{ alternatives: B(&[{}]) }}", alts.join(", "))
+    format!(
+        "Requirement {{ alternatives: B(&[{}]), least: {least} }}",
+        alts.join(", ")
+    )
 }
 
 fn grants(grants: &[Grant]) -> String {

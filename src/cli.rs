@@ -328,6 +328,8 @@ pub struct ImportArgs {
 pub enum ImportSource {
     /// github/docs: fine-grained PAT and GitHub App permission files, REST category files.
     GithubDocs,
+    /// Microsoft Graph: permissions.json (microsoftgraph/microsoft-graph-devx-content).
+    Msgraph,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -57,6 +57,7 @@ pub fn check(ctx: &mut Context<'_>, file: &std::path::Path) -> Result<Exit, Fail
 pub fn import(ctx: &mut Context<'_>, args: &ImportArgs) -> Result<Exit, Failure> {
     let source = match args.source {
         ImportSource::GithubDocs => import::ImportSource::GithubDocs,
+        ImportSource::Msgraph => import::ImportSource::Msgraph,
     };
     let options = import::Options {
         commits: args.commits.clone(),

@@ -1367,6 +1367,7 @@ fn build(
         source: source_line(&inputs, context),
         retrieved: context.retrieved.clone(),
         base_urls: FlowSeq(vec!["https://api.github.com".into()]),
+        case_insensitive_paths: None,
         token_kinds: FlowSeq(kinds.iter().map(|k| k.id().to_owned()).collect()),
         always_granted: FlowSeq(always_granted(&perms)),
         scopes,
@@ -1730,7 +1731,9 @@ fn endpoint_out(op: &Op, reqs: &[(Kind, KindReq)], name: String, group: Group) -
         path: op.path.clone(),
         area: group.area().to_owned(),
         requires,
+        least: None,
         requires_by_kind: by_kind,
+        least_by_kind: Default::default(),
         evidence: if evidence_reason.is_some() {
             "inferred"
         } else {

@@ -8,6 +8,7 @@
 //! with the reason.
 
 mod github_docs;
+mod msgraph;
 mod out;
 
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ pub enum ImportSource {
     /// github/docs: the fine-grained permission files of `src/github-apps/data/<version>/`
     /// and the REST category files of `src/rest/data/<version>/`.
     GithubDocs,
+    /// Microsoft Graph: `permissions.json` of microsoftgraph/microsoft-graph-devx-content.
+    Msgraph,
 }
 
 /// What the command line adds to the files.
@@ -87,6 +90,7 @@ pub fn run(
     };
     let (table, notes) = match source {
         ImportSource::GithubDocs => github_docs::import(&files, &context)?,
+        ImportSource::Msgraph => msgraph::import(&files, &context)?,
     };
     let text = reloaded(&table)?;
     Ok(Imported { text, notes })

@@ -211,6 +211,7 @@ mod tests {
                     &fast.token_dialog,
                     &fast.token_kinds,
                     &fast.base_urls,
+                    &fast.case_insensitive_paths,
                     &fast.always_granted
                 ),
                 (
@@ -220,6 +221,7 @@ mod tests {
                     &slow.token_dialog,
                     &slow.token_kinds,
                     &slow.base_urls,
+                    &slow.case_insensitive_paths,
                     &slow.always_granted
                 )
             );

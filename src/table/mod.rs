@@ -1,6 +1,7 @@
 //! The scope table: which scopes every endpoint of an API needs.
 
 mod builtin;
+mod index;
 mod load;
 mod matching;
 mod model;
