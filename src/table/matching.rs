@@ -509,6 +509,27 @@ mod tests {
         assert_eq!(find(&u, Some("GET"), "/v2/other"), ["e0"]);
     }
 
+    /// The tries the build packs into the binary answer like the linear scan too: every
+    /// built-in's own templates (a sample of the big ones), with and without a method.
+    #[test]
+    fn built_in_tries_match_like_the_linear_scan() {
+        for b in crate::table::builtins() {
+            let t = b.load().unwrap_or_else(|e| panic!("{e:?}"));
+            let step = (t.endpoints.len() / 400).max(1);
+            for ep in t.endpoints.iter().step_by(step) {
+                for method in [ep.method.as_deref(), None] {
+                    assert_eq!(
+                        t.match_path(method, &ep.segments),
+                        t.match_path_linear(method, &ep.segments),
+                        "{}: {}",
+                        b.api,
+                        ep.name
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         /// The index answers exactly as the linear scan it replaced, on random tables and
         /// requests: literals, parameters, methods, both case rules.
