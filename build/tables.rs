@@ -270,11 +270,7 @@ pub fn compile(yaml: &str, name: &str) -> Option<Compiled> {
                     .collect(),
             ));
         }
-        let seg_start = p.segments.len() / 3;
-        for (param, text) in &segments {
-            let (off, len) = p.string(text);
-            p.segments.extend([u32::from(*param), off, len]);
-        }
+        let seg_start = p.path_segments(&segments);
         let scope_start = p.scope_ids.len();
         p.scope_ids.extend(scopes.iter().map(|&s| s as u32));
         let req = p.requirement(&requires, e.least);
@@ -460,6 +456,8 @@ const METHOD_NAMES: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"
 struct Packer {
     strings: String,
     seen: HashMap<String, (u32, u32)>,
+    paths: HashMap<Vec<(bool, String)>, usize>,
+    seen_requirements: HashMap<(Vec<Vec<Grant>>, usize), u32>,
     endpoints: Vec<u32>,
     segments: Vec<u32>,
     requirements: Vec<u32>,
@@ -484,9 +482,29 @@ impl Packer {
         s.map_or((NONE, 0), |s| self.string(s))
     }
 
-    /// A requirement's index.
+    /// Where a path's segments start; endpoints with the same path share them.
+    fn path_segments(&mut self, segments: &[(bool, &str)]) -> usize {
+        let key: Vec<(bool, String)> = segments.iter().map(|&(p, t)| (p, t.to_owned())).collect();
+        if let Some(&at) = self.paths.get(&key) {
+            return at;
+        }
+        let at = self.segments.len() / 3;
+        for &(param, text) in segments {
+            let (off, len) = self.string(text);
+            self.segments.extend([u32::from(param), off, len]);
+        }
+        self.paths.insert(key, at);
+        at
+    }
+
+    /// A requirement's index; equal requirements are stored once.
     fn requirement(&mut self, alts: &[Vec<Grant>], least: usize) -> u32 {
+        if let Some(&at) = self.seen_requirements.get(&(alts.to_vec(), least)) {
+            return at;
+        }
         let index = self.requirements.len() / 3;
+        self.seen_requirements
+            .insert((alts.to_vec(), least), index as u32);
         self.requirements.extend([
             (self.alternatives.len() / 2) as u32,
             alts.len() as u32,

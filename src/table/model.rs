@@ -308,9 +308,19 @@ impl Endpoint {
         }
     }
 
-    /// `Name (METHOD /path)` for messages that list candidates.
+    /// `Name (METHOD /path)` for messages that list candidates; just the name when it is
+    /// `METHOD /path` already (Microsoft Graph's endpoints have no other name).
     pub fn describe(&self) -> String {
         match (&self.method, &self.path) {
+            (Some(m), Some(p))
+                if self
+                    .name
+                    .strip_prefix(m.as_ref())
+                    .and_then(|r| r.strip_prefix(' '))
+                    == Some(p.as_ref()) =>
+            {
+                self.name.to_string()
+            }
             (Some(m), Some(p)) => format!("{} ({m} {p})", self.name),
             _ => format!("{} (method and path not published)", self.name),
         }
