@@ -183,39 +183,70 @@ impl PathIndex {
             .iter()
             .map(|p| p.map(|t| key(t, self.case_insensitive)))
             .collect();
-        self.walk(0, &keys, accept).unwrap_or_default()
+        self.walk(&keys, accept).unwrap_or_default()
     }
 
-    /// Each node is visited at most once per lookup (a node is one prefix pattern), and the
-    /// depth is bounded by the longest template, so the work is bounded by the request's
-    /// length and the trie, whatever the request.
+    /// A depth-first walk with its own stack (a hostile table's template may be a million
+    /// segments deep). Each node is visited at most once per lookup (a node is one prefix
+    /// pattern), so the work is bounded by the request's length and the trie, whatever the
+    /// request.
     fn walk(
         &self,
-        n: usize,
         request: &[Option<Cow<'_, str>>],
         accept: &dyn Fn(usize) -> bool,
     ) -> Option<Vec<usize>> {
-        let at = self.node(n);
-        let Some((first, rest)) = request.split_first() else {
-            let ids = self.edges_start() + self.word(1) as usize * EDGE;
-            let (start, count) = (self.word(at + 3) as usize, self.word(at + 4) as usize);
-            let found: Vec<usize> = (start..start + count)
-                .map(|i| self.word(ids + i) as usize)
-                .filter(|&id| accept(id))
-                .collect();
-            return (!found.is_empty()).then_some(found);
-        };
-        if let Some(text) = first
-            && let Some(child) = self.literal_child(n, text)
-            && let Some(found) = self.walk(child, rest, accept)
-        {
-            return Some(found);
+        // (node, depth, whether its literal child was tried)
+        let mut stack: Vec<(usize, usize, bool)> = vec![(0, 0, false)];
+        let ids = self.edges_start() + self.word(1) as usize * EDGE;
+        while let Some(top) = stack.last_mut() {
+            let (n, depth) = (top.0, top.1);
+            let at = self.node(n);
+            if depth == request.len() {
+                let (start, count) = (self.word(at + 3) as usize, self.word(at + 4) as usize);
+                let found: Vec<usize> = (start..start + count)
+                    .map(|i| self.word(ids + i) as usize)
+                    .filter(|&id| accept(id))
+                    .collect();
+                if !found.is_empty() {
+                    return Some(found);
+                }
+                stack.pop();
+                continue;
+            }
+            if !top.2 {
+                top.2 = true;
+                if let Some(text) = &request[depth]
+                    && let Some(child) = self.literal_child(n, text)
+                {
+                    stack.push((child, depth + 1, false));
+                    continue;
+                }
+            }
+            // `{x}` in a request stands for any value: only a parameter matches it. Nothing
+            // is left to try at this node after its parameter child.
+            stack.pop();
+            let param = self.word(at + 2);
+            if param != NONE {
+                stack.push((param as usize, depth + 1, false));
+            }
         }
-        // `{x}` in a request stands for any value: only a parameter matches it.
-        let param = self.word(at + 2);
-        if param == NONE {
-            return None;
-        }
-        self.walk(param as usize, rest, accept)
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_very_deep_template_is_walked_without_recursion() {
+        const DEPTH: usize = 200_000;
+        let template: Vec<Part<'_>> = (0..DEPTH)
+            .map(|i| if i % 2 == 0 { Some("a") } else { None })
+            .collect();
+        let index = PathIndex::build([(0, template)], false);
+        let request: Vec<Part<'_>> = (0..DEPTH).map(|_| Some("a")).collect();
+        assert_eq!(index.lookup(&request, &|_| true), [0]);
+        assert!(index.lookup(&request[1..], &|_| true).is_empty());
     }
 }
