@@ -91,7 +91,8 @@ struct AreaDoc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EndpointDoc {
-    name: String,
+    /// `METHOD /path` when absent (the loader's default).
+    name: Option<String>,
     method: Option<String>,
     path: Option<String>,
     area: String,
@@ -230,7 +231,12 @@ pub fn compile(yaml: &str, name: &str) -> Option<Compiled> {
     let mut templates: Vec<(usize, Vec<Option<&str>>)> = Vec::new();
     let kinds = doc.token_kinds.len();
     for (i, e) in doc.endpoints.iter().enumerate() {
-        endpoint_names.push((normalize(&e.name), i));
+        let e_name = match (&e.name, &e.method, &e.path) {
+            (Some(n), _, _) => n.clone(),
+            (None, Some(m), Some(path)) => format!("{m} {path}"),
+            _ => return None,
+        };
+        endpoint_names.push((normalize(&e_name), i));
         let segments = match &e.path {
             Some(path) => template(path)?,
             None => Vec::new(),
@@ -255,7 +261,7 @@ pub fn compile(yaml: &str, name: &str) -> Option<Compiled> {
         (e.least <= requires.len()).then_some(())?;
         let scopes: BTreeSet<usize> = requires.iter().flatten().map(|g| g.0).collect();
         let evidence = EVIDENCE.iter().position(|(k, _)| *k == e.evidence)?;
-        let name = p.string(&e.name);
+        let name = p.string(&e_name);
         let method = match &e.method {
             Some(m) => METHOD_NAMES.iter().position(|k| k == m)? as u32,
             None => NONE,

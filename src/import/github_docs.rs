@@ -1726,7 +1726,7 @@ fn endpoint_out(op: &Op, reqs: &[(Kind, KindReq)], name: String, group: Group) -
         url
     });
     EndpointOut {
-        name,
+        name: Some(name),
         method: op.method.to_owned(),
         path: op.path.clone(),
         area: group.area().to_owned(),
@@ -1858,7 +1858,7 @@ mod tests {
     }
 
     fn reason(e: &EndpointOut) -> &str {
-        assert_eq!(e.evidence, "inferred", "{}", e.name);
+        assert_eq!(e.evidence, "inferred", "{:?}", e.name);
         e.evidence_reason.as_deref().unwrap_or("")
     }
 
@@ -2130,8 +2130,8 @@ mod tests {
             );
         }
         assert_eq!(
-            (e.evidence, e.name.as_ref()),
-            ("documented", "Create a reference")
+            (e.evidence, e.name.as_deref()),
+            ("documented", Some("Create a reference"))
         );
         assert_eq!(
             e.source.as_deref(),
@@ -2299,7 +2299,11 @@ mod tests {
             rec("dependabot", "/c")
         );
         let (t, _) = table(&[("p.json", &f)]);
-        let names: Vec<&str> = t.endpoints.iter().map(|e| e.name.as_ref()).collect();
+        let names: Vec<&str> = t
+            .endpoints
+            .iter()
+            .filter_map(|e| e.name.as_deref())
+            .collect();
         assert_eq!(
             names,
             [

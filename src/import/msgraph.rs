@@ -556,7 +556,8 @@ fn build(
             .entry(area.clone())
             .or_insert_with(|| "Other".to_owned());
         endpoint_outs.push(EndpointOut {
-            name: format!("{method} {path}"),
+            // The loader names it `METHOD /path`.
+            name: None,
             method: method.to_owned(),
             path: path.clone(),
             area,

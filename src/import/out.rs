@@ -85,7 +85,9 @@ pub type Alternatives = FlowSeq<Vec<Vec<String>>>;
 
 #[derive(Debug, serde::Serialize)]
 pub struct EndpointOut {
-    pub name: String,
+    /// Left out when it would be `METHOD /path` (the loader's default name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub method: String,
     pub path: String,
     pub area: String,
@@ -202,7 +204,7 @@ mod tests {
                 title: "Repository permissions".into(),
             }],
             endpoints: vec![EndpointOut {
-                name: "Get".into(),
+                name: Some("Get".into()),
                 method: "GET".into(),
                 path: "/x".into(),
                 area: "repository".into(),

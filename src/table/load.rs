@@ -571,11 +571,19 @@ fn read_endpoint(
     kinds: &[Text],
 ) -> Option<Endpoint> {
     let f = r.map(item, "an endpoint", ENDPOINT_KEYS)?;
-    let name = f
-        .require(r, "name", "an endpoint")
-        .and_then(|n| r.required_text(n, "an endpoint `name`"));
     let method = f.get("method").and_then(|n| r.required_text(n, "`method`"));
     let path = f.get("path").and_then(|n| r.required_text(n, "`path`"));
+    // Without `name`, an endpoint with a method and a path is named `METHOD /path`.
+    let name = match (f.get("name"), &method, &path) {
+        (Some(n), _, _) => r.required_text(n, "an endpoint `name`"),
+        (None, Some(m), Some(p)) => Some(Text {
+            value: format!("{} {}", m.value, p.value),
+            span: m.span,
+        }),
+        (None, _, _) => f
+            .require(r, "name", "an endpoint")
+            .and_then(|n| r.required_text(n, "an endpoint `name`")),
+    };
     let area = f
         .require(r, "area", "an endpoint")
         .and_then(|n| r.required_text(n, "an endpoint `area`"))

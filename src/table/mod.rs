@@ -240,6 +240,18 @@ mod tests {
         );
         assert_eq!(t.endpoint(ep).requires.least, 1);
         assert!(!t.case_insensitive_paths);
+        // Without `name:`, an endpoint is named `METHOD /path`; without either, it is an error.
+        let unnamed = MINI.replace("{name: Get, method", "{method");
+        let t = Table::load(SourceFile::new("t.yaml", unnamed)).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(t.endpoint_by_name("get /x"), Some(EndpointId(0)));
+        let nameless = MINI.replace("{name: Get, method: GET, path: /x, ", "{");
+        assert!(
+            load_errors(&nameless)
+                .iter()
+                .any(|e| e.contains("no `name:` key")),
+            "{:?}",
+            load_errors(&nameless)
+        );
         let cases = [
             (
                 LEVELED.replace("evidence: inferred", "least: 3, evidence: inferred"),
