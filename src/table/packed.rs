@@ -80,18 +80,18 @@ impl Packed {
 
         let grants: &'static [Grant] = leak(
             grants
-                .records(2)
+                .records::<2>()
                 .map(|g| Grant::new(ScopeId(g[0] as usize), Level(g[1] as u8)))
                 .collect(),
         );
         let alternatives: &'static [Cow<'static, [Grant]>] = leak(
             alternatives
-                .records(2)
+                .records::<2>()
                 .map(|a| Borrowed(&grants[a[0] as usize..(a[0] + a[1]) as usize]))
                 .collect(),
         );
         let requirements: Vec<Requirement> = requirements
-            .records(3)
+            .records::<3>()
             .map(|r| Requirement {
                 alternatives: Borrowed(&alternatives[r[0] as usize..(r[0] + r[1]) as usize]),
                 least: r[2] as usize,
@@ -99,14 +99,14 @@ impl Packed {
             .collect();
         let by_kind: &'static [Option<Requirement>] = leak(
             kind_refs
-                .records(1)
+                .records::<1>()
                 .map(|r| r[0])
                 .map(|r| (r != NONE).then(|| requirements[r as usize].clone()))
                 .collect(),
         );
         let segments: &'static [Segment] = leak(
             segments
-                .records(3)
+                .records::<3>()
                 .map(|s| {
                     let t = Borrowed(text(s[1], s[2]).unwrap_or_default());
                     if s[0] == 1 {
@@ -119,7 +119,7 @@ impl Packed {
         );
         let scope_ids: &'static [ScopeId] = leak(
             scope_ids
-                .records(1)
+                .records::<1>()
                 .map(|s| ScopeId(s[0] as usize))
                 .collect(),
         );
@@ -130,7 +130,7 @@ impl Packed {
             column: 0,
         };
         let endpoints: Vec<Endpoint> = endpoints
-            .records(ENDPOINT)
+            .records::<ENDPOINT>()
             .map(|e| Endpoint {
                 name: Borrowed(text(e[0], e[1]).unwrap_or_default()),
                 method: (e[2] != NONE).then(|| Borrowed(METHODS[e[2] as usize])),
@@ -150,30 +150,24 @@ impl Packed {
                 span: no_span,
             })
             .collect();
-        let names = |list: Section<'static>| -> Vec<(Cow<'static, str>, usize)> {
-            list.records(3)
+        fn names<T>(
+            list: Section<'static>,
+            text: &dyn Fn(u32, u32) -> Option<&'static str>,
+            id: fn(usize) -> T,
+        ) -> Vec<(Cow<'static, str>, T)> {
+            list.records::<3>()
                 .map(|n| {
                     (
                         Borrowed(text(n[0], n[1]).unwrap_or_default()),
-                        n[2] as usize,
+                        id(n[2] as usize),
                     )
                 })
                 .collect()
-        };
+        }
         Packed {
             endpoints: Cow::Owned(endpoints),
-            endpoint_names: NameIndex(Cow::Owned(
-                names(endpoint_names)
-                    .into_iter()
-                    .map(|(k, v)| (k, EndpointId(v)))
-                    .collect(),
-            )),
-            scope_names: NameIndex(Cow::Owned(
-                names(scope_names)
-                    .into_iter()
-                    .map(|(k, v)| (k, ScopeId(v)))
-                    .collect(),
-            )),
+            endpoint_names: NameIndex(Cow::Owned(names(endpoint_names, &text, EndpointId))),
+            scope_names: NameIndex(Cow::Owned(names(scope_names, &text, ScopeId))),
         }
     }
 }
@@ -183,12 +177,12 @@ impl Packed {
 struct Section<'a>(&'a [u8]);
 
 impl<'a> Section<'a> {
-    /// The section's records of `n` words each (at most 17).
-    fn records(self, n: usize) -> impl Iterator<Item = [u32; ENDPOINT]> + 'a {
-        self.0.chunks_exact(n * 4).map(move |c| {
-            let mut out = [0u32; ENDPOINT];
-            for (i, w) in c.chunks_exact(4).enumerate() {
-                out[i] = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+    /// The section's records of `N` words each.
+    fn records<const N: usize>(self) -> impl Iterator<Item = [u32; N]> + 'a {
+        self.0.chunks_exact(N * 4).map(|c| {
+            let mut out = [0u32; N];
+            for (o, w) in out.iter_mut().zip(c.chunks_exact(4)) {
+                *o = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
             }
             out
         })
