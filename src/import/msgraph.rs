@@ -178,7 +178,7 @@ fn merge_case(doc: Doc, skipped: &mut Skipped) -> Doc {
             Some(first) => {
                 skipped
                     .merged
-                    .insert(format!("{} into {}", clip(&name), clip(first)));
+                    .insert(format!("{} into {}", quoted(&name), quoted(first)));
                 if let Some(kept) = merged.get_mut(first) {
                     for (scheme, s) in perm.schemes {
                         kept.schemes.entry(scheme).or_insert(s);
@@ -274,16 +274,11 @@ fn path_value(value: &str, skipped: &mut Skipped) -> (Vec<String>, Option<Vec<St
                 also = Some(list(v)).filter(|l| !l.is_empty());
             }
             _ => {
-                skipped.keys.insert(clip(pair));
+                skipped.keys.insert(quoted(pair));
             }
         }
     }
     (least, also)
-}
-
-/// A value from the file for a note: at most 80 characters.
-fn clip(s: &str) -> String {
-    quoted(s)
 }
 
 /// The endpoints: every (method, path) any permission grants, with who grants it.
@@ -295,7 +290,7 @@ fn invert(
     for (name, perm) in &doc.permissions {
         for scheme in perm.schemes.keys() {
             if !KINDS.iter().any(|(s, _)| s == scheme) {
-                skipped.schemes.insert(clip(scheme));
+                skipped.schemes.insert(quoted(scheme));
             }
         }
         for set in &perm.path_sets {
@@ -305,7 +300,7 @@ fn invert(
                 .filter_map(|s| {
                     let k = KINDS.iter().position(|(k, _)| k == s);
                     if k.is_none() {
-                        skipped.schemes.insert(clip(s));
+                        skipped.schemes.insert(quoted(s));
                     }
                     k
                 })
@@ -318,7 +313,7 @@ fn invert(
                     Some(&k) if !methods.contains(&k) => methods.push(k),
                     Some(_) => {}
                     None => {
-                        skipped.methods.insert(clip(m.trim()));
+                        skipped.methods.insert(quoted(m.trim()));
                     }
                 }
             }
@@ -416,7 +411,7 @@ fn alternatives(
             .filter_map(|a| {
                 let found = doc.by_lower.get(&a.to_ascii_lowercase());
                 if found.is_none() {
-                    skipped.unknown_also.insert(clip(a));
+                    skipped.unknown_also.insert(quoted(a));
                 }
                 found.filter(|f| *f != name)
             })
@@ -687,7 +682,7 @@ fn notes(skipped: &Skipped) -> Vec<String> {
             .paths
             .iter()
             .take(EXAMPLES)
-            .map(|p| clip(p))
+            .map(|p| quoted(p))
             .collect();
         notes.push(format!(
             "{} paths left out: a parameter inside a segment or a query cannot be a table template (e.g. {})",
