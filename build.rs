@@ -8,6 +8,9 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+#[path = "src/table/index.rs"]
+#[allow(dead_code)]
+mod index;
 #[path = "src/names.rs"]
 mod names;
 #[path = "build/tables.rs"]
@@ -19,6 +22,7 @@ fn main() {
     println!("cargo::rerun-if-changed=tables");
     println!("cargo::rerun-if-changed=build");
     println!("cargo::rerun-if-changed=src/names.rs");
+    println!("cargo::rerun-if-changed=src/table/index.rs");
     let mut tables = vec![("texter".to_owned(), PathBuf::from("scope-table.yaml"))];
     let mut extra: Vec<(String, PathBuf)> = std::fs::read_dir("tables")
         .into_iter()
@@ -43,9 +47,20 @@ fn main() {
             .ok()
             .and_then(|yaml| tables::compile(&yaml, &module));
         let build = match compiled {
-            Some(rust) => {
-                code.push_str(&rust);
-                format!("Some({module}::table)")
+            Some(c) => {
+                let written = std::fs::write(out.join(format!("{module}.bin")), &c.data)
+                    .and_then(|()| std::fs::write(out.join(format!("{module}.idx")), &c.index))
+                    .and_then(|()| std::fs::write(out.join(format!("{module}.txt")), &c.strings));
+                match written {
+                    Ok(()) => {
+                        code.push_str(&c.rust);
+                        format!("Some({module}::table)")
+                    }
+                    Err(e) => {
+                        println!("cargo::warning=cannot write {module}'s data: {e}");
+                        "None".to_owned()
+                    }
+                }
             }
             None => "None".to_owned(),
         };

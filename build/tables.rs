@@ -32,6 +32,8 @@ struct TableDoc {
     #[serde(default)]
     base_urls: Vec<String>,
     #[serde(default)]
+    case_insensitive_paths: bool,
+    #[serde(default)]
     always_granted: Vec<GrantDoc>,
     scopes: Vec<ScopeDoc>,
     areas: Vec<AreaDoc>,
@@ -89,7 +91,8 @@ struct AreaDoc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EndpointDoc {
-    name: String,
+    /// `METHOD /path` when absent (the loader's default).
+    name: Option<String>,
     method: Option<String>,
     path: Option<String>,
     area: String,
@@ -97,6 +100,10 @@ struct EndpointDoc {
     requires: Option<Vec<Vec<GrantDoc>>>,
     #[serde(default)]
     requires_by_kind: BTreeMap<String, Vec<Vec<GrantDoc>>>,
+    #[serde(default)]
+    least: usize,
+    #[serde(default)]
+    least_by_kind: BTreeMap<String, usize>,
     evidence: String,
     evidence_reason: Option<String>,
     source: Option<String>,
@@ -165,8 +172,26 @@ impl Names<'_> {
 
 /// A table file's Rust: a module `name` with `pub(super) fn table(file: SourceFile) -> Table`,
 /// or `None` when the table does not read cleanly.
-pub fn compile(yaml: &str, name: &str) -> Option<String> {
-    let doc: TableDoc = serde_saphyr::from_str(yaml).ok()?;
+pub fn compile(yaml: &str, name: &str) -> Option<Compiled> {
+    // The repository's own files: a budget for the largest table (Microsoft Graph's), not for
+    // hostile input; the run-time loader keeps its own limits.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 4_000_000;
+    budget.max_events = 16_000_000;
+    budget.max_total_scalar_bytes = 256 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    let doc: TableDoc = match serde_saphyr::from_str_with_options(yaml, options) {
+        Ok(doc) => doc,
+        Err(e) => {
+            // The run-time loader reports the table's problems; this says why it is not static.
+            println!(
+                "cargo::warning={name}: not compiled: {}",
+                e.to_string().lines().next().unwrap_or("")
+            );
+            return None;
+        }
+    };
     let area_ids: HashMap<&str, usize> = doc
         .areas
         .iter()
@@ -193,20 +218,27 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
         "#[allow(clippy::all, clippy::pedantic, unused_imports)]\nmod {name} {{"
     );
     w.push_str(
-        "    use std::borrow::Cow::Borrowed as B;\n\
-         \x20   use crate::source::{SourceFile, Span};\n\
-         \x20   use crate::table::model::{AreaId, Endpoint, EndpointId, Evidence, Grant, Level, \
-         NameIndex, Requirement, Risk, ScopeId, Segment, Table, Area, Scope, Str};\n\
-         \x20   const NO_SPAN: Span = Span { offset: 0, length: 0, line: 0, column: 0 };\n",
+        "    use crate::source::SourceFile;\n\
+         \x20   use crate::table::model::{Grant, Level, Risk, ScopeId, Table};\n\
+         \x20   use super::{AreaRow, ScopeRow};\n",
     );
 
-    // Endpoints: static.
-    w.push_str("    static ENDPOINTS: &[Endpoint] = &[\n");
+    // Endpoints and name indexes: pointer-free records (see `src/table/packed.rs`), decoded on
+    // first use. Statics full of references would each need a relocation at every start-up,
+    // whichever table the run uses: Graph's would add over 100,000 of them.
+    let mut p = Packer::default();
     let mut endpoint_names: Vec<(String, usize)> = Vec::new();
+    let mut templates: Vec<(usize, Vec<Option<&str>>)> = Vec::new();
+    let kinds = doc.token_kinds.len();
     for (i, e) in doc.endpoints.iter().enumerate() {
-        endpoint_names.push((normalize(&e.name), i));
+        let e_name = match (&e.name, &e.method, &e.path) {
+            (Some(n), _, _) => n.clone(),
+            (None, Some(m), Some(path)) => format!("{m} {path}"),
+            _ => return None,
+        };
+        endpoint_names.push((normalize(&e_name), i));
         let segments = match &e.path {
-            Some(p) => template(p)?,
+            Some(path) => template(path)?,
             None => Vec::new(),
         };
         let requires = match (&e.scopes, &e.requires) {
@@ -214,58 +246,91 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
             (None, Some(alts)) => names.requirement(alts)?,
             _ => return None,
         };
-        let mut by_kind: Vec<Option<Vec<Vec<Grant>>>> = vec![None; doc.token_kinds.len()];
+        let mut by_kind: Vec<Option<(Vec<Vec<Grant>>, usize)>> = vec![None; kinds];
         for (kind, alts) in &e.requires_by_kind {
             let k = doc.token_kinds.iter().position(|x| x == kind)?;
-            by_kind[k] = Some(names.requirement(alts)?);
+            by_kind[k] = Some((names.requirement(alts)?, 0));
         }
+        // As the loader: a kind marked without its own requirement gets the default one.
+        for (kind, &least) in &e.least_by_kind {
+            let k = doc.token_kinds.iter().position(|x| x == kind)?;
+            let req = by_kind[k].get_or_insert_with(|| (requires.clone(), 0));
+            (least <= req.0.len()).then_some(())?;
+            req.1 = least;
+        }
+        (e.least <= requires.len()).then_some(())?;
         let scopes: BTreeSet<usize> = requires.iter().flatten().map(|g| g.0).collect();
-        let evidence = lookup(&EVIDENCE, &e.evidence)?;
-        let _ = writeln!(
-            w,
-            "        Endpoint {{ name: B({name:?}), method: {method}, path: {path}, segments: B(&[{segments}]), \
-             area: AreaId({area}), scopes: B(&[{scopes}]), requires: {requires}, requires_by_kind: B(&[{by_kind}]), \
-             evidence: Evidence::{evidence}, evidence_reason: {reason}, source: {source}, span: NO_SPAN }},",
-            name = e.name,
-            method = opt_str(e.method.as_deref()),
-            path = opt_str(e.path.as_deref()),
-            segments = segments
-                .iter()
-                .map(|(param, s)| format!(
-                    "Segment::{}(B({s:?}))",
-                    if *param { "Param" } else { "Literal" }
-                ))
-                .collect::<Vec<_>>()
-                .join(", "),
-            area = area_ids.get(e.area.as_str())?,
-            scopes = scopes
-                .iter()
-                .map(|s| format!("ScopeId({s})"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            requires = requirement(&requires),
-            by_kind = by_kind
-                .iter()
-                .map(|r| r
-                    .as_ref()
-                    .map_or("None".to_owned(), |r| format!("Some({})", requirement(r))))
-                .collect::<Vec<_>>()
-                .join(", "),
-            reason = opt_str(e.evidence_reason.as_deref()),
-            source = opt_str(e.source.as_deref()),
-        );
+        let evidence = EVIDENCE.iter().position(|(k, _)| *k == e.evidence)?;
+        let name = p.string(&e_name);
+        let method = match &e.method {
+            Some(m) => METHOD_NAMES.iter().position(|k| k == m)? as u32,
+            None => NONE,
+        };
+        let path = p.opt_string(e.path.as_deref());
+        if e.method.is_some() {
+            templates.push((
+                i,
+                segments
+                    .iter()
+                    .map(|&(param, t)| (!param).then_some(t))
+                    .collect(),
+            ));
+        }
+        let seg_start = p.path_segments(&segments);
+        let scope_start = p.scope_ids.len();
+        p.scope_ids.extend(scopes.iter().map(|&s| s as u32));
+        let req = p.requirement(&requires, e.least);
+        let kind_start = p.kind_refs.len();
+        for r in &by_kind {
+            let index = match r {
+                Some((alts, least)) => p.requirement(alts, *least),
+                None => NONE,
+            };
+            p.kind_refs.push(index);
+        }
+        let reason = p.opt_string(e.evidence_reason.as_deref());
+        let source = p.opt_string(e.source.as_deref());
+        p.endpoints.extend([
+            name.0,
+            name.1,
+            method,
+            path.0,
+            path.1,
+            seg_start as u32,
+            segments.len() as u32,
+            *area_ids.get(e.area.as_str())? as u32,
+            scope_start as u32,
+            scopes.len() as u32,
+            req,
+            kind_start as u32,
+            evidence as u32,
+            reason.0,
+            reason.1,
+            source.0,
+            source.1,
+        ]);
     }
-    w.push_str("    ];\n");
-    name_index(w, "ENDPOINT_NAMES", "EndpointId", endpoint_names);
-    let scope_pairs: Vec<(String, usize)> =
-        scope_names.iter().map(|(k, &v)| (k.clone(), v)).collect();
-    name_index(w, "SCOPE_NAMES", "ScopeId", scope_pairs);
-
-    // Scopes and areas: built on first use.
+    let endpoint_names = p.names(endpoint_names);
+    let scope_names = p.names(scope_names.iter().map(|(k, &v)| (k.clone(), v)).collect());
+    let data = p.finish(kinds, endpoint_names, scope_names);
+    let index: Vec<u8> =
+        super::index::PathIndex::pack(templates, doc.case_insensitive_paths, &mut |k: &str| {
+            p.string(k)
+        })
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
     let _ = writeln!(
         w,
-        "    pub(super) fn table(file: SourceFile) -> Table {{\n        Table {{"
+        "    static DATA: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}.bin\"));\n\
+         \x20   static INDEX: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}.idx\"));\n\
+         \x20   static STRINGS: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}.txt\"));\n\
+         \x20   const CASE_INSENSITIVE: bool = {};",
+        doc.case_insensitive_paths
     );
+
+    // Scopes and areas: built on first use.
+    w.push_str(TABLE_FN);
     let _ = writeln!(w, "            api: {:?}.into(),", doc.api);
     let _ = writeln!(w, "            title: {:?}.into(),", doc.title);
     for (field, value) in [
@@ -287,6 +352,7 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
         "            base_urls: vec![{}],",
         strings(&doc.base_urls)
     );
+    let _ = writeln!(w, "            case_insensitive_paths: CASE_INSENSITIVE,");
     let always = doc
         .always_granted
         .iter()
@@ -297,7 +363,10 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
         "            always_granted: [{}].into_iter().collect(),",
         grants(&always)
     );
-    w.push_str("            scopes: vec![\n");
+    // Scopes and areas as static rows, turned into the table's owned values by a loop: a
+    // function that built each one in place would grow with the table (Graph has hundreds),
+    // and the optimiser is slow on long functions.
+    let mut rows = String::from("    static SCOPE_ROWS: &[ScopeRow] = &[\n");
     for s in &doc.scopes {
         let level_risk: Vec<&str> = match &s.risk {
             RiskDoc::One(r) => vec![lookup(&RISKS, r)?; s.levels.len().max(1)],
@@ -313,18 +382,16 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
             .map(|g| names.grant(g))
             .collect::<Option<Vec<_>>>()?;
         let _ = writeln!(
-            w,
-            "                Scope {{ name: {:?}.into(), id: {:?}.into(), area: AreaId({}), risk: Risk::{}, \
-             summary: {:?}.into(), risk_reason: {}, aliases: vec![{}], levels: vec![{}], \
-             level_risk: vec![{}], implies: vec![{}] }},",
+            rows,
+            "        ScopeRow {{ name: {:?}, id: {:?}, area: {}, summary: {:?}, risk_reason: {:?}, \
+             aliases: &[{}], levels: &[{}], level_risk: &[{}], implies: &[{}] }},",
             s.name,
             s.id,
             area_ids.get(s.area.as_str())?,
-            level_risk.first()?,
             s.summary,
-            opt_string(s.risk_reason.as_deref()),
-            strings(&s.aliases),
-            strings(&s.levels),
+            s.risk_reason,
+            list(&s.aliases),
+            list(&s.levels),
             level_risk
                 .iter()
                 .map(|r| format!("Risk::{r}"))
@@ -333,31 +400,164 @@ pub fn compile(yaml: &str, name: &str) -> Option<String> {
             grants(&implies),
         );
     }
-    w.push_str("            ],\n            areas: vec![\n");
+    rows.push_str("    ];\n    static AREA_ROWS: &[AreaRow] = &[\n");
     for a in &doc.areas {
         let bundle = names.set(&a.bundle)?;
         let _ = writeln!(
-            w,
-            "                Area {{ id: {:?}.into(), title: {:?}.into(), bundle: [{}].into_iter().collect() }},",
+            rows,
+            "        AreaRow {{ id: {:?}, title: {:?}, bundle: &[{}] }},",
             a.id,
             a.title,
             bundle
                 .iter()
-                .map(|s| format!("ScopeId({s})"))
+                .map(usize::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
         );
     }
+    rows.push_str("    ];\n");
+    let at = w.find(TABLE_FN).unwrap_or(w.len());
+    w.insert_str(at, &rows);
     w.push_str(
-        "            ],\n\
-         \x20           endpoints: B(ENDPOINTS),\n\
+        "            scopes: SCOPE_ROWS.iter().map(ScopeRow::scope).collect(),\n\
+         \x20           areas: AREA_ROWS.iter().map(AreaRow::area).collect(),\n",
+    );
+    w.push_str(
+        "            endpoints: packed.endpoints,\n\
          \x20           file,\n\
-         \x20           endpoint_names: NameIndex(B(ENDPOINT_NAMES)),\n\
-         \x20           scope_names: NameIndex(B(SCOPE_NAMES)),\n\
+         \x20           endpoint_names: packed.endpoint_names,\n\
+         \x20           scope_names: packed.scope_names,\n\
+         \x20           path_index: std::sync::OnceLock::from(crate::table::index::PathIndex::packed(\
+         INDEX, STRINGS, CASE_INSENSITIVE)),\n\
          \x20           suggestions: Default::default(),\n\
          \x20       }\n    }\n}\n",
     );
-    Some(out)
+    Some(Compiled {
+        rust: out,
+        data,
+        index,
+        strings: p.strings,
+    })
+}
+
+/// A compiled table: its Rust module, and the records and strings it includes from `OUT_DIR`
+/// as `<module>.bin` and `<module>.txt`.
+pub struct Compiled {
+    pub rust: String,
+    pub data: Vec<u8>,
+    /// The path trie (`src/table/index.rs`), keys in `strings`.
+    pub index: Vec<u8>,
+    pub strings: String,
+}
+
+/// `u32::MAX`: no value (no method, no path, no per-kind requirement).
+const NONE: u32 = u32::MAX;
+
+/// The methods, numbered as `src/table/packed.rs` reads them (the loader's `METHODS`).
+const METHOD_NAMES: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Builds the records `src/table/packed.rs` decodes: little-endian `u32`s, sections in the
+/// order of its header, text as (offset, length) into one string of every distinct text.
+#[derive(Default)]
+struct Packer {
+    strings: String,
+    seen: HashMap<String, (u32, u32)>,
+    paths: HashMap<Vec<(bool, String)>, usize>,
+    seen_requirements: HashMap<(Vec<Vec<Grant>>, usize), u32>,
+    endpoints: Vec<u32>,
+    segments: Vec<u32>,
+    requirements: Vec<u32>,
+    alternatives: Vec<u32>,
+    grants: Vec<u32>,
+    kind_refs: Vec<u32>,
+    scope_ids: Vec<u32>,
+}
+
+impl Packer {
+    fn string(&mut self, s: &str) -> (u32, u32) {
+        if let Some(&at) = self.seen.get(s) {
+            return at;
+        }
+        let at = (self.strings.len() as u32, s.len() as u32);
+        self.strings.push_str(s);
+        self.seen.insert(s.to_owned(), at);
+        at
+    }
+
+    fn opt_string(&mut self, s: Option<&str>) -> (u32, u32) {
+        s.map_or((NONE, 0), |s| self.string(s))
+    }
+
+    /// Where a path's segments start; endpoints with the same path share them.
+    fn path_segments(&mut self, segments: &[(bool, &str)]) -> usize {
+        let key: Vec<(bool, String)> = segments.iter().map(|&(p, t)| (p, t.to_owned())).collect();
+        if let Some(&at) = self.paths.get(&key) {
+            return at;
+        }
+        let at = self.segments.len() / 3;
+        for &(param, text) in segments {
+            let (off, len) = self.string(text);
+            self.segments.extend([u32::from(param), off, len]);
+        }
+        self.paths.insert(key, at);
+        at
+    }
+
+    /// A requirement's index; equal requirements are stored once.
+    fn requirement(&mut self, alts: &[Vec<Grant>], least: usize) -> u32 {
+        if let Some(&at) = self.seen_requirements.get(&(alts.to_vec(), least)) {
+            return at;
+        }
+        let index = self.requirements.len() / 3;
+        self.seen_requirements
+            .insert((alts.to_vec(), least), index as u32);
+        self.requirements.extend([
+            (self.alternatives.len() / 2) as u32,
+            alts.len() as u32,
+            least as u32,
+        ]);
+        for alt in alts {
+            self.alternatives
+                .extend([(self.grants.len() / 2) as u32, alt.len() as u32]);
+            for &(scope, level) in alt {
+                self.grants.extend([scope as u32, level as u32]);
+            }
+        }
+        index as u32
+    }
+
+    /// A sorted name index: (offset, length, id); of equal names the first stays.
+    fn names(&mut self, mut pairs: Vec<(String, usize)>) -> Vec<u32> {
+        pairs.sort();
+        pairs.dedup_by(|later, first| later.0 == first.0);
+        let mut out = Vec::with_capacity(pairs.len() * 3);
+        for (k, v) in pairs {
+            let (off, len) = self.string(&k);
+            out.extend([off, len, v as u32]);
+        }
+        out
+    }
+
+    /// The header (token kinds, then each section's length in `u32`s) and the sections.
+    fn finish(&self, kinds: usize, endpoint_names: Vec<u32>, scope_names: Vec<u32>) -> Vec<u8> {
+        let sections = [
+            &self.endpoints,
+            &self.segments,
+            &self.requirements,
+            &self.alternatives,
+            &self.grants,
+            &self.kind_refs,
+            &self.scope_ids,
+            &endpoint_names,
+            &scope_names,
+        ];
+        let mut words = vec![kinds as u32];
+        words.extend(sections.iter().map(|s| s.len() as u32));
+        for s in sections {
+            words.extend(s.iter().copied());
+        }
+        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
 }
 
 /// A path template's segments, `(is_parameter, text)`, as `parse_template` reads them.
@@ -380,27 +580,8 @@ fn template(path: &str) -> Option<Vec<(bool, &str)>> {
         .collect()
 }
 
-/// A sorted static `NameIndex` slice; of equal names the first stays.
-fn name_index(w: &mut String, name: &str, id_type: &str, mut pairs: Vec<(String, usize)>) {
-    pairs.sort();
-    pairs.dedup_by(|later, first| later.0 == first.0);
-    let _ = writeln!(w, "    static {name}: &[(Str, {id_type})] = &[");
-    for (k, v) in pairs {
-        let _ = writeln!(w, "        (B({k:?}), {id_type}({v})),");
-    }
-    w.push_str("    ];\n");
-}
-
 fn lookup(names: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
     names.iter().find(|(k, _)| *k == value).map(|(_, v)| *v)
-}
-
-fn requirement(alts: &[Vec<Grant>]) -> String {
-    let alts: Vec<String> = alts
-        .iter()
-        .map(|alt| format!("B(&[{}])", grants(alt)))
-        .collect();
-    format!("Requirement {{ alternatives: B(&[{}]) }}", alts.join(", "))
 }
 
 fn grants(grants: &[Grant]) -> String {
@@ -411,8 +592,17 @@ fn grants(grants: &[Grant]) -> String {
         .join(", ")
 }
 
-fn opt_str(s: Option<&str>) -> String {
-    s.map_or("None".to_owned(), |s| format!("Some(B({s:?}))"))
+/// Where the generated `table` function starts (the rows go before it).
+const TABLE_FN: &str = "    pub(super) fn table(file: SourceFile) -> Table {\n        \
+     let packed = crate::table::packed::Packed::decode(DATA, STRINGS);\n        Table {\n";
+
+/// `"a", "b"` for a static `&[&str]`.
+fn list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn opt_string(s: Option<&str>) -> String {

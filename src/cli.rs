@@ -362,6 +362,8 @@ pub enum ImportSource {
     /// One OpenAPI 3.0 or 3.1 document, JSON or YAML.
     #[value(name = "openapi")]
     OpenApi,
+    /// Microsoft Graph: permissions.json (microsoftgraph/microsoft-graph-devx-content).
+    Msgraph,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

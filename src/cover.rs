@@ -13,9 +13,11 @@
 //! The search stops after [`NODE_LIMIT`] nodes; the answer is then the best found, and
 //! [`Cover::proven`] is false so reports can say so.
 //!
-//! Cost ([`Cost`]) compares, in order: how many grants are high-risk, medium, low; the sum of
-//! levels (`read` before `write`); how many grants the token does not already hold. Ties keep
-//! the order alternatives are listed in and table order, so the answer is deterministic.
+//! Cost ([`Cost`]) compares, in order: how many grants are outside every alternative the
+//! provider marks least-privileged (`least:`; only when a requirement has such marks, so for
+//! tables without them this is always 0); how many grants are high-risk, medium, low; the sum
+//! of levels (`read` before `write`); how many grants the token does not already hold. Ties
+//! keep the order alternatives are listed in and table order, so the answer is deterministic.
 
 use crate::table::{Grant, GrantSet, Level, Requirement, Risk, ScopeId, Table};
 
@@ -34,6 +36,8 @@ pub struct Cover {
 /// A set's cost, compared lexicographically (see the module documentation).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cost {
+    /// Grants that no least-privileged alternative of the requirements names.
+    off_least: i64,
     high: i64,
     medium: i64,
     low: i64,
@@ -44,6 +48,7 @@ pub struct Cost {
 impl Cost {
     fn add(self, o: Cost) -> Cost {
         Cost {
+            off_least: self.off_least + o.off_least,
             high: self.high + o.high,
             medium: self.medium + o.medium,
             low: self.low + o.low,
@@ -54,6 +59,7 @@ impl Cost {
 
     fn sub(self, o: Cost) -> Cost {
         Cost {
+            off_least: self.off_least - o.off_least,
             high: self.high - o.high,
             medium: self.medium - o.medium,
             low: self.low - o.low,
@@ -63,9 +69,11 @@ impl Cost {
     }
 }
 
-/// The cost of holding `grant` for a token that holds `held`.
-fn grant_cost(table: &Table, held: &GrantSet, grant: Grant) -> Cost {
+/// The cost of holding `grant` for a token that holds `held`; `least`, when the requirements
+/// mark least-privileged alternatives, is every grant those alternatives name.
+fn grant_cost(table: &Table, held: &GrantSet, least: Option<&GrantSet>, grant: Grant) -> Cost {
     let mut cost = Cost {
+        off_least: i64::from(least.is_some_and(|l| !l.covers(grant))),
         levels: i64::from(grant.level.0),
         new: i64::from(!held.covers(grant)),
         ..Cost::default()
@@ -82,7 +90,9 @@ fn grant_cost(table: &Table, held: &GrantSet, grant: Grant) -> Cost {
 pub fn set_cost(table: &Table, held: &GrantSet, fixed: &GrantSet, set: &GrantSet) -> Cost {
     set.iter()
         .filter(|&g| !fixed.covers(g))
-        .fold(Cost::default(), |c, g| c.add(grant_cost(table, held, g)))
+        .fold(Cost::default(), |c, g| {
+            c.add(grant_cost(table, held, None, g))
+        })
 }
 
 /// The cheapest set of grants containing `fixed` that satisfies every requirement that can be
@@ -95,6 +105,15 @@ pub fn minimal(
     fixed: &GrantSet,
 ) -> Cover {
     let mut search = Search::new(table, held, fixed.clone());
+    let least: GrantSet = requirements
+        .iter()
+        .flat_map(|r| {
+            r.least_alternatives()
+                .iter()
+                .flat_map(|alt| alt.iter().copied())
+        })
+        .collect();
+    search.least = (!least.is_empty()).then_some(least);
     search.prepare(requirements);
     search.run()
 }
@@ -105,6 +124,8 @@ type Alternatives = Vec<Vec<Grant>>;
 struct Search<'a> {
     table: &'a Table,
     held: &'a GrantSet,
+    /// Every grant a least-privileged alternative names, when any requirement marks one.
+    least: Option<GrantSet>,
     fixed: GrantSet,
     implications: bool,
     /// Requirements left to the search, most constrained first.
@@ -147,6 +168,7 @@ impl<'a> Search<'a> {
         let mut search = Search {
             table,
             held,
+            least: None,
             chosen,
             fixed,
             implications,
@@ -241,12 +263,17 @@ impl<'a> Search<'a> {
         if let Some(l) = before
             && !self.fixed.covers(Grant::new(g.scope, l))
         {
-            self.cost = self
-                .cost
-                .sub(grant_cost(self.table, self.held, Grant::new(g.scope, l)));
+            self.cost = self.cost.sub(grant_cost(
+                self.table,
+                self.held,
+                self.least.as_ref(),
+                Grant::new(g.scope, l),
+            ));
         }
         if !self.fixed.covers(g) {
-            self.cost = self.cost.add(grant_cost(self.table, self.held, g));
+            self.cost = self
+                .cost
+                .add(grant_cost(self.table, self.held, self.least.as_ref(), g));
         }
         self.chosen[g.scope.0] = Some(g.level);
         self.refresh_closure();
@@ -274,11 +301,14 @@ impl<'a> Search<'a> {
         if self.covers(g) {
             return Cost::default();
         }
-        let new = grant_cost(self.table, self.held, g);
+        let new = grant_cost(self.table, self.held, self.least.as_ref(), g);
         match self.chosen[g.scope.0] {
-            Some(l) if !self.fixed.covers(Grant::new(g.scope, l)) => {
-                new.sub(grant_cost(self.table, self.held, Grant::new(g.scope, l)))
-            }
+            Some(l) if !self.fixed.covers(Grant::new(g.scope, l)) => new.sub(grant_cost(
+                self.table,
+                self.held,
+                self.least.as_ref(),
+                Grant::new(g.scope, l),
+            )),
             _ if self.fixed.covers(g) => Cost::default(),
             _ => new,
         }

@@ -14,17 +14,36 @@ use serde::Serialize;
 #[derive(Clone)]
 pub struct SourceFile {
     pub path: String,
-    pub text: Arc<str>,
+    pub text: FileText,
     /// Built on first use: a built-in table's file is only located when it is broken, and
     /// indexing its few hundred kilobytes would otherwise cost every run that loads it.
     lines: Arc<OnceLock<Lines>>,
+}
+
+/// A file's text: read at run time and shared, or borrowed from the binary (a built-in table's
+/// YAML, megabytes for Microsoft Graph's, is never copied by a run that uses the table).
+#[derive(Clone)]
+pub enum FileText {
+    Shared(Arc<str>),
+    Static(&'static str),
+}
+
+impl std::ops::Deref for FileText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            FileText::Shared(text) => text,
+            FileText::Static(text) => text,
+        }
+    }
 }
 
 struct Lines {
     starts: Box<[usize]>,
     /// The text code frames show: the same, with lone CRs as LFs (same length, so every offset
     /// holds), so a frame breaks lines where YAML does.
-    frame_text: Arc<str>,
+    frame_text: FileText,
 }
 
 impl fmt::Debug for SourceFile {
@@ -40,7 +59,16 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         Self {
             path: path.into(),
-            text: text.into(),
+            text: FileText::Shared(text.into()),
+            lines: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// A file whose text is part of the binary: borrowed, not copied.
+    pub fn from_static(path: impl Into<String>, text: &'static str) -> Self {
+        Self {
+            path: path.into(),
+            text: FileText::Static(text),
             lines: Arc::new(OnceLock::new()),
         }
     }
@@ -57,9 +85,9 @@ impl SourceFile {
                 }))
                 .collect();
             let frame_text = if starts.len() > 1 + bytes.iter().filter(|&&b| b == b'\n').count() {
-                lone_cr_as_lf(&self.text).into()
+                FileText::Shared(lone_cr_as_lf(&self.text).into())
             } else {
-                Arc::clone(&self.text)
+                self.text.clone()
             };
             Lines { starts, frame_text }
         })

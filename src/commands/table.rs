@@ -59,6 +59,7 @@ pub fn import(ctx: &mut Context<'_>, args: &ImportArgs) -> Result<Exit, Failure>
         ImportSource::GithubDocs => import::ImportSource::GithubDocs,
         ImportSource::GoogleDiscovery => import::ImportSource::GoogleDiscovery,
         ImportSource::OpenApi => import::ImportSource::OpenApi,
+        ImportSource::Msgraph => import::ImportSource::Msgraph,
     };
     let options = import::Options {
         commits: args.commits.clone(),

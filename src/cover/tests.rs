@@ -251,3 +251,43 @@ fn large_instances_stop_at_the_bound_with_a_best_found_answer() {
     let again = minimal(&t, &reqs, &GrantSet::new(), &GrantSet::new());
     assert_eq!(cover, again, "deterministic");
 }
+
+/// Graph-like: `least: N` marks the provider's least-privileged alternatives, which win over
+/// what the token holds and over a lower risk class, while one grant serving two endpoints
+/// still beats two.
+#[test]
+fn least_privileged_alternatives_are_preferred() {
+    let t = load(
+        "api: t\ntitle: T\nareas: [{id: a, title: A}]\nscopes:\n  - {name: Basic, id: basic, area: a, summary: s, risk: medium}\n  - {name: Read, id: read, area: a, summary: s, risk: low}\n  - {name: Write, id: write, area: a, summary: s, risk: medium}\n  - {name: All, id: all, area: a, summary: s, risk: low}\nendpoints:\n  - {name: List, method: GET, path: /m, area: a, evidence: documented, requires: [[basic], [read], [write], [all]], least: 1}\n  - {name: Send, method: POST, path: /m, area: a, evidence: documented, requires: [[write], [all]], least: 1}\n  - {name: Other, method: GET, path: /o, area: a, evidence: documented, requires: [[read], [all]], least: 1}\n",
+    );
+    let ids = |c: &Cover| -> Vec<usize> { c.grants.iter().map(|g| g.scope.0).collect() };
+    let list = [&t.endpoints[0].requires];
+    let write: GrantSet = [Grant::new(ScopeId(2), Level(0))].into_iter().collect();
+    // The least-privileged `Basic`, though `Read` is lower risk and `Write` is held.
+    assert_eq!(ids(&minimal(&t, &list, &write, &GrantSet::new())), [0]);
+    // `Write` is least for Send and serves List too: one grant, not two.
+    let both = [&t.endpoints[0].requires, &t.endpoints[1].requires];
+    assert_eq!(
+        ids(&minimal(&t, &both, &GrantSet::new(), &GrantSet::new())),
+        [2]
+    );
+    // `Read`, least for Other, serves List too; `All` (low risk, serves both) is least for
+    // neither, so it never wins.
+    let apart = [&t.endpoints[0].requires, &t.endpoints[2].requires];
+    assert_eq!(
+        ids(&minimal(&t, &apart, &GrantSet::new(), &GrantSet::new())),
+        [1]
+    );
+    // Without marks, cost is as before: the lowest risk wins.
+    let mut unmarked = t.endpoints[0].requires.clone();
+    unmarked.least = 0;
+    assert_eq!(
+        ids(&minimal(
+            &t,
+            &[&unmarked],
+            &GrantSet::new(),
+            &GrantSet::new()
+        )),
+        [1]
+    );
+}

@@ -1367,6 +1367,7 @@ fn build(
         source: source_line(&inputs, context),
         retrieved: context.retrieved.clone(),
         base_urls: FlowSeq(vec!["https://api.github.com".into()]),
+        case_insensitive_paths: None,
         token_kinds: FlowSeq(kinds.iter().map(|k| k.id().to_owned()).collect()),
         always_granted: FlowSeq(always_granted(&perms)),
         scopes,
@@ -1726,12 +1727,14 @@ fn endpoint_out(op: &Op, reqs: &[(Kind, KindReq)], name: String, group: Group) -
         url
     });
     EndpointOut {
-        name,
+        name: Some(name),
         method: op.method.to_owned(),
         path: op.path.clone(),
         area: group.area().to_owned(),
         requires,
+        least: None,
         requires_by_kind: by_kind,
+        least_by_kind: Default::default(),
         evidence: if evidence_reason.is_some() {
             "inferred"
         } else {
@@ -1856,7 +1859,7 @@ mod tests {
     }
 
     fn reason(e: &EndpointOut) -> &str {
-        assert_eq!(e.evidence, "inferred", "{}", e.name);
+        assert_eq!(e.evidence, "inferred", "{:?}", e.name);
         e.evidence_reason.as_deref().unwrap_or("")
     }
 
@@ -2128,8 +2131,8 @@ mod tests {
             );
         }
         assert_eq!(
-            (e.evidence, e.name.as_ref()),
-            ("documented", "Create a reference")
+            (e.evidence, e.name.as_deref()),
+            ("documented", Some("Create a reference"))
         );
         assert_eq!(
             e.source.as_deref(),
@@ -2297,7 +2300,11 @@ mod tests {
             rec("dependabot", "/c")
         );
         let (t, _) = table(&[("p.json", &f)]);
-        let names: Vec<&str> = t.endpoints.iter().map(|e| e.name.as_ref()).collect();
+        let names: Vec<&str> = t
+            .endpoints
+            .iter()
+            .filter_map(|e| e.name.as_deref())
+            .collect();
         assert_eq!(
             names,
             [

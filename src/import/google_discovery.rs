@@ -43,7 +43,7 @@ use serde::Deserialize;
 use serde_saphyr::FlowSeq;
 
 use super::github_docs::{Entries, Verb};
-use super::out::{AreaOut, ByKind, EndpointOut, RiskOut, ScopeOut, TableFile};
+use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
 use super::slug::{kebab, unique};
 use super::{Context, base_name, json_error, quoted};
 use crate::error::InputError;
@@ -752,12 +752,14 @@ fn build(
                     }
                 };
                 endpoints.push(EndpointOut {
-                    name,
+                    name: Some(name),
                     method: method_text,
                     path: path_text,
                     area: area.clone(),
                     requires: FlowSeq(requires.clone()),
+                    least: None,
                     requires_by_kind: ByKind::default(),
+                    least_by_kind: LeastByKind::default(),
                     evidence: if evidence_reason.is_some() {
                         "inferred"
                     } else {
@@ -801,6 +803,7 @@ fn build(
         ),
     };
     let table = TableFile {
+        case_insensitive_paths: None,
         api: api_id,
         title,
         provider: "Google".into(),
@@ -901,7 +904,7 @@ mod tests {
     fn endpoint<'t>(t: &'t TableFile, name: &str) -> &'t EndpointOut {
         t.endpoints
             .iter()
-            .find(|e| e.name == name)
+            .find(|e| e.name.as_deref() == Some(name))
             .unwrap_or_else(|| panic!("no {name}"))
     }
 

@@ -9,6 +9,7 @@
 
 mod github_docs;
 mod google_discovery;
+mod msgraph;
 mod openapi;
 mod out;
 mod slug;
@@ -35,6 +36,8 @@ pub enum ImportSource {
     GoogleDiscovery,
     /// An OpenAPI 3.0 or 3.1 document (security requirements, permission extensions).
     OpenApi,
+    /// Microsoft Graph: `permissions.json` of microsoftgraph/microsoft-graph-devx-content.
+    Msgraph,
 }
 
 /// What the command line adds to the files.
@@ -116,6 +119,7 @@ pub fn run(
         ImportSource::GithubDocs => github_docs::import(&files, &context)?,
         ImportSource::GoogleDiscovery => google_discovery::import(&files, &context)?,
         ImportSource::OpenApi => openapi::import(&files, &context, &options.openapi)?,
+        ImportSource::Msgraph => msgraph::import(&files, &context)?,
     };
     if let Some(api) = &options.api_id {
         table.api.clone_from(api);

@@ -20,6 +20,9 @@ pub struct TableFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved: Option<String>,
     pub base_urls: FlowSeq<Vec<String>>,
+    /// `case_insensitive_paths: true` for an API whose paths ignore case (Microsoft Graph).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_insensitive_paths: Option<bool>,
     #[serde(skip_serializing_if = "flow_seq_is_empty")]
     pub token_kinds: FlowSeq<Vec<String>>,
     /// Grants every token of the API holds whatever was ticked (GitHub's `metadata:read`).
@@ -88,7 +91,9 @@ pub type Alternatives = FlowSeq<Vec<Vec<String>>>;
 
 #[derive(Debug, serde::Serialize)]
 pub struct EndpointOut {
-    pub name: String,
+    /// Left out when it would be `METHOD /path` (the loader's default name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Method and path are both empty for an endpoint the table can only name (its path is
     /// not a template the table can match).
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -97,8 +102,13 @@ pub struct EndpointOut {
     pub path: String,
     pub area: String,
     pub requires: Alternatives,
+    /// How many of the first alternatives are the provider's least-privileged choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub least: Option<usize>,
     #[serde(skip_serializing_if = "ByKind::is_empty")]
     pub requires_by_kind: ByKind,
+    #[serde(skip_serializing_if = "LeastByKind::is_empty")]
+    pub least_by_kind: LeastByKind,
     pub evidence: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence_reason: Option<String>,
@@ -121,6 +131,35 @@ impl Serialize for ByKind {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (kind, alternatives) in &self.0 {
             map.serialize_entry(kind, alternatives)?;
+        }
+        map.end()
+    }
+}
+
+/// `least_by_kind`: token kind → how many first alternatives are least-privileged, in the
+/// table's token-kind order (a flow mapping: it is short).
+#[derive(Debug, Default)]
+pub struct LeastByKind(pub Vec<(String, usize)>);
+
+impl LeastByKind {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for LeastByKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FlowMap(OrderedCounts(&self.0)).serialize(s)
+    }
+}
+
+struct OrderedCounts<'a>(&'a [(String, usize)]);
+
+impl Serialize for OrderedCounts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
         }
         map.end()
     }
@@ -154,6 +193,7 @@ mod tests {
             source: "here".into(),
             retrieved: None,
             base_urls: FlowSeq(vec!["https://api.example.com".into()]),
+            case_insensitive_paths: None,
             token_kinds: FlowSeq(vec!["a".into(), "b".into()]),
             always_granted: FlowSeq(Vec::new()),
             scopes: vec![ScopeOut {
@@ -175,12 +215,14 @@ mod tests {
                 title: "Repository permissions".into(),
             }],
             endpoints: vec![EndpointOut {
-                name: "Get".into(),
+                name: Some("Get".into()),
                 method: "GET".into(),
                 path: "/x".into(),
                 area: "repository".into(),
                 requires: FlowSeq(vec![vec!["contents:read".into()]]),
+                least: None,
                 requires_by_kind: ByKind(vec![("b".into(), FlowSeq(vec![]))]),
+                least_by_kind: LeastByKind::default(),
                 evidence: "documented",
                 evidence_reason: None,
                 source: None,

@@ -481,7 +481,10 @@ mod tests {
             "a.js",
             "fetch('https://acme.texterchat.com/server/api/v2/chats/search?q=1')\nfetch('https://example.com/api/chats/1')\nfetch('https://example.com/chats/1')\n",
         );
-        assert_eq!(found, [("/chats/search".into(), Kind::Api, Some("GET".into()), false)]);
+        assert_eq!(
+            found,
+            [("/chats/search".into(), Kind::Api, Some("GET".into()), false)]
+        );
     }
 
     #[test]

@@ -23,11 +23,60 @@ pub struct Builtin {
     compiled: Option<fn(SourceFile) -> Table>,
 }
 
+/// A compiled table's scope as static data; [`ScopeRow::scope`] makes the table's value.
+struct ScopeRow {
+    name: &'static str,
+    id: &'static str,
+    area: usize,
+    summary: &'static str,
+    risk_reason: Option<&'static str>,
+    aliases: &'static [&'static str],
+    levels: &'static [&'static str],
+    /// One risk per level (one for a scope without levels); the first is the scope's risk.
+    level_risk: &'static [super::Risk],
+    implies: &'static [super::Grant],
+}
+
+impl ScopeRow {
+    fn scope(&self) -> super::Scope {
+        let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+        super::Scope {
+            name: self.name.to_owned(),
+            id: self.id.to_owned(),
+            area: super::AreaId(self.area),
+            risk: self.level_risk.first().copied().unwrap_or(super::Risk::Low),
+            summary: self.summary.to_owned(),
+            risk_reason: self.risk_reason.map(str::to_owned),
+            aliases: owned(self.aliases),
+            levels: owned(self.levels),
+            level_risk: self.level_risk.to_vec(),
+            implies: self.implies.to_vec(),
+        }
+    }
+}
+
+/// A compiled table's area as static data.
+struct AreaRow {
+    id: &'static str,
+    title: &'static str,
+    bundle: &'static [usize],
+}
+
+impl AreaRow {
+    fn area(&self) -> super::Area {
+        super::Area {
+            id: self.id.to_owned(),
+            title: self.title.to_owned(),
+            bundle: self.bundle.iter().map(|&s| super::ScopeId(s)).collect(),
+        }
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/builtin_tables.rs"));
 
 impl Builtin {
     fn source_file(&self) -> SourceFile {
-        SourceFile::new(format!("{} (built in)", self.file), self.yaml)
+        SourceFile::from_static(format!("{} (built in)", self.file), self.yaml)
     }
 
     /// The table: from its static data, or read from the YAML, whose errors have positions.
@@ -211,6 +260,7 @@ mod tests {
                     &fast.token_dialog,
                     &fast.token_kinds,
                     &fast.base_urls,
+                    &fast.case_insensitive_paths,
                     &fast.always_granted
                 ),
                 (
@@ -220,6 +270,7 @@ mod tests {
                     &slow.token_dialog,
                     &slow.token_kinds,
                     &slow.base_urls,
+                    &slow.case_insensitive_paths,
                     &slow.always_granted
                 )
             );

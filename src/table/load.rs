@@ -25,6 +25,7 @@ const TOP_KEYS: &[&str] = &[
     "token_dialog",
     "token_kinds",
     "base_urls",
+    "case_insensitive_paths",
     "always_granted",
     "scopes",
     "areas",
@@ -50,6 +51,8 @@ const ENDPOINT_KEYS: &[&str] = &[
     "scopes",
     "requires",
     "requires_by_kind",
+    "least",
+    "least_by_kind",
     "evidence",
     "evidence_reason",
     "source",
@@ -163,6 +166,23 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         .into_iter()
         .map(|t| t.value)
         .collect();
+    let case_insensitive_paths = top
+        .get("case_insensitive_paths")
+        .and_then(|n| r.required_text(n, "`case_insensitive_paths`"))
+        .and_then(|t| match t.value.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                r.error(
+                    t.span,
+                    "`case_insensitive_paths` is `true` or `false`",
+                    "not a boolean",
+                    None,
+                );
+                None
+            }
+        })
+        .unwrap_or(false);
     for (i, k) in token_kinds.iter().enumerate() {
         if !is_slug(&k.value) {
             r.error(
@@ -341,6 +361,9 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
                     .segments
                     .iter()
                     .map(|s| match s {
+                        Segment::Literal(l) if case_insensitive_paths => {
+                            Some(l.to_ascii_lowercase())
+                        }
                         Segment::Literal(l) => Some(l.to_string()),
                         Segment::Param(_) => None,
                     })
@@ -372,6 +395,7 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         token_dialog,
         token_kinds: token_kinds.into_iter().map(|t| t.value).collect(),
         base_urls,
+        case_insensitive_paths,
         always_granted,
         scopes,
         areas,
@@ -379,6 +403,7 @@ fn read_table(r: &mut Reader<'_>, root: &Node) -> Option<Table> {
         file: r.file.clone(),
         endpoint_names: NameIndex::new(endpoint_names),
         scope_names: NameIndex::new(scope_names),
+        path_index: Default::default(),
         suggestions: Default::default(),
     })
 }
@@ -546,11 +571,19 @@ fn read_endpoint(
     kinds: &[Text],
 ) -> Option<Endpoint> {
     let f = r.map(item, "an endpoint", ENDPOINT_KEYS)?;
-    let name = f
-        .require(r, "name", "an endpoint")
-        .and_then(|n| r.required_text(n, "an endpoint `name`"));
     let method = f.get("method").and_then(|n| r.required_text(n, "`method`"));
     let path = f.get("path").and_then(|n| r.required_text(n, "`path`"));
+    // Without `name`, an endpoint with a method and a path is named `METHOD /path`.
+    let name = match (f.get("name"), &method, &path) {
+        (Some(n), _, _) => r.required_text(n, "an endpoint `name`"),
+        (None, Some(m), Some(p)) => Some(Text {
+            value: format!("{} {}", m.value, p.value),
+            span: m.span,
+        }),
+        (None, _, _) => f
+            .require(r, "name", "an endpoint")
+            .and_then(|n| r.required_text(n, "an endpoint `name`")),
+    };
     let area = f
         .require(r, "area", "an endpoint")
         .and_then(|n| r.required_text(n, "an endpoint `area`"))
@@ -580,6 +613,7 @@ fn read_endpoint(
             Requirement::default()
         }
     };
+    let mut requires = requires;
     let requires_by_kind = match f.get("requires_by_kind") {
         None => vec![None; kinds.len()],
         Some(n) => {
@@ -601,6 +635,32 @@ fn read_endpoint(
             by_kind
         }
     };
+    let mut requires_by_kind = requires_by_kind;
+    if let Some(n) = f.get("least") {
+        requires.least = least_count(r, n, &requires);
+    }
+    if let Some(n) = f.get("least_by_kind") {
+        for (kind, node) in r.named_map(n, "`least_by_kind`").unwrap_or_default() {
+            let Some(i) = kinds.iter().position(|k| k.value == kind.value) else {
+                r.error(
+                    kind.span,
+                    format!("unknown token kind `{}`", kind.value),
+                    "not listed under `token_kinds:`",
+                    did_you_mean(&closest(
+                        &kind.value,
+                        kinds.iter().map(|k| k.value.as_str()),
+                    )),
+                );
+                continue;
+            };
+            // A kind without its own requirement has the default one, with its own marks.
+            let req = requires_by_kind[i].get_or_insert_with(|| Requirement {
+                alternatives: requires.alternatives.clone(),
+                least: 0,
+            });
+            req.least = least_count(r, node, req);
+        }
+    }
     let scopes = requires.scopes();
     let evidence = f
         .require(r, "evidence", "an endpoint")
@@ -663,6 +723,38 @@ fn read_endpoint(
         evidence_reason: evidence_reason.map(Into::into),
         source: source.map(Into::into),
     })
+}
+
+/// `least: N`: how many of the first alternatives are the provider's least-privileged choice;
+/// at most as many as there are.
+fn least_count(r: &mut Reader<'_>, node: &Node, req: &Requirement) -> usize {
+    let Some(t) = r.required_text(node, "`least`") else {
+        return 0;
+    };
+    match t.value.parse::<usize>() {
+        Ok(n) if n <= req.alternatives.len() => n,
+        Ok(n) => {
+            r.error(
+                t.span,
+                format!(
+                    "`least: {n}` marks more alternatives than the {} listed",
+                    req.alternatives.len()
+                ),
+                "too many",
+                Some("`least: N` marks the first N alternatives as least-privileged".into()),
+            );
+            0
+        }
+        Err(_) => {
+            r.error(
+                t.span,
+                "`least` is a count of alternatives",
+                "not a number",
+                Some("`least: N` marks the first N alternatives as least-privileged".into()),
+            );
+            0
+        }
+    }
 }
 
 fn text_list(r: &mut Reader<'_>, node: &Node, what: &str) -> Vec<Text> {

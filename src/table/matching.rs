@@ -1,10 +1,12 @@
 //! Finding table entries from what a user wrote: endpoint names, `METHOD /path` pairs, URLs,
 //! scope names and ids.
 
+#[cfg(test)]
 use std::cmp::Ordering;
 
 use crate::yaml::{closest, normalize};
 
+use super::index::{Part, PathIndex};
 use super::model::{EndpointId, ScopeId, Segment, Table};
 
 /// How many did-you-mean answers a table remembers (bounded, so hostile input cannot grow it).
@@ -93,9 +95,11 @@ pub enum PathMatch {
 
 /// How specifically a template matched: one flag per segment, `true` where a literal matched a
 /// literal. Compared lexicographically, so a literal beats a parameter at the first difference.
+#[cfg(test)]
 type Specificity = Vec<bool>;
 
-fn specificity(request: &[Segment], template: &[Segment]) -> Option<Specificity> {
+#[cfg(test)]
+fn specificity(request: &[Segment], template: &[Segment], any_case: bool) -> Option<Specificity> {
     if request.len() != template.len() {
         return None;
     }
@@ -103,12 +107,35 @@ fn specificity(request: &[Segment], template: &[Segment]) -> Option<Specificity>
         .iter()
         .zip(template)
         .map(|(req, tpl)| match (req, tpl) {
-            (Segment::Literal(a), Segment::Literal(b)) => (a == b).then_some(true),
+            (Segment::Literal(a), Segment::Literal(b)) => {
+                (a == b || (any_case && a.eq_ignore_ascii_case(b))).then_some(true)
+            }
             (Segment::Literal(_), Segment::Param(_)) => Some(false),
             (Segment::Param(_), Segment::Param(_)) => Some(false),
             // `{id}` in a reference stands for any value; it cannot be the literal `search`.
             (Segment::Param(_), Segment::Literal(_)) => None,
         })
+        .collect()
+}
+
+/// A segment as the index sees it.
+fn part(segment: &Segment) -> Part<'_> {
+    match segment {
+        Segment::Literal(text) => Some(text),
+        Segment::Param(_) => None,
+    }
+}
+
+/// The path part of a base URL (`https://graph.microsoft.com/v1.0` → `["v1.0"]`); empty when
+/// it has none or is not a URL.
+fn base_path(url: &str) -> Vec<String> {
+    let Some((_, after_scheme)) = url.split_once("://") else {
+        return Vec::new();
+    };
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
         .collect()
 }
 
@@ -124,7 +151,60 @@ impl Table {
     }
 
     /// The endpoints a request path matches best; `method` (any case) narrows the candidates.
+    /// A request that starts with the path of one of the table's `base_urls` (`/v1.0/me`) is
+    /// matched without it first.
     pub fn match_path(&self, method: Option<&str>, request: &[Segment]) -> PathMatch {
+        let index = self.path_index.get_or_init(|| {
+            let templates = self
+                .endpoints
+                .iter()
+                .enumerate()
+                .filter(|(_, ep)| ep.method.is_some())
+                .map(|(i, ep)| (i, ep.segments.iter().map(part)));
+            PathIndex::build(templates, self.case_insensitive_paths)
+        });
+        let accept = |id: usize| {
+            self.endpoints[id]
+                .method
+                .as_ref()
+                .is_some_and(|m| method.is_none_or(|want| want.eq_ignore_ascii_case(m)))
+        };
+        let parts: Vec<Part<'_>> = request.iter().map(part).collect();
+        let mut found = Vec::new();
+        for base in self.base_urls.iter().map(|u| base_path(u)) {
+            if !base.is_empty() && self.starts_with_literals(request, &base) {
+                found = index.lookup(&parts[base.len()..], &accept);
+                if !found.is_empty() {
+                    break;
+                }
+            }
+        }
+        if found.is_empty() {
+            found = index.lookup(&parts, &accept);
+        }
+        match found.as_slice() {
+            [] => PathMatch::None,
+            [one] => PathMatch::One(EndpointId(*one)),
+            _ => PathMatch::Many(found.into_iter().map(EndpointId).collect()),
+        }
+    }
+
+    /// Whether `request` starts with the literal segments `prefix` (in the table's case rule).
+    fn starts_with_literals(&self, request: &[Segment], prefix: &[String]) -> bool {
+        request.len() >= prefix.len()
+            && request.iter().zip(prefix).all(|(seg, want)| match seg {
+                Segment::Literal(text) => {
+                    text.as_ref() == want.as_str()
+                        || (self.case_insensitive_paths && text.eq_ignore_ascii_case(want))
+                }
+                Segment::Param(_) => false,
+            })
+    }
+
+    /// The linear scan the index replaces, kept as the reference the property test compares
+    /// the index with (base URLs aside).
+    #[cfg(test)]
+    pub(crate) fn match_path_linear(&self, method: Option<&str>, request: &[Segment]) -> PathMatch {
         let mut best: Option<Specificity> = None;
         let mut found: Vec<EndpointId> = Vec::new();
         for id in self.endpoint_ids() {
@@ -135,7 +215,7 @@ impl Table {
             if method.is_some_and(|m| !m.eq_ignore_ascii_case(ep_method)) {
                 continue;
             }
-            let Some(spec) = specificity(request, &ep.segments) else {
+            let Some(spec) = specificity(request, &ep.segments, self.case_insensitive_paths) else {
                 continue;
             };
             match best.as_ref().map(|b| spec.cmp(b)) {
@@ -388,5 +468,133 @@ mod tests {
                 .iter()
                 .any(|s| s.starts_with("Search Chats"))
         );
+    }
+
+    /// A table from `(method, path)` pairs, for the index tests.
+    fn table_of(endpoints: &[(&str, String)], any_case: bool, base_urls: &str) -> Table {
+        let mut yaml = format!(
+            "api: demo\ntitle: Demo\ncase_insensitive_paths: {any_case}\nbase_urls: [{base_urls}]\nscopes:\n  - {{name: S, id: s, area: a, risk: low, summary: s}}\nareas:\n  - {{id: a, title: A}}\nendpoints:\n"
+        );
+        for (i, (method, path)) in endpoints.iter().enumerate() {
+            yaml.push_str(&format!(
+                "  - {{name: e{i}, method: {method}, path: \"{path}\", area: a, scopes: [], evidence: documented}}\n"
+            ));
+        }
+        Table::load(crate::source::SourceFile::new("t.yaml", yaml))
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn case_insensitive_tables_match_literals_in_any_case() {
+        let t = table_of(
+            &[
+                ("GET", "/me/mailfolders/{id}/messages".into()),
+                ("GET", "/me/mailfolders/inbox/messages".into()),
+            ],
+            true,
+            "https://graph.microsoft.com/v1.0, https://graph.microsoft.com/beta",
+        );
+        for path in [
+            "/me/mailFolders/{id}/messages",
+            "/ME/MailFolders/AAMkAD/Messages",
+            "https://graph.microsoft.com/v1.0/me/mailFolders/AAMkAD/messages",
+            "https://graph.microsoft.com/beta/me/mailFolders/AAMkAD/messages?$top=5",
+            "/v1.0/me/mailFolders/{id}/messages",
+        ] {
+            assert_eq!(find(&t, Some("GET"), path), ["e0"], "{path}");
+        }
+        assert_eq!(
+            find(&t, Some("GET"), "/me/mailFolders/Inbox/messages"),
+            ["e1"]
+        );
+        // Texter and GitHub keep exact literals.
+        let exact = table_of(&[("GET", "/me/messages".into())], false, "");
+        assert!(find(&exact, Some("GET"), "/ME/messages").is_empty());
+        assert_eq!(find(&exact, Some("GET"), "/me/messages"), ["e0"]);
+    }
+
+    #[test]
+    fn a_base_url_path_is_dropped_only_as_a_prefix() {
+        let t = table_of(
+            &[("GET", "/users".into()), ("GET", "/v2/users".into())],
+            false,
+            "https://api.example.com/v2",
+        );
+        // Without the prefix, `/users`; with it, still `/users` first.
+        assert_eq!(
+            find(&t, Some("GET"), "https://api.example.com/v2/users"),
+            ["e0"]
+        );
+        assert_eq!(find(&t, Some("GET"), "/users"), ["e0"]);
+        // Nothing under the prefix: the whole path is tried.
+        let u = table_of(
+            &[("GET", "/v2/other".into())],
+            false,
+            "https://api.example.com/v2",
+        );
+        assert_eq!(find(&u, Some("GET"), "/v2/other"), ["e0"]);
+    }
+
+    /// The tries the build packs into the binary answer like the linear scan too: every
+    /// built-in's own templates (a sample of the big ones), with and without a method.
+    #[test]
+    fn built_in_tries_match_like_the_linear_scan() {
+        for b in crate::table::builtins() {
+            let t = b.load().unwrap_or_else(|e| panic!("{e:?}"));
+            let step = (t.endpoints.len() / 400).max(1);
+            for ep in t.endpoints.iter().step_by(step) {
+                for method in [ep.method.as_deref(), None] {
+                    assert_eq!(
+                        t.match_path(method, &ep.segments),
+                        t.match_path_linear(method, &ep.segments),
+                        "{}: {}",
+                        b.api,
+                        ep.name
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The index answers exactly as the linear scan it replaced, on random tables and
+        /// requests: literals, parameters, methods, both case rules.
+        #[test]
+        fn the_index_matches_like_the_linear_scan(
+            templates in proptest::collection::vec(
+                (0usize..3, proptest::collection::vec(0usize..5, 0..4)), 1..24),
+            requests in proptest::collection::vec(
+                (0usize..4, proptest::collection::vec(0usize..6, 0..4)), 1..16),
+            any_case in proptest::bool::ANY,
+        ) {
+            const WORDS: [&str; 5] = ["a", "b", "B", "{p}", "{q}"];
+            const REQ: [&str; 6] = ["a", "b", "B", "A", "{x}", ":y"];
+            const METHODS: [&str; 3] = ["GET", "POST", "get"];
+            let mut seen = std::collections::HashSet::new();
+            let mut endpoints = Vec::new();
+            for (m, segs) in &templates {
+                let path = format!("/{}", segs.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join("/"));
+                let method = ["GET", "POST", "PUT"][*m];
+                // The loader refuses two endpoints with one method and path shape.
+                let shape: Vec<String> = segs
+                    .iter()
+                    .map(|&i| if WORDS[i].starts_with('{') { "{}".to_owned() } else if any_case { WORDS[i].to_ascii_lowercase() } else { WORDS[i].to_owned() })
+                    .collect();
+                if seen.insert((method, shape)) {
+                    endpoints.push((method, path));
+                }
+            }
+            let t = table_of(&endpoints, any_case, "");
+            for (m, segs) in &requests {
+                let path = format!("/{}", segs.iter().map(|&i| REQ[i]).collect::<Vec<_>>().join("/"));
+                let request = request_segments(&path).unwrap_or_default();
+                let method = METHODS.get(*m).copied();
+                proptest::prop_assert_eq!(
+                    t.match_path(method, &request),
+                    t.match_path_linear(method, &request),
+                    "{} {}", method.unwrap_or("-"), path
+                );
+            }
+        }
     }
 }

@@ -1,9 +1,11 @@
 //! The scope table: which scopes every endpoint of an API needs.
 
 mod builtin;
+mod index;
 mod load;
 mod matching;
 mod model;
+mod packed;
 
 pub use builtin::{Builtin, Tables, builtin, builtin_apis, builtins};
 pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
@@ -220,5 +222,70 @@ mod tests {
             .replace("[[issues:write]", "[[issues:admin]")
             .replace("{app: [[", "{bot: [[");
         assert!(load_errors(&all).len() >= 2, "{:?}", load_errors(&all));
+    }
+
+    #[test]
+    fn least_marks_and_the_case_rule_are_validated() {
+        let ok = LEVELED.replace(
+            "requires_by_kind: {app: [[pulls:write]]}",
+            "least: 1, requires_by_kind: {app: [[pulls:write]]}, least_by_kind: {user: 2}",
+        );
+        assert!(load_errors(&ok).is_empty(), "{:?}", load_errors(&ok));
+        let t = Table::load(SourceFile::new("t.yaml", ok)).unwrap_or_else(|e| panic!("{e:?}"));
+        let ep = EndpointId(0);
+        // `user` has no own requirement: the default alternatives with its own count.
+        assert_eq!(
+            (t.requirement(ep, 0).least, t.requirement(ep, 1).least),
+            (2, 0)
+        );
+        assert_eq!(t.endpoint(ep).requires.least, 1);
+        assert!(!t.case_insensitive_paths);
+        // Without `name:`, an endpoint is named `METHOD /path`; without either, it is an error.
+        let unnamed = MINI.replace("{name: Get, method", "{method");
+        let t = Table::load(SourceFile::new("t.yaml", unnamed)).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(t.endpoint_by_name("get /x"), Some(EndpointId(0)));
+        let nameless = MINI.replace("{name: Get, method: GET, path: /x, ", "{");
+        assert!(
+            load_errors(&nameless)
+                .iter()
+                .any(|e| e.contains("no `name:` key")),
+            "{:?}",
+            load_errors(&nameless)
+        );
+        let cases = [
+            (
+                LEVELED.replace("evidence: inferred", "least: 3, evidence: inferred"),
+                "12: `least: 3` marks more alternatives than the 2 listed",
+            ),
+            (
+                LEVELED.replace("evidence: inferred", "least: some, evidence: inferred"),
+                "12: `least` is a count of alternatives",
+            ),
+            (
+                LEVELED.replace(
+                    "evidence: inferred",
+                    "least_by_kind: {bot: 1}, evidence: inferred",
+                ),
+                "12: unknown token kind `bot`",
+            ),
+            (
+                LEVELED.replace("title: Demo", "title: Demo\ncase_insensitive_paths: yes"),
+                "3: `case_insensitive_paths` is `true` or `false`",
+            ),
+            (
+                format!(
+                    "{}  - {{name: C2, method: POST, path: /C, area: a, scopes: [], evidence: documented}}\n",
+                    LEVELED.replace("title: Demo", "title: Demo\ncase_insensitive_paths: true")
+                ),
+                "14: `C2` has the same method and path as `Comment`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let errs = load_errors(&text);
+            assert!(
+                errs.iter().any(|e| e.starts_with(expected)),
+                "{expected}: {errs:?}"
+            );
+        }
     }
 }

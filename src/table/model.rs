@@ -127,6 +127,9 @@ impl FromIterator<Grant> for GrantSet {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Requirement {
     pub alternatives: List<Alternative>,
+    /// How many of the first alternatives the provider marks as its least-privileged choice
+    /// (Microsoft Graph's `least=`); 0 when it marks none. The minimal set prefers them.
+    pub least: usize,
 }
 
 impl Requirement {
@@ -134,7 +137,13 @@ impl Requirement {
     pub fn new(alternatives: Vec<Vec<Grant>>) -> Requirement {
         Requirement {
             alternatives: alternatives.into_iter().map(Cow::Owned).collect(),
+            least: 0,
         }
+    }
+
+    /// The alternatives the provider marks least-privileged.
+    pub fn least_alternatives(&self) -> &[Alternative] {
+        &self.alternatives[..self.least.min(self.alternatives.len())]
     }
 
     /// An all-of requirement: the given scopes at their lowest level.
@@ -299,9 +308,19 @@ impl Endpoint {
         }
     }
 
-    /// `Name (METHOD /path)` for messages that list candidates.
+    /// `Name (METHOD /path)` for messages that list candidates; just the name when it is
+    /// `METHOD /path` already (Microsoft Graph's endpoints have no other name).
     pub fn describe(&self) -> String {
         match (&self.method, &self.path) {
+            (Some(m), Some(p))
+                if self
+                    .name
+                    .strip_prefix(m.as_ref())
+                    .and_then(|r| r.strip_prefix(' '))
+                    == Some(p.as_ref()) =>
+            {
+                self.name.to_string()
+            }
             (Some(m), Some(p)) => format!("{} ({m} {p})", self.name),
             _ => format!("{} (method and path not published)", self.name),
         }
@@ -356,8 +375,12 @@ pub struct Table {
     /// Kinds of token with their own requirements (`fine-grained-pat`, `github-app`); the first
     /// is the default. Empty when the API has one kind.
     pub token_kinds: Vec<String>,
-    /// Where the API is served (`https://api.github.com`); `{placeholders}` allowed.
+    /// Where the API is served (`https://api.github.com`); `{placeholders}` allowed. A
+    /// reference may start with a base URL's path (`/v1.0/me`): it is dropped before matching.
     pub base_urls: Vec<String>,
+    /// Whether literal path segments match in any ASCII case (`case_insensitive_paths: true`,
+    /// for APIs such as Microsoft Graph whose paths are case-insensitive).
+    pub case_insensitive_paths: bool,
     /// Grants every token of the API holds whatever was chosen (GitHub's mandatory `Metadata:
     /// read`): never missing, never excess.
     pub always_granted: GrantSet,
@@ -370,6 +393,8 @@ pub struct Table {
     pub(crate) endpoint_names: NameIndex<EndpointId>,
     /// Scopes by normalized name and by id.
     pub(crate) scope_names: NameIndex<ScopeId>,
+    /// The segment trie `match_path` uses, built on first use.
+    pub(crate) path_index: std::sync::OnceLock<super::index::PathIndex>,
     /// Did-you-mean answers already computed: the same typo in thousands of manifests (a
     /// copied template) costs one fuzzy search.
     pub(crate) suggestions: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,

@@ -41,7 +41,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::FlowSeq;
 
-use super::out::{AreaOut, ByKind, EndpointOut, RiskOut, ScopeOut, TableFile};
+use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
 use super::slug::{kebab, unique};
 use super::{Context, base_name, quoted};
 use crate::error::InputError;
@@ -768,12 +768,14 @@ fn build(
             ),
         };
         endpoints.push(EndpointOut {
-            name,
+            name: Some(name),
             method,
             path,
             area: area.clone(),
             requires,
+            least: None,
             requires_by_kind: by_kind,
+            least_by_kind: LeastByKind::default(),
             evidence: if evidence_reason.is_some() {
                 "inferred"
             } else {
@@ -859,6 +861,7 @@ fn build(
         source.push_str(&format!(" @ {sha}"));
     }
     let table = TableFile {
+        case_insensitive_paths: None,
         api,
         title,
         provider: profile.map_or_else(String::new, |p| p.provider.to_owned()),
@@ -1078,7 +1081,7 @@ paths:
         assert!(t.token_kinds.0.is_empty());
         // Inherited global requirement; the server's path leads every path.
         let list = endpoint(&t, "GET", "/v2/pets");
-        assert_eq!(list.name, "List pets");
+        assert_eq!(list.name.as_deref(), Some("List pets"));
         assert_eq!(requires(list), alts(&[&["pets-read"]]));
         assert_eq!(list.evidence, "documented");
         // AND inside one object, OR across objects; the API key beside it is counted.
@@ -1098,7 +1101,7 @@ paths:
             requires(endpoint(&t, "GET", "/v2/pets/{id}")),
             alts(&[&["pets-read"], &[]])
         );
-        assert_eq!(endpoint(&t, "GET", "/v2/pets/{id}").name, "getPet");
+        assert_eq!(endpoint(&t, "GET", "/v2/pets/{id}").name.as_deref(), Some("getPet"));
         assert_eq!(requires(endpoint(&t, "GET", "/v2/health")), alts(&[&[]]));
         // Only another scheme: no token of this one can call it.
         let delete = endpoint(&t, "DELETE", "/v2/pets/{id}");
@@ -1114,7 +1117,7 @@ paths:
         let adopt = t
             .endpoints
             .iter()
-            .find(|e| e.name == "Adopt")
+            .find(|e| e.name.as_deref() == Some("Adopt"))
             .unwrap_or_else(|| panic!("adopt"));
         assert!(adopt.path.is_empty());
         // Scope names are kept, ids are slugs, risk says how it was judged.
