@@ -100,7 +100,7 @@ fn a_two_megabyte_minified_line_is_scanned() {
 fn a_two_megabyte_line_of_sdk_calls_is_scanned() {
     let graph_table = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/corpus-apis/msgraph/table.yaml"
+        "/tests/fixtures/tables/msgraph-small.yaml"
     );
     for (api, snippets, per_round) in [
         (

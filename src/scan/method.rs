@@ -85,7 +85,9 @@ pub fn method_near(
         return Some(m);
     }
     // Whether the call's argument list is seen to end (for `fetch`, below).
-    let mut closed = arguments_end(&line[line.ceil_char_boundary(end.min(line.len()))..]);
+    let mut depth = Depth::default();
+    let rest = &line[line.ceil_char_boundary(end.min(line.len()))..];
+    let mut closed = depth.closes(&rest[..rest.floor_char_boundary(WINDOW.min(rest.len()))]);
     for (i, line) in lines
         .iter()
         .enumerate()
@@ -98,8 +100,7 @@ pub fn method_near(
         if let Some(m) = method_in(line, 0, WINDOW) {
             return Some(m);
         }
-        closed =
-            closed || line.trim_start().starts_with("})") || line.trim_start().starts_with(')');
+        closed = closed || depth.closes(&line[..line.floor_char_boundary(WINDOW.min(line.len()))]);
     }
     for i in (index.saturating_sub(NEIGHBOURS)..index).rev() {
         if stop(i) {
@@ -116,20 +117,47 @@ pub fn method_near(
     (closed && fetch_argument(line, start)).then(|| "GET".to_owned())
 }
 
-/// Whether the text after a path ends its call with no further argument: `")`, `` `) ``.
-fn arguments_end(after: &str) -> bool {
-    let after = after.trim_start_matches(['"', '\'', '`']).trim_start();
-    after.starts_with(')')
+/// Brackets opened since the path, read text after text: the call holding the path ends at
+/// the first `)` that closes nothing opened after it (`fetch(url, { headers: {…} })`).
+#[derive(Default)]
+struct Depth(usize);
+
+impl Depth {
+    /// Whether `text` holds the `)` that ends the call.
+    fn closes(&mut self, text: &str) -> bool {
+        for b in text.bytes() {
+            match b {
+                b'(' | b'{' | b'[' => self.0 += 1,
+                b')' if self.0 == 0 => return true,
+                b')' | b'}' | b']' => self.0 = self.0.saturating_sub(1),
+                _ => {}
+            }
+        }
+        false
+    }
 }
 
 /// Whether the path at `start` is the first argument of a `fetch(` call (`fetch("…`,
-/// `await fetch(\`…`, `window.fetch('…`), not of `prefetch(` or `myfetch(`.
+/// `await fetch(\`…`, `window.fetch('…`), possibly after the base it is built on
+/// (`fetch(\`${BASE}/…`, `fetch(BASE + "/…`), not of `prefetch(` or `myfetch(`.
 fn fetch_argument(line: &str, start: usize) -> bool {
-    let before = line[..line.floor_char_boundary(start.min(line.len()))].trim_end();
-    let before = before
-        .strip_suffix(['"', '\'', '`'])
-        .unwrap_or(before)
-        .trim_end();
+    const LOOK_BACK: usize = 128;
+    let head = &line[..line.floor_char_boundary(start.min(line.len()))];
+    let mut before = &head[head.floor_char_boundary(head.len().saturating_sub(LOOK_BACK))..];
+    // Step back over the argument's opening quote and the base in front of the path.
+    loop {
+        let trimmed = before.trim_end().trim_end_matches(['"', '\'', '`', '+']);
+        let trimmed = trimmed.trim_end();
+        let stripped = if trimmed.ends_with('}') {
+            trimmed.rfind("${").map_or(trimmed, |at| &trimmed[..at])
+        } else {
+            trimmed.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || "_.$".contains(c))
+        };
+        if stripped.len() == before.len() {
+            break;
+        }
+        before = stripped;
+    }
     let Some(callee) = before.strip_suffix('(') else {
         return false;
     };
@@ -249,6 +277,8 @@ mod tests {
             r#"const r = await fetch("https://x.test/labels");"#,
             "return window.fetch(`${B}/labels`).then(r => r.json());",
             "fetch( '/labels' )",
+            r#"fetch(BASE + "/labels")"#,
+            "fetch(`${cfg.base}/labels`, { headers: { a: `b ${c}` } });",
         ] {
             let at = ["https://x.test/labels", "${B}/labels", "/labels"]
                 .into_iter()
@@ -263,6 +293,10 @@ mod tests {
             "});",
         ];
         assert_eq!(get(&with_headers, url).as_deref(), Some("GET"));
+        let inline = [r#"await fetch("https://x.test/labels", { headers: { a: b } });"#];
+        assert_eq!(get(&inline, url).as_deref(), Some("GET"));
+        let open = [r#"await fetch("https://x.test/labels", { headers: { a: b }, ...more"#];
+        assert_eq!(get(&open, url), None);
         // Options that run past the lines searched may name a method further down.
         let long = [
             r#"fetch("https://x.test/labels", {"#,
@@ -276,8 +310,8 @@ mod tests {
         for line in [
             r#"prefetch("https://x.test/labels")"#,
             r#"myfetch("https://x.test/labels")"#,
-            r#"fetch(base + "/labels")"#,
             r#"link("https://x.test/labels")"#,
+            r#"fetch(other, "/labels")"#,
         ] {
             let at = if line.contains(url) { url } else { "/labels" };
             assert_eq!(get(&[line], at), None, "{line}");

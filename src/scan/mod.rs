@@ -582,7 +582,7 @@ mod tests {
         });
         let graph = Table::load(crate::source::SourceFile::new(
             "msgraph.yaml",
-            include_str!("../../tests/fixtures/corpus-apis/msgraph/table.yaml").to_owned(),
+            include_str!("../../tests/fixtures/tables/msgraph-small.yaml").to_owned(),
         ))
         .unwrap_or_else(|e| panic!("{e:?}"));
         assert_linear_with(&graph, "Graph SDK chains on one line", "a.js", |n| {
