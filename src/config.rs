@@ -207,6 +207,9 @@ impl Config {
 pub struct ConfigFinder {
     follow: bool,
     ceilings: HashMap<PathBuf, PathBuf>,
+    /// Each manifest directory as given, canonical: manifests share a few directories, and
+    /// resolving a path costs a system call per component.
+    canonical: HashMap<PathBuf, PathBuf>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
     /// Config files skipped because they are symbolic links.
     pub skipped_links: Vec<String>,
@@ -217,6 +220,7 @@ impl ConfigFinder {
         ConfigFinder {
             follow,
             ceilings: HashMap::new(),
+            canonical: HashMap::new(),
             by_dir: HashMap::new(),
             skipped_links: Vec::new(),
         }
@@ -228,7 +232,14 @@ impl ConfigFinder {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let dir = match self.canonical.get(dir) {
+            Some(canonical) => canonical.clone(),
+            None => {
+                let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+                self.canonical.insert(dir.to_path_buf(), canonical.clone());
+                canonical
+            }
+        };
         let ceiling = self.ceiling(root);
         let mut current = dir.as_path();
         loop {
