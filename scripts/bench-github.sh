@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 3; }
-cargo build --profile dist -q
-bin=$PWD/target/dist/tokenscope
+# Built as releases are: --profile dist, static on Linux (see bench-binary.sh).
+source scripts/bench-binary.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

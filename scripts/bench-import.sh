@@ -11,9 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 3; }
-profile=${PROFILE:-dist}
-cargo build --profile "$profile" -q
-bin=$PWD/target/$profile/tokenscope
+if [ "${PROFILE:-dist}" = dist ]; then
+  # Built as releases are: --profile dist, static on Linux (see bench-binary.sh).
+  source scripts/bench-binary.sh
+else
+  cargo build --profile "$PROFILE" -q
+  bin=$PWD/target/$PROFILE/tokenscope
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

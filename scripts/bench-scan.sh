@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 for tool in rg hyperfine; do
   command -v "$tool" >/dev/null || { echo "bench-scan: needs $tool (apt-get install ripgrep hyperfine)" >&2; exit 3; }
 done
-cargo build --profile dist -q
-bin=$PWD/target/dist/tokenscope
+# Built as releases are: --profile dist, static on Linux (see bench-binary.sh).
+source scripts/bench-binary.sh
 
 registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
 tree=$(mktemp -d)

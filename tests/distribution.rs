@@ -599,11 +599,23 @@ fn the_release_ships_the_dist_profile() {
     assert_eq!(workflow.matches("--profile dist").count(), 2, "both builds");
     assert!(!workflow.contains("/release/tokenscope"));
     assert!(workflow.contains("target/$TARGET/dist/tokenscope"));
+    // The benchmarks build it too, statically where releases are static.
+    let build = read("scripts/bench-binary.sh");
+    assert_eq!(
+        build.matches("cargo build --profile dist").count(),
+        2,
+        "static and plain"
+    );
+    assert!(build.contains("+crt-static"));
     for script in [
         "scripts/bench.sh",
         "scripts/bench-github.sh",
         "scripts/bench-scan.sh",
+        "scripts/bench-import.sh",
     ] {
-        assert!(read(script).contains("--profile dist"), "{script}");
+        assert!(
+            read(script).contains("source scripts/bench-binary.sh"),
+            "{script}"
+        );
     }
 }

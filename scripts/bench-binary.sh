@@ -1,0 +1,15 @@
+# Sourced by the benchmark scripts: builds tokenscope as the released binaries are built and
+# sets `bin` to it. Releases are built with `--profile dist` (fat LTO, one codegen unit) and,
+# on Linux, statically linked (musl); a static binary starts without the dynamic loader, which
+# is most of what `--version` costs. On x86_64 Linux with glibc this builds the same profile
+# as a static-pie glibc binary (`+crt-static`, in its own target directory); elsewhere, or with
+# BENCH_DYNAMIC=1, the plain `--profile dist` build.
+if [ "$(uname -sm)" = "Linux x86_64" ] && [ -z "${BENCH_DYNAMIC:-}" ] && ldd --version 2>&1 | grep -qi 'glibc\|gnu libc'; then
+  RUSTFLAGS="-C target-feature=+crt-static" cargo build --profile dist -q --target x86_64-unknown-linux-gnu
+  bin=$PWD/target/x86_64-unknown-linux-gnu/dist/tokenscope
+  echo "binary: the dist profile, static (x86_64-unknown-linux-gnu, +crt-static)" >&2
+else
+  cargo build --profile dist -q
+  bin=$PWD/target/dist/tokenscope
+  echo "binary: the dist profile" >&2
+fi
