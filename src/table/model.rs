@@ -38,6 +38,10 @@ pub type Str = Cow<'static, str>;
 /// A list in a table, borrowed or owned like [`Str`].
 pub type List<T> = Cow<'static, [T]>;
 
+/// A table's endpoints, in table order (`EndpointId` indexes them): a built-in table's are
+/// decoded as a run uses them.
+pub type Endpoints = super::chunked::ChunkedList<Endpoint>;
+
 /// A set of grants needed together: one alternative of a [`Requirement`].
 pub type Alternative = List<Grant>;
 
@@ -386,7 +390,8 @@ pub struct Table {
     pub always_granted: GrantSet,
     pub scopes: Vec<Scope>,
     pub areas: Vec<Area>,
-    pub endpoints: List<Endpoint>,
+    /// In table order; a built-in table's are decoded as a run uses them.
+    pub endpoints: Endpoints,
     /// The file the table was read from, kept for `table --format yaml` and diagnostics.
     pub file: SourceFile,
     /// Endpoints by normalized name.

@@ -1101,7 +1101,10 @@ paths:
             requires(endpoint(&t, "GET", "/v2/pets/{id}")),
             alts(&[&["pets-read"], &[]])
         );
-        assert_eq!(endpoint(&t, "GET", "/v2/pets/{id}").name.as_deref(), Some("getPet"));
+        assert_eq!(
+            endpoint(&t, "GET", "/v2/pets/{id}").name.as_deref(),
+            Some("getPet")
+        );
         assert_eq!(requires(endpoint(&t, "GET", "/v2/health")), alts(&[&[]]));
         // Only another scheme: no token of this one can call it.
         let delete = endpoint(&t, "DELETE", "/v2/pets/{id}");
