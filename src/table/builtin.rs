@@ -269,8 +269,13 @@ mod tests {
                     e.name
                 );
             }
+            // And miss what the loader's miss: before the first name, after the last, between.
+            for absent in ["", "~", "get /nowhere/at/all"] {
+                assert_eq!(fast.endpoint_by_name(absent), None, "{}", b.api);
+                assert_eq!(fast.scope_by_name(absent), None, "{}", b.api);
+            }
             for s in &slow.scopes {
-                for name in [&s.name, &s.id] {
+                for name in [&s.name, &s.id, &format!("{}~", s.name)] {
                     assert_eq!(
                         fast.scope_by_name(name),
                         slow.scope_by_name(name),

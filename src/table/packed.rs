@@ -27,7 +27,7 @@
 //! it is trusted: a malformed record is a build bug, and decoding panics on it rather than
 //! guess.
 
-use std::borrow::Cow::{self, Borrowed};
+use std::borrow::Cow::Borrowed;
 use std::ops::Range;
 
 use super::chunked::ChunkedList;
@@ -85,23 +85,27 @@ impl Packed {
             scope_ids,
             strings,
         };
-        fn names<T>(
+        // Searched in place: decoding Graph's ten thousand names would cost more than the
+        // audit that looks up a few.
+        fn names<T: Copy + 'static>(
             list: Section<'static>,
-            records: &EndpointRecords,
+            strings: &'static str,
             id: fn(usize) -> T,
-        ) -> Vec<(Cow<'static, str>, T)> {
-            list.records::<3>()
-                .map(|n| {
+        ) -> NameIndex<T> {
+            NameIndex::sorted(
+                list.0.len() / 12,
+                Box::new(move |i| {
+                    let [off, len, value] = list.record::<3>(i);
                     (
-                        Borrowed(records.text(n[0], n[1]).unwrap_or_default()),
-                        id(n[2] as usize),
+                        &strings[off as usize..(off + len) as usize],
+                        id(value as usize),
                     )
-                })
-                .collect()
+                }),
+            )
         }
         Packed {
-            endpoint_names: NameIndex(Cow::Owned(names(endpoint_names, &records, EndpointId))),
-            scope_names: NameIndex(Cow::Owned(names(scope_names, &records, ScopeId))),
+            endpoint_names: names(endpoint_names, strings, EndpointId),
+            scope_names: names(scope_names, strings, ScopeId),
             endpoints: ChunkedList::chunked(records.len(), Box::new(move |r| records.decode(r))),
         }
     }
@@ -275,17 +279,6 @@ impl<'a> Section<'a> {
             *o = self.word(i * N + j);
         }
         out
-    }
-
-    /// The section's records of `N` words each.
-    fn records<const N: usize>(self) -> impl Iterator<Item = [u32; N]> + 'a {
-        self.0.chunks_exact(N * 4).map(|c| {
-            let mut out = [0u32; N];
-            for (o, w) in out.iter_mut().zip(c.chunks_exact(4)) {
-                *o = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-            }
-            out
-        })
     }
 }
 
