@@ -160,7 +160,14 @@ impl EndpointRecords {
         // Per endpoint: its segments, scopes, requirement, per-kind requirements (start).
         let mut at: Vec<(Range<usize>, Range<usize>, usize, usize)> =
             Vec::with_capacity(records.len());
+        // Endpoints often share a requirement (the build stores equal ones once): each is
+        // decoded once per range. (packed index, index in `requirements`), few per range.
+        let mut seen: Vec<(u32, usize)> = Vec::new();
         let mut requirement = |r: u32| -> usize {
+            if let Some(&(_, at)) = seen.iter().find(|(packed, _)| *packed == r) {
+                return at;
+            }
+            seen.push((r, requirements.len()));
             let [first, count, least] = self.requirements.record::<3>(r as usize);
             let start = alternatives.len();
             for a in first..first + count {
