@@ -252,6 +252,38 @@ mod tests {
                     .collect()
             };
             assert_eq!(strip(fast), strip(&slow), "{}", b.api);
+            // The walk above decoded every endpoint, so all of them were compared.
+            assert_eq!(
+                fast.endpoints.decoded_chunks(),
+                fast.endpoints.chunks(),
+                "{}",
+                b.api
+            );
+            // The compiled name indexes find what the loader's find.
+            for e in slow.endpoints.iter() {
+                assert_eq!(
+                    fast.endpoint_by_name(&e.name),
+                    slow.endpoint_by_name(&e.name),
+                    "{}: {}",
+                    b.api,
+                    e.name
+                );
+            }
+            // And miss what the loader's miss: before the first name, after the last, between.
+            for absent in ["", "~", "get /nowhere/at/all"] {
+                assert_eq!(fast.endpoint_by_name(absent), None, "{}", b.api);
+                assert_eq!(fast.scope_by_name(absent), None, "{}", b.api);
+            }
+            for s in &slow.scopes {
+                for name in [&s.name, &s.id, &format!("{}~", s.name)] {
+                    assert_eq!(
+                        fast.scope_by_name(name),
+                        slow.scope_by_name(name),
+                        "{}: {name}",
+                        b.api
+                    );
+                }
+            }
             assert_eq!(
                 (
                     &fast.title,
@@ -273,6 +305,77 @@ mod tests {
                     &slow.case_insensitive_paths,
                     &slow.always_granted
                 )
+            );
+        }
+    }
+
+    /// A built-in table made anew, with none of its endpoints decoded (the process-wide one
+    /// is shared with every other test).
+    fn fresh(api: &str) -> &'static Table {
+        let b = BUILTINS
+            .iter()
+            .find(|b| b.api == api)
+            .unwrap_or_else(|| panic!("no built-in {api}"));
+        let build = b
+            .compiled
+            .unwrap_or_else(|| panic!("{api}: the build compiled it"));
+        Box::leak(Box::new(build(b.source_file())))
+    }
+
+    #[test]
+    fn endpoints_decoded_chunk_by_chunk_equal_one_decode_of_the_whole_table() {
+        for b in BUILTINS {
+            let table = fresh(b.api);
+            let endpoints = &table.endpoints;
+            assert_eq!(endpoints.decoded_chunks(), 0, "{}", b.api);
+            let whole = endpoints.decode_whole();
+            assert_eq!(whole.len(), endpoints.len(), "{}", b.api);
+            // Last first: the short last chunk, then each chunk before it.
+            let mut lazy: Vec<String> = (0..endpoints.len())
+                .rev()
+                .map(|i| format!("{:?}", endpoints[i]))
+                .collect();
+            lazy.reverse();
+            let eager: Vec<String> = whole.iter().map(|e| format!("{e:?}")).collect();
+            assert_eq!(lazy, eager, "{}", b.api);
+            assert!(endpoints.get(endpoints.len()).is_none());
+        }
+    }
+
+    #[test]
+    fn auditing_one_graph_manifest_decodes_a_few_chunks() {
+        let examples = [
+            (
+                include_str!("../../examples/msgraph/mail-archiver.tokenscope.yaml"),
+                &["Directory.ReadWrite.All", "Mail.ReadWrite"][..],
+            ),
+            (
+                include_str!("../../examples/msgraph/teams-bot.tokenscope.yaml"),
+                &["Chat.ReadWrite", "Group.ReadWrite.All"][..],
+            ),
+        ];
+        for (text, mistakes) in examples {
+            let table = fresh("msgraph");
+            let chunks = table.endpoints.chunks();
+            assert!(chunks > 100, "Graph's table is large: {chunks} chunks");
+            let manifest =
+                crate::manifest::Manifest::parse(SourceFile::new("m.yaml", text.to_owned()))
+                    .unwrap_or_else(|e| panic!("{e:?}"));
+            let references = manifest.tokens[0].endpoint_entries().len();
+            let report = crate::audit::audit(table, manifest, Default::default())
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            // The example's deliberate mistakes are found: the audit did its work.
+            let excess: Vec<String> = report.tokens[0]
+                .excess
+                .iter()
+                .map(|g| table.grant_name(g))
+                .collect();
+            assert_eq!(excess, mistakes);
+            // At most one chunk per reference.
+            let decoded = table.endpoints.decoded_chunks();
+            assert!(
+                (1..=references).contains(&decoded),
+                "{decoded} of {chunks} chunks for {references} references"
             );
         }
     }

@@ -1,6 +1,7 @@
 //! The scope table: which scopes every endpoint of an API needs.
 
 mod builtin;
+mod chunked;
 mod index;
 mod load;
 mod matching;
@@ -8,11 +9,12 @@ mod model;
 mod packed;
 
 pub use builtin::{Builtin, Tables, builtin, builtin_apis, builtins};
+pub use chunked::ChunkedList;
 pub use matching::{API_PREFIX, PathMatch, parse_template, request_segments};
 pub use model::METHODS;
 pub use model::{
-    Alternative, Area, AreaId, Endpoint, EndpointId, Evidence, Grant, GrantSet, Level, List,
-    NameIndex, Requirement, Risk, Scope, ScopeId, ScopeSet, Segment, Str, Table,
+    Alternative, Area, AreaId, Endpoint, EndpointId, Endpoints, Evidence, Grant, GrantSet, Level,
+    List, NameIndex, Requirement, Risk, Scope, ScopeId, ScopeSet, Segment, Str, Table,
 };
 
 /// The Texter API v2 table, compiled in so the binary works with no files beside it.

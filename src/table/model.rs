@@ -38,6 +38,10 @@ pub type Str = Cow<'static, str>;
 /// A list in a table, borrowed or owned like [`Str`].
 pub type List<T> = Cow<'static, [T]>;
 
+/// A table's endpoints, in table order (`EndpointId` indexes them): a built-in table's are
+/// decoded as a run uses them.
+pub type Endpoints = super::chunked::ChunkedList<Endpoint>;
+
 /// A set of grants needed together: one alternative of a [`Requirement`].
 pub type Alternative = List<Grant>;
 
@@ -386,7 +390,8 @@ pub struct Table {
     pub always_granted: GrantSet,
     pub scopes: Vec<Scope>,
     pub areas: Vec<Area>,
-    pub endpoints: List<Endpoint>,
+    /// In table order; a built-in table's are decoded as a run uses them.
+    pub endpoints: Endpoints,
     /// The file the table was read from, kept for `table --format yaml` and diagnostics.
     pub file: SourceFile,
     /// Endpoints by normalized name.
@@ -400,10 +405,22 @@ pub struct Table {
     pub(crate) suggestions: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,
 }
 
-/// Names to indices, sorted by name: a lookup is a binary search, and a built-in table's index
-/// is static data like the rest of it.
-#[derive(Clone, Debug, Default)]
-pub struct NameIndex<T: Copy + 'static>(pub List<(Str, T)>);
+/// Names to indices, sorted by name: a lookup is a binary search. A built-in table's index is
+/// searched where the build packed it, so a run decodes the few entries a search visits, not
+/// Microsoft Graph's ten thousand.
+pub struct NameIndex<T: Copy + 'static>(Names<T>);
+
+/// The `i`th `(name, value)` pair of a sorted index kept elsewhere.
+pub type NameAt<T> = Box<dyn Fn(usize) -> (&'static str, T) + Send + Sync>;
+
+enum Names<T: Copy + 'static> {
+    Listed(Vec<(Str, T)>),
+    /// `len` sorted pairs, read by the function.
+    Sorted {
+        len: usize,
+        at: NameAt<T>,
+    },
+}
 
 impl<T: Copy + 'static> NameIndex<T> {
     /// An index of `(name, value)` pairs; for a name given twice, the first pair wins.
@@ -412,14 +429,56 @@ impl<T: Copy + 'static> NameIndex<T> {
         // Stable: the first of equal names stays first, and dedup keeps it.
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         pairs.dedup_by(|later, first| later.0 == first.0);
-        NameIndex(Cow::Owned(pairs))
+        NameIndex(Names::Listed(pairs))
+    }
+
+    /// An index of `len` pairs already sorted by name, each name once, read by `at`.
+    pub fn sorted(len: usize, at: NameAt<T>) -> NameIndex<T> {
+        NameIndex(Names::Sorted { len, at })
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Names::Listed(pairs) => pairs.len(),
+            Names::Sorted { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th pair in name order.
+    fn pair(&self, i: usize) -> (&str, T) {
+        match &self.0 {
+            Names::Listed(pairs) => (pairs[i].0.as_ref(), pairs[i].1),
+            Names::Sorted { at, .. } => at(i),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<T> {
-        self.0
-            .binary_search_by(|(k, _)| k.as_ref().cmp(name))
-            .ok()
-            .map(|i| self.0[i].1)
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (key, value) = self.pair(mid);
+            match key.cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(value),
+            }
+        }
+        None
+    }
+
+    /// Every pair in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, T)> + '_ {
+        (0..self.len()).map(|i| self.pair(i))
+    }
+}
+
+impl<T: Copy + fmt::Debug + 'static> fmt::Debug for NameIndex<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 

@@ -1,10 +1,12 @@
 //! A built-in table's endpoints and name indexes as the build packs them (`build/tables.rs`):
-//! plain `u32` records and one string of every text, decoded on first use.
+//! plain `u32` records and one string of every text. The name indexes are decoded with the
+//! table; endpoints a chunk at a time, as a run uses them (`chunked.rs`), each chunk reading
+//! only the segments, scopes and requirements its records reference.
 //!
 //! Why not statics of `Endpoint`: every reference in a static is a relocation the loader
 //! applies at each start-up, for every table built in, whichever one a run uses; Microsoft
 //! Graph's 10,000 endpoints would make every run, `--version` included, several times slower.
-//! Decoding makes a handful of allocations per table (one array per kind of record, which the
+//! Decoding a chunk makes a handful of allocations (one array per kind of record, which its
 //! endpoints borrow slices of) and borrows every text from the binary.
 //!
 //! Layout, little-endian `u32`s: a header (the number of token kinds, then the length in `u32`s
@@ -25,11 +27,13 @@
 //! it is trusted: a malformed record is a build bug, and decoding panics on it rather than
 //! guess.
 
-use std::borrow::Cow::{self, Borrowed};
+use std::borrow::Cow::Borrowed;
+use std::ops::Range;
 
+use super::chunked::ChunkedList;
 use super::model::{
-    AreaId, Endpoint, EndpointId, Evidence, Grant, Level, METHODS, NameIndex, Requirement, ScopeId,
-    Segment,
+    Alternative, AreaId, Endpoint, EndpointId, Endpoints, Evidence, Grant, Level, METHODS,
+    NameIndex, Requirement, ScopeId, Segment,
 };
 use crate::source::Span;
 
@@ -38,20 +42,16 @@ const ENDPOINT: usize = 17;
 
 /// What a compiled table decodes to.
 pub struct Packed {
-    pub endpoints: Cow<'static, [Endpoint]>,
+    pub endpoints: Endpoints,
     pub endpoint_names: NameIndex<EndpointId>,
     pub scope_names: NameIndex<ScopeId>,
 }
 
 impl Packed {
-    /// Decodes a table's records; the result borrows `strings` and arrays leaked for the
-    /// process (a built-in table is made once per process and kept to the end).
+    /// A table's name indexes, and its endpoints to be decoded as a run uses them (see
+    /// [`Endpoints`]).
     pub fn decode(data: &'static [u8], strings: &'static str) -> Packed {
-        // Read in place: a copy as `u32`s would be megabytes for Graph's table.
-        let word = |i: usize| -> u32 {
-            let b = &data[i * 4..i * 4 + 4];
-            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
-        };
+        let word = |i: usize| -> u32 { Section(data).word(i) };
         let kinds = word(0) as usize;
         let mut sections: Vec<Section<'static>> = Vec::with_capacity(9);
         let mut at = 10;
@@ -74,101 +74,197 @@ impl Packed {
         else {
             unreachable!("nine sections")
         };
-        let text = |off: u32, len: u32| -> Option<&'static str> {
-            (off != NONE).then(|| &strings[off as usize..(off + len) as usize])
+        let records = EndpointRecords {
+            kinds,
+            endpoints,
+            segments,
+            requirements,
+            alternatives,
+            grants,
+            kind_refs,
+            scope_ids,
+            strings,
         };
+        // Searched in place: decoding Graph's ten thousand names would cost more than the
+        // audit that looks up a few.
+        fn names<T: Copy + 'static>(
+            list: Section<'static>,
+            strings: &'static str,
+            id: fn(usize) -> T,
+        ) -> NameIndex<T> {
+            NameIndex::sorted(
+                list.0.len() / 12,
+                Box::new(move |i| {
+                    let [off, len, value] = list.record::<3>(i);
+                    (
+                        &strings[off as usize..(off + len) as usize],
+                        id(value as usize),
+                    )
+                }),
+            )
+        }
+        Packed {
+            endpoint_names: names(endpoint_names, strings, EndpointId),
+            scope_names: names(scope_names, strings, ScopeId),
+            endpoints: ChunkedList::chunked(records.len(), Box::new(move |r| records.decode(r))),
+        }
+    }
+}
 
-        let grants: &'static [Grant] = leak(
-            grants
-                .records::<2>()
-                .map(|g| Grant::new(ScopeId(g[0] as usize), Level(g[1] as u8)))
-                .collect(),
-        );
-        let alternatives: &'static [Cow<'static, [Grant]>] = leak(
+/// A built-in table's endpoint records and the sections they reference, borrowed from the
+/// binary; [`EndpointRecords::decode`] makes endpoints of any range of them.
+#[derive(Clone, Copy)]
+pub struct EndpointRecords {
+    /// The table's number of token kinds: each endpoint's per-kind requirements.
+    kinds: usize,
+    endpoints: Section<'static>,
+    segments: Section<'static>,
+    requirements: Section<'static>,
+    alternatives: Section<'static>,
+    grants: Section<'static>,
+    kind_refs: Section<'static>,
+    scope_ids: Section<'static>,
+    strings: &'static str,
+}
+
+/// A requirement while a range is decoded: which of the gathered alternatives are its own.
+struct RequirementAt {
+    alternatives: Range<usize>,
+    least: usize,
+}
+
+impl EndpointRecords {
+    pub fn len(&self) -> usize {
+        self.endpoints.0.len() / (ENDPOINT * 4)
+    }
+
+    fn text(&self, off: u32, len: u32) -> Option<&'static str> {
+        (off != NONE).then(|| &self.strings[off as usize..(off + len) as usize])
+    }
+
+    /// The endpoints `range` holds, reading only the records they reference. The result and
+    /// its arrays (one per kind of record, which the endpoints borrow slices of) are kept for
+    /// the process, like the built-in table they belong to: each range is decoded once.
+    pub fn decode(&self, range: Range<usize>) -> &'static [Endpoint] {
+        let records: Vec<[u32; ENDPOINT]> = range
+            .map(|i| self.endpoints.record::<ENDPOINT>(i))
+            .collect();
+        // First every grant, alternative, requirement, segment and scope the range needs,
+        // gathered into arrays; then the endpoints, borrowing slices of them.
+        let mut grants: Vec<Grant> = Vec::new();
+        let mut alternatives: Vec<Range<usize>> = Vec::new();
+        let mut requirements: Vec<RequirementAt> = Vec::new();
+        let mut by_kind: Vec<Option<usize>> = Vec::with_capacity(records.len() * self.kinds);
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut scope_ids: Vec<ScopeId> = Vec::new();
+        // Per endpoint: its segments, scopes, requirement, per-kind requirements (start).
+        let mut at: Vec<(Range<usize>, Range<usize>, usize, usize)> =
+            Vec::with_capacity(records.len());
+        // Endpoints often share a requirement (the build stores equal ones once): each is
+        // decoded once per range. (packed index, index in `requirements`), few per range.
+        let mut seen: Vec<(u32, usize)> = Vec::new();
+        let mut requirement = |r: u32| -> usize {
+            if let Some(&(_, at)) = seen.iter().find(|(packed, _)| *packed == r) {
+                return at;
+            }
+            seen.push((r, requirements.len()));
+            let [first, count, least] = self.requirements.record::<3>(r as usize);
+            let start = alternatives.len();
+            for a in first..first + count {
+                let [first, count] = self.alternatives.record::<2>(a as usize);
+                let from = grants.len();
+                grants.extend((first..first + count).map(|g| {
+                    let [scope, level] = self.grants.record::<2>(g as usize);
+                    Grant::new(ScopeId(scope as usize), Level(level as u8))
+                }));
+                alternatives.push(from..grants.len());
+            }
+            requirements.push(RequirementAt {
+                alternatives: start..alternatives.len(),
+                least: least as usize,
+            });
+            requirements.len() - 1
+        };
+        for e in &records {
+            let seg_start = segments.len();
+            segments.extend((e[5]..e[5] + e[6]).map(|s| {
+                let [param, off, len] = self.segments.record::<3>(s as usize);
+                let t = Borrowed(self.text(off, len).unwrap_or_default());
+                if param == 1 {
+                    Segment::Param(t)
+                } else {
+                    Segment::Literal(t)
+                }
+            }));
+            let scope_start = scope_ids.len();
+            scope_ids.extend(
+                (e[8]..e[8] + e[9]).map(|s| ScopeId(self.scope_ids.word(s as usize) as usize)),
+            );
+            let req = requirement(e[10]);
+            let kind_start = by_kind.len();
+            for k in 0..self.kinds {
+                let r = self.kind_refs.word(e[11] as usize + k);
+                by_kind.push((r != NONE).then(|| requirement(r)));
+            }
+            at.push((
+                seg_start..segments.len(),
+                scope_start..scope_ids.len(),
+                req,
+                kind_start,
+            ));
+        }
+        let grants = leak(grants);
+        let alternatives: &'static [Alternative] = leak(
             alternatives
-                .records::<2>()
-                .map(|a| Borrowed(&grants[a[0] as usize..(a[0] + a[1]) as usize]))
+                .into_iter()
+                .map(|r| Borrowed(&grants[r]))
                 .collect(),
         );
         let requirements: Vec<Requirement> = requirements
-            .records::<3>()
+            .into_iter()
             .map(|r| Requirement {
-                alternatives: Borrowed(&alternatives[r[0] as usize..(r[0] + r[1]) as usize]),
-                least: r[2] as usize,
+                alternatives: Borrowed(&alternatives[r.alternatives]),
+                least: r.least,
             })
             .collect();
         let by_kind: &'static [Option<Requirement>] = leak(
-            kind_refs
-                .records::<1>()
-                .map(|r| r[0])
-                .map(|r| (r != NONE).then(|| requirements[r as usize].clone()))
+            by_kind
+                .into_iter()
+                .map(|r| r.map(|r| requirements[r].clone()))
                 .collect(),
         );
-        let segments: &'static [Segment] = leak(
-            segments
-                .records::<3>()
-                .map(|s| {
-                    let t = Borrowed(text(s[1], s[2]).unwrap_or_default());
-                    if s[0] == 1 {
-                        Segment::Param(t)
-                    } else {
-                        Segment::Literal(t)
-                    }
-                })
-                .collect(),
-        );
-        let scope_ids: &'static [ScopeId] = leak(
-            scope_ids
-                .records::<1>()
-                .map(|s| ScopeId(s[0] as usize))
-                .collect(),
-        );
+        let segments = leak(segments);
+        let scope_ids = leak(scope_ids);
         let no_span = Span {
             offset: 0,
             length: 0,
             line: 0,
             column: 0,
         };
-        let endpoints: Vec<Endpoint> = endpoints
-            .records::<ENDPOINT>()
-            .map(|e| Endpoint {
-                name: Borrowed(text(e[0], e[1]).unwrap_or_default()),
-                method: (e[2] != NONE).then(|| Borrowed(METHODS[e[2] as usize])),
-                path: text(e[3], e[4]).map(Borrowed),
-                segments: Borrowed(&segments[e[5] as usize..(e[5] + e[6]) as usize]),
-                area: AreaId(e[7] as usize),
-                scopes: Borrowed(&scope_ids[e[8] as usize..(e[8] + e[9]) as usize]),
-                requires: requirements[e[10] as usize].clone(),
-                requires_by_kind: Borrowed(&by_kind[e[11] as usize..e[11] as usize + kinds]),
-                evidence: if e[12] == 1 {
-                    Evidence::Inferred
-                } else {
-                    Evidence::Documented
-                },
-                evidence_reason: text(e[13], e[14]).map(Borrowed),
-                source: text(e[15], e[16]).map(Borrowed),
-                span: no_span,
-            })
-            .collect();
-        fn names<T>(
-            list: Section<'static>,
-            text: &dyn Fn(u32, u32) -> Option<&'static str>,
-            id: fn(usize) -> T,
-        ) -> Vec<(Cow<'static, str>, T)> {
-            list.records::<3>()
-                .map(|n| {
-                    (
-                        Borrowed(text(n[0], n[1]).unwrap_or_default()),
-                        id(n[2] as usize),
-                    )
+        leak(
+            records
+                .iter()
+                .zip(at)
+                .map(|(e, (segs, scopes, req, kind_start))| Endpoint {
+                    name: Borrowed(self.text(e[0], e[1]).unwrap_or_default()),
+                    method: (e[2] != NONE).then(|| Borrowed(METHODS[e[2] as usize])),
+                    path: self.text(e[3], e[4]).map(Borrowed),
+                    segments: Borrowed(&segments[segs]),
+                    area: AreaId(e[7] as usize),
+                    scopes: Borrowed(&scope_ids[scopes]),
+                    requires: requirements[req].clone(),
+                    requires_by_kind: Borrowed(&by_kind[kind_start..kind_start + self.kinds]),
+                    evidence: if e[12] == 1 {
+                        Evidence::Inferred
+                    } else {
+                        Evidence::Documented
+                    },
+                    evidence_reason: self.text(e[13], e[14]).map(Borrowed),
+                    source: self.text(e[15], e[16]).map(Borrowed),
+                    span: no_span,
                 })
-                .collect()
-        }
-        Packed {
-            endpoints: Cow::Owned(endpoints),
-            endpoint_names: NameIndex(Cow::Owned(names(endpoint_names, &text, EndpointId))),
-            scope_names: NameIndex(Cow::Owned(names(scope_names, &text, ScopeId))),
-        }
+                .collect(),
+        )
     }
 }
 
@@ -177,15 +273,19 @@ impl Packed {
 struct Section<'a>(&'a [u8]);
 
 impl<'a> Section<'a> {
-    /// The section's records of `N` words each.
-    fn records<const N: usize>(self) -> impl Iterator<Item = [u32; N]> + 'a {
-        self.0.chunks_exact(N * 4).map(|c| {
-            let mut out = [0u32; N];
-            for (o, w) in out.iter_mut().zip(c.chunks_exact(4)) {
-                *o = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-            }
-            out
-        })
+    /// The `i`th word.
+    fn word(self, i: usize) -> u32 {
+        let b = &self.0[i * 4..i * 4 + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// The `i`th record of `N` words.
+    fn record<const N: usize>(self, i: usize) -> [u32; N] {
+        let mut out = [0u32; N];
+        for (j, o) in out.iter_mut().enumerate() {
+            *o = self.word(i * N + j);
+        }
+        out
     }
 }
 
