@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks the Microsoft Graph table against its goals (a `--release` build):
+# Benchmarks the Microsoft Graph table against its goals:
 #   - audit one `api: msgraph` manifest: at most 2x `tokenscope --version` (the ~10,000-endpoint
 #     table is compiled to static data at build time: nothing is parsed at start-up, and a run
 #     decodes only the chunks of endpoints it uses; the page faults of each run are printed);
@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 3; }
-cargo build --release -q
-bin=$PWD/target/release/tokenscope
+# Built as releases are: --profile dist, static on Linux (see bench-binary.sh).
+source scripts/bench-binary.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -612,6 +612,7 @@ fn the_release_ships_the_dist_profile() {
         "scripts/bench-github.sh",
         "scripts/bench-scan.sh",
         "scripts/bench-import.sh",
+        "scripts/bench-msgraph.sh",
     ] {
         assert!(
             read(script).contains("source scripts/bench-binary.sh"),
