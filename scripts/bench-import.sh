@@ -33,7 +33,7 @@ hyperfine -N --ignore-failure --warmup 20 --runs 300 --export-json "$work/one.js
   "$bin audit examples/datadog/dashboard-reporter.tokenscope.yaml" \
   "$bin audit examples/crm-sync.tokenscope.yaml" >/dev/null
 
-python3 - "$work/import.json" "$work/one.json" "$profile" <<'PY'
+python3 - "$work/import.json" "$work/one.json" "${PROFILE:-dist}" <<'PY'
 import json, sys
 imports = json.load(open(sys.argv[1]))["results"]
 one = json.load(open(sys.argv[2]))["results"]

@@ -210,7 +210,7 @@ fn fluent_call(lines: &[&str], index: usize, out: &mut Vec<SdkCall>) {
 /// or `None` when it does not start at a Graph client.
 fn builder_chain(line: &str, dot: usize) -> Option<(usize, String)> {
     let bytes = line.as_bytes();
-    let floor = dot.saturating_sub(BUILDER_WINDOW);
+    let floor = line.floor_char_boundary(dot.saturating_sub(BUILDER_WINDOW));
     let mut segments: Vec<String> = Vec::new();
     let mut i = dot;
     loop {
@@ -289,6 +289,17 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_window_never_starts_inside_a_character() {
+        // The builder window reaches back 512 bytes; here that lands inside `龇`.
+        for pad in 490..500 {
+            let line = format!("var x = 龇{} graphClient.Me.GetAsync();", "b".repeat(pad));
+            let mut found = Vec::new();
+            fluent_call(&[line.as_str()], 0, &mut found);
+            assert_eq!(found.len(), 1, "{line}");
+        }
     }
 
     #[test]
