@@ -72,11 +72,7 @@ pub struct Ordered(pub Vec<(String, &'static str)>);
 
 impl Serialize for Ordered {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+        InOrder(&self.0).serialize(s)
     }
 }
 
@@ -128,11 +124,7 @@ impl ByKind {
 
 impl Serialize for ByKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (kind, alternatives) in &self.0 {
-            map.serialize_entry(kind, alternatives)?;
-        }
-        map.end()
+        InOrder(&self.0).serialize(s)
     }
 }
 
@@ -149,13 +141,15 @@ impl LeastByKind {
 
 impl Serialize for LeastByKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        FlowMap(OrderedCounts(&self.0)).serialize(s)
+        FlowMap(InOrder(&self.0)).serialize(s)
     }
 }
 
-struct OrderedCounts<'a>(&'a [(String, usize)]);
+/// Entries written as a mapping in the order they stand in (the one way every ordered mapping
+/// of a table file is written).
+struct InOrder<'a, V>(&'a [(String, V)]);
 
-impl Serialize for OrderedCounts<'_> {
+impl<V: Serialize> Serialize for InOrder<'_, V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
