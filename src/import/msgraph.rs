@@ -33,6 +33,7 @@ use serde::de::IgnoredAny;
 use serde_saphyr::FlowSeq;
 
 use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::slug::dashed;
 use super::{Context, base_name, json_error, quoted};
 use crate::error::InputError;
 use crate::source::SourceFile;
@@ -206,16 +207,7 @@ fn scope_ids(doc: &Doc, file: &SourceFile) -> Result<HashMap<String, String>, Ve
     let mut seen: HashMap<String, &str> = HashMap::new();
     let mut errors = Vec::new();
     for name in doc.permissions.keys() {
-        let id: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let id = dashed(name);
         let bad = name.trim().is_empty()
             || name.len() > 200
             || name.chars().any(char::is_control)
@@ -359,16 +351,7 @@ fn resource(name: &str) -> &str {
 
 /// A resource's area id.
 fn area_id(resource: &str) -> String {
-    let id: String = resource
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let id = dashed(resource);
     if id.is_empty() { "other".into() } else { id }
 }
 
