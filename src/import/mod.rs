@@ -12,6 +12,7 @@ mod google_discovery;
 mod msgraph;
 mod openapi;
 mod out;
+mod routes;
 mod slug;
 
 pub use openapi::{OpenApiOptions, ProfileName};

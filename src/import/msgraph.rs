@@ -33,11 +33,12 @@ use serde::de::IgnoredAny;
 use serde_saphyr::FlowSeq;
 
 use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::routes::{Shape, shape};
 use super::slug::dashed;
 use super::{Context, base_name, json_error, quoted};
 use crate::error::InputError;
 use crate::source::SourceFile;
-use crate::table::{METHODS, Segment, parse_template};
+use crate::table::{METHODS, parse_template};
 
 /// The schemes, in table order: the first is the default token kind.
 const KINDS: [(&str, &str); 3] = [
@@ -274,11 +275,8 @@ fn path_value(value: &str, skipped: &mut Skipped) -> (Vec<String>, Option<Vec<St
 }
 
 /// The endpoints: every (method, path) any permission grants, with who grants it.
-fn invert(
-    doc: &Doc,
-    skipped: &mut Skipped,
-) -> BTreeMap<(Vec<Option<String>>, &'static str), EndpointAcc> {
-    let mut endpoints: BTreeMap<(Vec<Option<String>>, &'static str), EndpointAcc> = BTreeMap::new();
+fn invert(doc: &Doc, skipped: &mut Skipped) -> BTreeMap<(Shape, &'static str), EndpointAcc> {
+    let mut endpoints: BTreeMap<(Shape, &'static str), EndpointAcc> = BTreeMap::new();
     for (name, perm) in &doc.permissions {
         for scheme in perm.schemes.keys() {
             if !KINDS.iter().any(|(s, _)| s == scheme) {
@@ -315,13 +313,7 @@ fn invert(
                     skipped.paths.insert(path.clone());
                     continue;
                 };
-                let shape: Vec<Option<String>> = segments
-                    .iter()
-                    .map(|s| match s {
-                        Segment::Literal(l) => Some(l.to_string()),
-                        Segment::Param(_) => None,
-                    })
-                    .collect();
+                let shape = shape(&segments);
                 let (least, also) = path_value(value, skipped);
                 for &method in &methods {
                     let acc = endpoints.entry((shape.clone(), method)).or_default();
@@ -465,7 +457,7 @@ fn alternatives(
 fn build(
     doc: &Doc,
     ids: &HashMap<String, String>,
-    endpoints: &BTreeMap<(Vec<Option<String>>, &'static str), EndpointAcc>,
+    endpoints: &BTreeMap<(Shape, &'static str), EndpointAcc>,
     file: &SourceFile,
     context: &Context,
     skipped: &mut Skipped,

@@ -42,11 +42,11 @@ use std::collections::{HashMap, HashSet};
 use serde_saphyr::FlowSeq;
 
 use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::routes::Routes;
 use super::slug::{kebab, unique};
 use super::{Context, base_name, quoted};
 use crate::error::InputError;
 use crate::source::SourceFile;
-use crate::table::parse_template;
 use profile::Profile;
 use profile::{Permission, parse_permission, risk_of};
 use spec::{Operation, Requirement, Spec};
@@ -673,8 +673,7 @@ fn build(
         .and_then(|u| url_path(&u))
         .unwrap_or_default();
     let names = endpoint_names(&spec.operations);
-    let mut shapes: HashMap<(String, Vec<Option<String>>), String> = HashMap::new();
-    let mut name_only: Vec<(String, String)> = Vec::new();
+    let mut routes = Routes::default();
     let render = |req: &KindReq| -> FlowSeq<Vec<Vec<String>>> {
         FlowSeq(
             req.alternatives
@@ -701,40 +700,7 @@ fn build(
         .zip(names)
     {
         let full = format!("{}{}", server_path.trim_end_matches('/'), op.path);
-        let (method, path) = match parse_template(&full) {
-            Ok(segments) => {
-                let shape: Vec<Option<String>> = segments
-                    .into_iter()
-                    .map(|s| match s {
-                        crate::table::Segment::Literal(l) => Some(l.to_string()),
-                        crate::table::Segment::Param(_) => None,
-                    })
-                    .collect();
-                match shapes.entry((op.method.to_owned(), shape)) {
-                    std::collections::hash_map::Entry::Occupied(other) => {
-                        name_only.push((
-                            name.clone(),
-                            format!("its method and path are those of `{}`", other.get()),
-                        ));
-                        (String::new(), String::new())
-                    }
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(name.clone());
-                        (op.method.to_owned(), full)
-                    }
-                }
-            }
-            Err(why) => {
-                name_only.push((
-                    name.clone(),
-                    format!(
-                        "its path {} is not a template the table can match ({why})",
-                        quoted(&full)
-                    ),
-                ));
-                (String::new(), String::new())
-            }
-        };
+        let (method, path) = routes.place(&name, op.method, Ok(full));
         let requires = req
             .kinds
             .first()
@@ -834,11 +800,7 @@ fn build(
             "the path item {reference} is a `$ref`, which is not followed; its operations are left out"
         ));
     }
-    for (name, why) in name_only {
-        notes.push(format!(
-            "`{name}` is listed by name only, so manifests must name it: {why}"
-        ));
-    }
+    notes.extend(routes.notes());
 
     let api = profile.map_or_else(
         || match kebab(&spec.title) {
