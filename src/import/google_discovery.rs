@@ -43,7 +43,9 @@ use serde::Deserialize;
 use serde_saphyr::FlowSeq;
 
 use super::github_docs::{Entries, Verb};
-use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::out::{
+    AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile, evidence,
+};
 use super::routes::Routes;
 use super::slug::{kebab, unique};
 use super::{Context, base_name, json_error, quoted};
@@ -725,11 +727,7 @@ fn build(
                     least: None,
                     requires_by_kind: ByKind::default(),
                     least_by_kind: LeastByKind::default(),
-                    evidence: if evidence_reason.is_some() {
-                        "inferred"
-                    } else {
-                        "documented"
-                    },
+                    evidence: evidence(evidence_reason.as_deref()),
                     evidence_reason: evidence_reason.clone(),
                     source: api.documentation.clone(),
                 });

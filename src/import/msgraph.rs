@@ -32,7 +32,9 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::FlowSeq;
 
-use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::out::{
+    AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile, evidence,
+};
 use super::routes::{Shape, shape};
 use super::slug::dashed;
 use super::{Context, base_name, json_error, quoted};
@@ -525,6 +527,12 @@ fn build(
         areas
             .entry(area.clone())
             .or_insert_with(|| "Other".to_owned());
+        let evidence_reason = (!reasons.is_empty()).then(|| {
+            format!(
+                "Microsoft does not define the comma of `AlsoRequires` and kibali does not evaluate it; {}",
+                reasons.into_iter().collect::<Vec<_>>().join("; ")
+            )
+        });
         endpoint_outs.push(EndpointOut {
             // The loader names it `METHOD /path`.
             name: None,
@@ -535,17 +543,8 @@ fn build(
             least: (default_least > 0).then_some(default_least),
             requires_by_kind: ByKind(by_kind),
             least_by_kind: LeastByKind(least_by_kind),
-            evidence: if reasons.is_empty() {
-                "documented"
-            } else {
-                "inferred"
-            },
-            evidence_reason: (!reasons.is_empty()).then(|| {
-                format!(
-                    "Microsoft does not define the comma of `AlsoRequires` and kibali does not evaluate it; {}",
-                    reasons.into_iter().collect::<Vec<_>>().join("; ")
-                )
-            }),
+            evidence: evidence(evidence_reason.as_deref()),
+            evidence_reason,
             source: None,
         });
     }

@@ -41,7 +41,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::FlowSeq;
 
-use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::out::{
+    AreaOut, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile, evidence, requires_per_kind,
+};
 use super::routes::Routes;
 use super::slug::{kebab, unique};
 use super::{Context, base_name, quoted};
@@ -701,17 +703,10 @@ fn build(
     {
         let full = format!("{}{}", server_path.trim_end_matches('/'), op.path);
         let (method, path) = routes.place(&name, op.method, Ok(full));
-        let requires = req
-            .kinds
-            .first()
-            .map_or_else(|| FlowSeq(Vec::new()), &render);
-        let mut by_kind = ByKind::default();
-        for (kind, k) in kind_names.iter().zip(&req.kinds).skip(1) {
-            let rendered = render(k);
-            if rendered.0 != requires.0 {
-                by_kind.0.push((kind.clone(), rendered));
-            }
-        }
+        let (requires, by_kind) = requires_per_kind(
+            kind_names.iter().map(String::as_str),
+            req.kinds.iter().map(&render),
+        );
         let reasons: Vec<(usize, &String)> = req
             .kinds
             .iter()
@@ -742,11 +737,7 @@ fn build(
             least: None,
             requires_by_kind: by_kind,
             least_by_kind: LeastByKind::default(),
-            evidence: if evidence_reason.is_some() {
-                "inferred"
-            } else {
-                "documented"
-            },
+            evidence: evidence(evidence_reason.as_deref()),
             evidence_reason,
             source: op
                 .docs
