@@ -1763,13 +1763,7 @@ fn source_line(inputs: &Inputs, context: &Context) -> String {
     names.extend(inputs.app.as_ref().map(|(n, _)| n.as_str()));
     names.extend(inputs.pat_ops.as_ref().map(|(n, _)| n.as_str()));
     names.extend(inputs.rest.iter().map(|(n, _, _)| n.as_str()));
-    let files: Vec<String> = names
-        .iter()
-        .map(|n| match context.commits.of(n) {
-            Some(sha) => format!("{n} @ {sha}"),
-            None => (*n).to_owned(),
-        })
-        .collect();
+    let files: Vec<String> = names.iter().map(|n| context.commits.label(n)).collect();
     format!("https://github.com/github/docs: {}", files.join(", "))
 }
 

@@ -552,10 +552,7 @@ fn build(
     let name = base_name(&file.path);
     let source = format!(
         "https://github.com/microsoftgraph/microsoft-graph-devx-content: permissions/new/{}",
-        match context.commits.of(name) {
-            Some(sha) => format!("{name} @ {sha}"),
-            None => name.to_owned(),
-        }
+        context.commits.label(name)
     );
     TableFile {
         api: "msgraph".into(),

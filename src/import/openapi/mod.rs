@@ -806,13 +806,11 @@ fn build(
         (None, t) => t.to_owned(),
     };
     let name = base_name(&file.path);
-    let mut source = match spec.title.trim() {
-        "" => format!("OpenAPI document {name}"),
-        title => format!("OpenAPI document {}: {name}", quoted(title)),
+    let file_label = context.commits.label(name);
+    let source = match spec.title.trim() {
+        "" => format!("OpenAPI document {file_label}"),
+        title => format!("OpenAPI document {}: {file_label}", quoted(title)),
     };
-    if let Some(sha) = context.commits.of(name) {
-        source.push_str(&format!(" @ {sha}"));
-    }
     let table = TableFile {
         case_insensitive_paths: None,
         api,
