@@ -6,15 +6,10 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use common::tokenscope;
-use serde_json::Value;
+use common::{json, read, tokenscope, yaml};
 
 const EXAMPLE: &str = "examples/datadog/dashboard-reporter.tokenscope.yaml";
 const SPEC: &str = "tables/upstream/datadog/openapi.yaml";
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
 
 #[test]
 fn the_deliberate_mistakes_are_found() {
@@ -83,11 +78,7 @@ struct Accepts {
 }
 
 fn accepted() -> Vec<Accepts> {
-    let mut options = serde_saphyr::Options::default();
-    options.budget = None;
-    let text = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("{e}"));
-    let doc: Value =
-        serde_saphyr::from_str_with_options(&text, options).unwrap_or_else(|e| panic!("{e}"));
+    let doc = yaml(&read(SPEC));
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {

@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use common::tokenscope;
+use common::{json, temp_manifest, tokenscope};
 use serde_json::Value;
 
 const EXAMPLES: [&str; 3] = [
@@ -15,16 +15,6 @@ const EXAMPLES: [&str; 3] = [
     "examples/github/issue-triage.tokenscope.yaml",
     "examples/github/release-bot.tokenscope.yaml",
 ];
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn temp_manifest(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    path.to_string_lossy().into_owned()
-}
 
 #[test]
 fn the_github_examples_in_every_format() {

@@ -6,21 +6,11 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use common::tokenscope;
+use common::{json, temp_manifest, tokenscope};
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/google/calendar-sync.tokenscope.yaml";
 const UP: &str = "tables/upstream/google";
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn temp_manifest(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    path.to_string_lossy().into_owned()
-}
 
 /// (rule, message) of every finding above a note, per token.
 fn findings(path: &str) -> Vec<(String, String, String)> {

@@ -85,3 +85,58 @@ pub const TEXTER_EXAMPLES: [&str; 3] = [
 pub fn tokenscope(args: &[&str]) -> Run {
     tokenscope_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
+
+/// A file of the repository, by its path from the root.
+pub fn read(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// JSON the binary printed or the repository holds.
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| {
+        let start: String = text.chars().take(2000).collect();
+        panic!("{e}: {start}")
+    })
+}
+
+/// YAML the repository holds or the binary printed (a table, an upstream specification), read
+/// without serde-saphyr's budgets: these are trusted and some are large.
+pub fn yaml(text: &str) -> serde_json::Value {
+    let mut options = serde_saphyr::Options::default();
+    options.budget = None;
+    serde_saphyr::from_str_with_options(text, options).unwrap_or_else(|e| panic!("not YAML: {e}"))
+}
+
+/// Writes a manifest into `dir` and returns its path as an argument.
+pub fn temp_manifest(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    path.to_string_lossy().into_owned()
+}
+
+/// A Graph path's shape: lower case, every parameter `{}`; `None` for a path that is no table
+/// template (a parameter inside a segment, a query). How both Graph test files line up
+/// Microsoft's paths with the table's.
+pub fn graph_path_shape(path: &str) -> Option<String> {
+    let mut out = String::new();
+    for seg in path
+        .to_ascii_lowercase()
+        .split('/')
+        .filter(|s| !s.is_empty())
+    {
+        out.push('/');
+        if seg.starts_with('{')
+            && seg.ends_with('}')
+            && seg.matches(['{', '}']).count() == 2
+            && seg.len() > 2
+        {
+            out.push_str("{}");
+        } else if seg.contains(['{', '}', '?', '#']) {
+            return None;
+        } else {
+            out.push_str(seg);
+        }
+    }
+    Some(if out.is_empty() { "/".into() } else { out })
+}
