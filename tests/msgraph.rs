@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use common::{graph_path_shape, json, read, tokenscope};
+use common::{graph_path_shape, json, minimal_scopes, read, tokenscope};
 
 const UP: &str = "tables/upstream/msgraph/permissions.json";
 const KINDS: [(&str, &str); 3] = [
@@ -74,13 +74,10 @@ fn minimal_sets(manifest: &str) -> BTreeMap<String, BTreeSet<String>> {
     let mut out = BTreeMap::new();
     for m in doc["manifests"].as_array().into_iter().flatten() {
         for t in m["tokens"].as_array().into_iter().flatten() {
-            let set = t["minimal_scopes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|s| s["scope"].as_str().unwrap_or("").to_owned())
-                .collect();
-            out.insert(t["name"].as_str().unwrap_or("").to_owned(), set);
+            out.insert(
+                t["name"].as_str().unwrap_or("").to_owned(),
+                minimal_scopes(t),
+            );
         }
     }
     out

@@ -1,6 +1,7 @@
 //! Running the `tokenscope` binary from end-to-end tests.
 #![allow(dead_code)]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -139,4 +140,88 @@ pub fn graph_path_shape(path: &str) -> Option<String> {
         }
     }
     Some(if out.is_empty() { "/".into() } else { out })
+}
+
+/// A fixed linear congruential generator (Knuth's MMIX constants): the tests' samples are
+/// drawn with it, so every run checks the same ones.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next index below `len`.
+    pub fn index(&mut self, len: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize % len
+    }
+}
+
+/// The scopes of a token in `suggest --format json` output: its minimal set.
+pub fn minimal_scopes(token: &serde_json::Value) -> BTreeSet<String> {
+    token["minimal_scopes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s["scope"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// Each scope's risk class in the built-in table of `api`, by scope name.
+pub fn scope_risks(api: &str) -> BTreeMap<String, String> {
+    let table = json(&tokenscope(&["--api", api, "table", "--format", "json"]).stdout);
+    table["scopes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or("").to_owned(),
+                s["risk"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Cost as tokenscope compares it: high-risk grants, then medium, then low.
+pub type Cost = (usize, usize, usize);
+
+/// The cost of a set of scopes, each of which the table rates in `risk`.
+pub fn cost<'a>(set: impl IntoIterator<Item = &'a str>, risk: &BTreeMap<String, String>) -> Cost {
+    let mut c = (0, 0, 0);
+    for s in set {
+        match risk.get(s).map(String::as_str) {
+            Some("high") => c.0 += 1,
+            Some("medium") => c.1 += 1,
+            Some("low") => c.2 += 1,
+            other => panic!("{s} has no risk class in the table ({other:?})"),
+        }
+    }
+    c
+}
+
+/// The least cost of a set holding one scope of each list, by brute force: each list not yet
+/// met adds one of its scopes in turn.
+pub fn brute_force(lists: &[&Vec<String>], risk: &BTreeMap<String, String>) -> Cost {
+    let mut best: Option<Cost> = None;
+    let mut stack: Vec<(usize, BTreeSet<&str>)> = vec![(0, BTreeSet::new())];
+    while let Some((i, set)) = stack.pop() {
+        let Some(list) = lists.get(i) else {
+            let c = cost(set.iter().copied(), risk);
+            if best.is_none_or(|b| c < b) {
+                best = Some(c);
+            }
+            continue;
+        };
+        if list.iter().any(|s| set.contains(s.as_str())) {
+            stack.push((i + 1, set));
+            continue;
+        }
+        for s in list.iter() {
+            let mut more = set.clone();
+            more.insert(s);
+            stack.push((i + 1, more));
+        }
+    }
+    best.unwrap_or_default()
 }
