@@ -5,11 +5,7 @@
 # TOKENSCOPE=path/to/tokenscope uses that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-if [ -z "${TOKENSCOPE:-}" ]; then
-  cargo build --quiet
-  TOKENSCOPE=target/debug/tokenscope
-fi
+source scripts/import-binary.sh
 up=tables/upstream/datadog
 "$TOKENSCOPE" table import openapi "$up/openapi.yaml" \
   --profile datadog \

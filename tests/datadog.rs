@@ -3,18 +3,13 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs;
 
-use common::tokenscope;
-use serde_json::Value;
+use common::{Lcg, brute_force, cost, json, minimal_scopes, read, scope_risks, tokenscope, yaml};
 
 const EXAMPLE: &str = "examples/datadog/dashboard-reporter.tokenscope.yaml";
 const SPEC: &str = "tables/upstream/datadog/openapi.yaml";
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
 
 #[test]
 fn the_deliberate_mistakes_are_found() {
@@ -59,21 +54,6 @@ fn the_deliberate_mistakes_are_found() {
     );
 }
 
-/// Cost as tokenscope compares it: high-risk grants, then medium, then low.
-type Cost = (usize, usize, usize);
-
-fn cost<'a>(set: impl IntoIterator<Item = &'a str>, risk: &BTreeMap<String, String>) -> Cost {
-    let mut c = (0, 0, 0);
-    for s in set {
-        match risk.get(s).map(String::as_str) {
-            Some("high") => c.0 += 1,
-            Some("medium") => c.1 += 1,
-            _ => c.2 += 1,
-        }
-    }
-    c
-}
-
 /// What each operation accepts, per kind, from the document: `x-permission` (OR) for an
 /// application key, the `AuthZ` requirement objects for an OAuth token.
 struct Accepts {
@@ -83,11 +63,7 @@ struct Accepts {
 }
 
 fn accepted() -> Vec<Accepts> {
-    let mut options = serde_saphyr::Options::default();
-    options.budget = None;
-    let text = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("{e}"));
-    let doc: Value =
-        serde_saphyr::from_str_with_options(&text, options).unwrap_or_else(|e| panic!("{e}"));
+    let doc = yaml(&read(SPEC));
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
@@ -114,31 +90,6 @@ fn accepted() -> Vec<Accepts> {
     out
 }
 
-/// The least cost of a set holding one of each list, by brute force.
-fn brute_force(lists: &[&Vec<String>], risk: &BTreeMap<String, String>) -> Cost {
-    let mut best: Option<Cost> = None;
-    let mut stack: Vec<(usize, BTreeSet<&str>)> = vec![(0, BTreeSet::new())];
-    while let Some((i, set)) = stack.pop() {
-        let Some(list) = lists.get(i) else {
-            let c = cost(set.iter().copied(), risk);
-            if best.is_none_or(|b| c < b) {
-                best = Some(c);
-            }
-            continue;
-        };
-        if list.iter().any(|s| set.contains(s.as_str())) {
-            stack.push((i + 1, set));
-            continue;
-        }
-        for s in list.iter() {
-            let mut more = set.clone();
-            more.insert(s);
-            stack.push((i + 1, more));
-        }
-    }
-    best.unwrap_or_default()
-}
-
 /// A manifest with an application key and an OAuth token calling `references`, and what
 /// `suggest` makes of each token.
 fn minimal_sets(
@@ -160,30 +111,14 @@ fn minimal_sets(
     let set = |i: usize| -> BTreeSet<String> {
         let token = &doc["manifests"][0]["tokens"][i];
         assert_ne!(token["proven"], false);
-        token["minimal_scopes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|s| s["scope"].as_str().unwrap_or("").to_owned())
-            .collect()
+        minimal_scopes(token)
     };
     (set(0), set(1))
 }
 
 #[test]
 fn minimal_sets_agree_with_the_documents_permissions() {
-    let table = json(&tokenscope(&["--api", "datadog", "table", "--format", "json"]).stdout);
-    let risk: BTreeMap<String, String> = table["scopes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap_or("").to_owned(),
-                s["risk"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let risk = scope_risks("datadog");
     let ops: Vec<Accepts> = accepted()
         .into_iter()
         .filter(|a| !a.oauth.is_empty())
@@ -210,16 +145,9 @@ fn minimal_sets_agree_with_the_documents_permissions() {
         );
     }
     // Five at a time, drawn with a fixed LCG: every operation satisfied, at the least cost.
-    let mut seed: u64 = 0xda7a;
+    let mut lcg = Lcg(0xda7a);
     for _ in 0..10 {
-        let sample: Vec<&Accepts> = (0..5)
-            .map(|_| {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                &ops[(seed >> 33) as usize % ops.len()]
-            })
-            .collect();
+        let sample: Vec<&Accepts> = (0..5).map(|_| &ops[lcg.index(ops.len())]).collect();
         let references: Vec<&str> = sample.iter().map(|a| a.reference.as_str()).collect();
         let (key, oauth) = minimal_sets(&dir, &references);
         for (got, lists) in [

@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use common::tokenscope;
+use common::{Lcg, json, minimal_scopes, temp_manifest, tokenscope};
 use serde_json::Value;
 
 const EXAMPLES: [&str; 3] = [
@@ -15,16 +15,6 @@ const EXAMPLES: [&str; 3] = [
     "examples/github/issue-triage.tokenscope.yaml",
     "examples/github/release-bot.tokenscope.yaml",
 ];
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn temp_manifest(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    path.to_string_lossy().into_owned()
-}
 
 #[test]
 fn the_github_examples_in_every_format() {
@@ -337,12 +327,7 @@ fn minimal_sets_agree_with_githubs_records() {
         let run = tokenscope(&args);
         assert_eq!(run.code, 0, "{refs:?}: {}", run.all());
         let doc = json(&run.stdout);
-        doc["manifests"][0]["tokens"][0]["minimal_scopes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|s| s["scope"].as_str().unwrap_or("").to_owned())
-            .collect()
+        minimal_scopes(&doc["manifests"][0]["tokens"][0])
     };
     let expected = |sample: &[&(&String, &(String, String))]| -> BTreeSet<String> {
         let mut need: BTreeMap<&str, &str> = BTreeMap::new();
@@ -362,16 +347,10 @@ fn minimal_sets_agree_with_githubs_records() {
     for op in ops.iter().step_by(23) {
         assert_eq!(minimal(&[op.0.as_str()]), expected(&[op]), "{}", op.0);
     }
-    let mut seed: u64 = 0x5eed;
+    let mut lcg = Lcg(0x5eed);
     for _ in 0..12 {
-        let sample: Vec<&(&String, &(String, String))> = (0..5)
-            .map(|_| {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                &ops[(seed >> 33) as usize % ops.len()]
-            })
-            .collect();
+        let sample: Vec<&(&String, &(String, String))> =
+            (0..5).map(|_| &ops[lcg.index(ops.len())]).collect();
         let refs: Vec<&str> = sample.iter().map(|(op, _)| op.as_str()).collect();
         assert_eq!(minimal(&refs), expected(&sample), "{refs:?}");
     }

@@ -6,21 +6,13 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use common::tokenscope;
+use common::{
+    Lcg, brute_force, cost, json, minimal_scopes, scope_risks, temp_manifest, tokenscope,
+};
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/google/calendar-sync.tokenscope.yaml";
 const UP: &str = "tables/upstream/google";
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn temp_manifest(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    path.to_string_lossy().into_owned()
-}
 
 /// (rule, message) of every finding above a note, per token.
 fn findings(path: &str) -> Vec<(String, String, String)> {
@@ -144,48 +136,6 @@ fn urls_ids_and_names_all_resolve() {
     );
 }
 
-/// Cost as tokenscope compares it: high-risk scopes, then medium, then low.
-type Cost = (usize, usize, usize);
-
-fn cost(set: &BTreeSet<&str>, risk: &BTreeMap<String, String>) -> Cost {
-    let count = |class: &str| set.iter().filter(|s| risk[**s] == class).count();
-    (count("high"), count("medium"), count("low"))
-}
-
-/// The least cost of a set holding one scope of every method, by brute force over sets of at
-/// most as many scopes as there are methods.
-fn brute_force(methods: &[&Vec<String>], risk: &BTreeMap<String, String>) -> Cost {
-    let union: Vec<&str> = methods
-        .iter()
-        .flat_map(|m| m.iter().map(String::as_str))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut best: Option<Cost> = None;
-    let mut stack: Vec<(usize, BTreeSet<&str>)> = vec![(0, BTreeSet::new())];
-    while let Some((next, set)) = stack.pop() {
-        if methods
-            .iter()
-            .all(|m| m.iter().any(|s| set.contains(s.as_str())))
-        {
-            let c = cost(&set, risk);
-            if best.is_none_or(|b| c < b) {
-                best = Some(c);
-            }
-            continue;
-        }
-        if set.len() == methods.len() {
-            continue;
-        }
-        for (i, s) in union.iter().enumerate().skip(next) {
-            let mut more = set.clone();
-            more.insert(s);
-            stack.push((i + 1, more));
-        }
-    }
-    best.unwrap_or_default()
-}
-
 /// Every method's scopes as the Discovery documents list them, by method id.
 fn discovery_scopes() -> BTreeMap<String, Vec<String>> {
     fn walk(node: &Value, out: &mut BTreeMap<String, Vec<String>>) {
@@ -223,18 +173,7 @@ fn discovery_scopes() -> BTreeMap<String, Vec<String>> {
 /// such set has (brute force over the Discovery data).
 #[test]
 fn minimal_sets_agree_with_the_discovery_documents() {
-    let table = json(&tokenscope(&["--api", "google", "table", "--format", "json"]).stdout);
-    let risk: BTreeMap<String, String> = table["scopes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap_or("").to_owned(),
-                s["risk"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let risk = scope_risks("google");
     let scopes = discovery_scopes();
     let ids: Vec<&String> = scopes.keys().collect();
     assert_eq!(ids.len(), 166);
@@ -250,12 +189,7 @@ fn minimal_sets_agree_with_the_discovery_documents() {
         let doc = json(&run.stdout);
         let token = &doc["manifests"][0]["tokens"][0];
         assert_ne!(token["proven"], false, "{methods:?}");
-        token["minimal_scopes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|s| s["scope"].as_str().unwrap_or("").to_owned())
-            .collect()
+        minimal_scopes(token)
     };
     let check = |sample: &[&String]| {
         let got = minimal(sample);
@@ -263,9 +197,8 @@ fn minimal_sets_agree_with_the_discovery_documents() {
         for (m, need) in sample.iter().zip(&needs) {
             assert!(need.iter().any(|s| got.contains(s)), "{m}: {got:?}");
         }
-        let got_refs: BTreeSet<&str> = got.iter().map(String::as_str).collect();
         assert_eq!(
-            cost(&got_refs, &risk),
+            cost(got.iter().map(String::as_str), &risk),
             brute_force(&needs, &risk),
             "{sample:?}: {got:?}"
         );
@@ -278,16 +211,9 @@ fn minimal_sets_agree_with_the_discovery_documents() {
         assert_eq!(got.len(), 1, "{m}: {got:?}");
     }
     // Four at a time, drawn with a fixed LCG across the three APIs.
-    let mut seed: u64 = 0x600d;
+    let mut lcg = Lcg(0x600d);
     for _ in 0..12 {
-        let sample: Vec<&String> = (0..4)
-            .map(|_| {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ids[(seed >> 33) as usize % ids.len()]
-            })
-            .collect();
+        let sample: Vec<&String> = (0..4).map(|_| ids[lcg.index(ids.len())]).collect();
         check(&sample);
     }
     // Where the documents leave a choice of equal cost, a general scope wins over one that

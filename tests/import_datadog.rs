@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::tokenscope;
+use common::{json, read, tokenscope, yaml};
 use serde_json::Value;
 
 const SPEC: &str = "tables/upstream/datadog/openapi.yaml";
@@ -14,20 +14,9 @@ const TABLE: &str = "tables/datadog.yaml";
 const COMMIT: &str = "openapi.yaml=286b280580affbd5de0ec698a94cc48a29756927";
 const RETRIEVED: &str = "2026-11-24";
 
-fn read(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// The upstream document as JSON (the test reads it without the importer's code).
 pub fn upstream() -> Value {
-    let mut options = serde_saphyr::Options::default();
-    options.budget = None;
-    serde_saphyr::from_str_with_options(&read(SPEC), options).unwrap_or_else(|e| panic!("{e}"))
+    yaml(&read(SPEC))
 }
 
 #[test]
@@ -209,7 +198,7 @@ fn bad_inputs_are_located_errors_and_print_nothing() {
 fn defaults_come_from_info_and_servers_and_flags_override_them() {
     let run = tokenscope(&["table", "import", "openapi", SPEC]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let table: Value = serde_saphyr::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let table = yaml(&run.stdout);
     assert_eq!(table["api"], "datadog-api-v1-collection");
     assert_eq!(table["title"], "Datadog API V1 Collection");
     assert_eq!(
@@ -237,7 +226,7 @@ fn defaults_come_from_info_and_servers_and_flags_override_them() {
         "x-permission",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let table: Value = serde_saphyr::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let table = yaml(&run.stdout);
     assert_eq!(table["api"], "dd");
     assert_eq!(table["title"], "DD");
     assert_eq!(

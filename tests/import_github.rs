@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::tokenscope;
+use common::{read, tokenscope, yaml};
 use serde_json::Value;
 
 const UP: &str = "tables/upstream/github-docs";
@@ -21,11 +21,6 @@ const RETRIEVED: &str = "2026-11-24";
 
 fn upstream(name: &str) -> String {
     format!("{UP}/{name}")
-}
-
-fn read(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// The import command over `files`, with the script's commits and date.
@@ -59,10 +54,6 @@ fn the_three_files() -> Vec<String> {
 }
 
 /// A table's text as a JSON value.
-fn parse_table(text: &str) -> Value {
-    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("the table parses: {e}"))
-}
-
 /// Endpoints by `METHOD path`.
 fn endpoints(table: &Value) -> BTreeMap<String, &Value> {
     table["endpoints"]
@@ -110,7 +101,7 @@ fn the_committed_table_loads() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let run = tokenscope(&["--table", TABLE, "table", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let table = parse_table(&read(TABLE));
+    let table = yaml(&read(TABLE));
     assert_eq!(table["api"], "github");
     assert_eq!(
         table["token_kinds"],
@@ -133,7 +124,7 @@ fn a_rest_category_file_gives_exact_documented_sets() {
         "tests/fixtures/github-docs/git.json",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let table = parse_table(&run.stdout);
+    let table = yaml(&run.stdout);
     let eps = endpoints(&table);
     assert_eq!(eps.len(), 13);
     for (key, e) in &eps {
@@ -172,7 +163,7 @@ fn rest_category_files_replace_the_flattened_data_they_cover() {
     let run = run_import(&files);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("contradicts"), "{}", run.stderr);
-    let table = parse_table(&run.stdout);
+    let table = yaml(&run.stdout);
     let eps = endpoints(&table);
     let refs = eps["POST /repos/{owner}/{repo}/git/refs"];
     assert_eq!(refs["evidence"], "documented");
@@ -180,7 +171,7 @@ fn rest_category_files_replace_the_flattened_data_they_cover() {
         assert_eq!(requirement(refs, kind).len(), 2, "{kind}");
     }
     // Without the category file the same operation is an inference.
-    let committed = parse_table(&read(TABLE));
+    let committed = yaml(&read(TABLE));
     let flat = endpoints(&committed)["POST /repos/{owner}/{repo}/git/refs"];
     assert_eq!(flat["evidence"], "inferred");
     assert_eq!(requirement(flat, "fine-grained-pat"), [["contents:write"]]);
@@ -190,7 +181,7 @@ fn rest_category_files_replace_the_flattened_data_they_cover() {
 /// of token; every operation it flattens is marked inferred, with a reason.
 #[test]
 fn the_table_says_what_the_upstream_records_say() {
-    let table = parse_table(&read(TABLE));
+    let table = yaml(&read(TABLE));
     let eps = endpoints(&table);
     let mut upstream_ops = std::collections::BTreeSet::new();
     let mut checked = 0;

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::tokenscope;
+use common::{json, read, tokenscope};
 use serde_json::Value;
 
 const UP: &str = "tables/upstream/google";
@@ -15,15 +15,6 @@ const DOCS: [&str; 3] = ["gmail.v1.json", "drive.v3.json", "calendar.v3.json"];
 const COMMIT: &str = "81716e96f05f0b949400a439db8117361da87af5";
 const RETRIEVED: &str = "2026-11-24";
 const TITLE: &str = "Google APIs: Gmail v1, Drive v3, Calendar v3";
-
-fn read(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// The import command `scripts/import-google.sh` runs, over `docs` in that order.
 fn import_args(docs: &[&str]) -> Vec<String> {

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::tokenscope;
+use common::{graph_path_shape, read, tokenscope, yaml};
 use serde_json::Value;
 
 const UP: &str = "tables/upstream/msgraph/permissions.json";
@@ -18,11 +18,6 @@ const KINDS: [(&str, &str); 3] = [
     ("DelegatedPersonal", "delegated-personal"),
     ("Application", "application"),
 ];
-
-fn read(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn run_import(file: &str) -> common::Run {
     tokenscope(&[
@@ -65,7 +60,7 @@ fn the_committed_table_is_what_the_importer_prints() {
 fn the_committed_table_loads() {
     let run = tokenscope(&["--table", TABLE, "table", "check", TABLE]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    let table = parse_table(&read(TABLE));
+    let table = yaml(&read(TABLE));
     assert_eq!(table["api"], "msgraph");
     assert_eq!(
         table["token_kinds"],
@@ -81,41 +76,6 @@ fn the_committed_table_loads() {
 }
 
 /// A table's text as a JSON value (Graph's table is larger than serde-saphyr's default budget).
-fn parse_table(text: &str) -> Value {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = 4_000_000;
-    budget.max_events = 16_000_000;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    serde_saphyr::from_str_with_options(text, options)
-        .unwrap_or_else(|e| panic!("the table parses: {e}"))
-}
-
-/// A path's shape: lower case, every parameter `{}`; `None` for a path that is no table
-/// template (a parameter inside a segment, a query).
-fn shape(path: &str) -> Option<String> {
-    let mut out = String::new();
-    for seg in path
-        .to_ascii_lowercase()
-        .split('/')
-        .filter(|s| !s.is_empty())
-    {
-        out.push('/');
-        if seg.starts_with('{')
-            && seg.ends_with('}')
-            && seg.matches(['{', '}']).count() == 2
-            && seg.len() > 2
-        {
-            out.push_str("{}");
-        } else if seg.contains(['{', '}', '?', '#']) {
-            return None;
-        } else {
-            out.push_str(seg);
-        }
-    }
-    Some(if out.is_empty() { "/".into() } else { out })
-}
-
 /// What the file says for one (method, path shape, scheme).
 #[derive(Default, Debug)]
 struct Upstream {
@@ -131,7 +91,9 @@ fn upstream() -> BTreeMap<(String, String, String), Upstream> {
     for (name, perm) in doc["permissions"].as_object().into_iter().flatten() {
         for set in perm["pathSets"].as_array().into_iter().flatten() {
             for (path, value) in set["paths"].as_object().into_iter().flatten() {
-                let Some(shape) = shape(path) else { continue };
+                let Some(shape) = graph_path_shape(path) else {
+                    continue;
+                };
                 let least: Vec<&str> = value
                     .as_str()
                     .unwrap_or("")
@@ -162,7 +124,7 @@ fn upstream() -> BTreeMap<(String, String, String), Upstream> {
 /// adds), and whose least-privileged alternatives are among those the file marks `least`.
 #[test]
 fn the_table_says_what_the_upstream_file_says() {
-    let table = parse_table(&read(TABLE));
+    let table = yaml(&read(TABLE));
     let names: BTreeMap<&str, String> = table["scopes"]
         .as_array()
         .into_iter()
@@ -178,7 +140,7 @@ fn the_table_says_what_the_upstream_file_says() {
     for e in table["endpoints"].as_array().into_iter().flatten() {
         let key = (
             e["method"].as_str().unwrap_or("").to_owned(),
-            shape(e["path"].as_str().unwrap_or("")).unwrap_or_default(),
+            graph_path_shape(e["path"].as_str().unwrap_or("")).unwrap_or_default(),
         );
         assert!(endpoints.insert(key, e).is_none(), "one endpoint per shape");
     }
@@ -330,7 +292,7 @@ fn the_reading_rules_hold_on_a_small_file() {
     for note in ["1 paths left out", "`BREW`", "`Robot`", "`color=blue`"] {
         assert!(run.stderr.contains(note), "{note}: {}", run.stderr);
     }
-    let table = parse_table(&run.stdout);
+    let table = yaml(&run.stdout);
     let eps: BTreeMap<String, &Value> = table["endpoints"]
         .as_array()
         .into_iter()

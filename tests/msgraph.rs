@@ -7,8 +7,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use common::tokenscope;
-use serde_json::Value;
+use common::{graph_path_shape, json, minimal_scopes, read, tokenscope};
 
 const UP: &str = "tables/upstream/msgraph/permissions.json";
 const KINDS: [(&str, &str); 3] = [
@@ -16,39 +15,6 @@ const KINDS: [(&str, &str); 3] = [
     ("DelegatedPersonal", "delegated-personal"),
     ("Application", "application"),
 ];
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn read(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// A path's shape (lower case, parameters `{}`), `None` if it is no table template.
-fn shape(path: &str) -> Option<String> {
-    let mut out = String::new();
-    for seg in path
-        .to_ascii_lowercase()
-        .split('/')
-        .filter(|s| !s.is_empty())
-    {
-        out.push('/');
-        let whole = seg.len() > 2
-            && seg.starts_with('{')
-            && seg.ends_with('}')
-            && seg.matches(['{', '}']).count() == 2;
-        if whole {
-            out.push_str("{}");
-        } else if seg.contains(['{', '}', '?', '#']) {
-            return None;
-        } else {
-            out.push_str(seg);
-        }
-    }
-    Some(out)
-}
 
 /// (method, shape, kind) → (every permission that grants it, those marked least, whether one
 /// of them carries `AlsoRequires`), from the upstream file; also one spelling of each path as
@@ -62,7 +28,9 @@ fn upstream() -> (Upstream, BTreeMap<String, String>) {
     for (name, perm) in doc["permissions"].as_object().into_iter().flatten() {
         for set in perm["pathSets"].as_array().into_iter().flatten() {
             for (path, value) in set["paths"].as_object().into_iter().flatten() {
-                let Some(shape) = shape(path) else { continue };
+                let Some(shape) = graph_path_shape(path) else {
+                    continue;
+                };
                 spelling
                     .entry(shape.clone())
                     .or_insert_with(|| path.clone());
@@ -106,13 +74,10 @@ fn minimal_sets(manifest: &str) -> BTreeMap<String, BTreeSet<String>> {
     let mut out = BTreeMap::new();
     for m in doc["manifests"].as_array().into_iter().flatten() {
         for t in m["tokens"].as_array().into_iter().flatten() {
-            let set = t["minimal_scopes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|s| s["scope"].as_str().unwrap_or("").to_owned())
-                .collect();
-            out.insert(t["name"].as_str().unwrap_or("").to_owned(), set);
+            out.insert(
+                t["name"].as_str().unwrap_or("").to_owned(),
+                minimal_scopes(t),
+            );
         }
     }
     out
@@ -207,7 +172,7 @@ fn the_examples_minimal_sets_are_microsofts_least_privileged_choices() {
             .map(|e| {
                 (
                     e["method"].as_str().unwrap_or("").to_owned(),
-                    shape(e["path"].as_str().unwrap_or("")).unwrap_or_default(),
+                    graph_path_shape(e["path"].as_str().unwrap_or("")).unwrap_or_default(),
                 )
             })
             .collect();

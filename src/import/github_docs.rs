@@ -46,7 +46,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_saphyr::{FlowMap, FlowSeq};
 
-use super::out::{AreaOut, ByKind, EndpointOut, Ordered, RiskOut, ScopeOut, TableFile};
+use super::out::{
+    AreaOut, EndpointOut, Ordered, RiskOut, ScopeOut, TableFile, evidence, requires_per_kind,
+};
 use super::{Context, base_name, json_error, quoted};
 use crate::error::InputError;
 use crate::source::SourceFile;
@@ -1674,16 +1676,10 @@ fn endpoint_out(op: &Op, reqs: &[(Kind, KindReq)], name: String, group: Group) -
                 .collect(),
         )
     };
-    let requires = reqs
-        .first()
-        .map_or_else(|| FlowSeq(Vec::new()), |(_, r)| render(r));
-    let mut by_kind = ByKind::default();
-    for (kind, req) in reqs.iter().skip(1) {
-        let rendered = render(req);
-        if rendered.0 != requires.0 {
-            by_kind.0.push((kind.id().to_owned(), rendered));
-        }
-    }
+    let (requires, by_kind) = requires_per_kind(
+        reqs.iter().map(|(kind, _)| kind.id()),
+        reqs.iter().map(|(_, req)| render(req)),
+    );
     // The reason of every kind whose requirement is inferred, once per distinct reason.
     let mut reasons: Vec<(Vec<&str>, &str)> = Vec::new();
     for (kind, req) in reqs {
@@ -1735,11 +1731,7 @@ fn endpoint_out(op: &Op, reqs: &[(Kind, KindReq)], name: String, group: Group) -
         least: None,
         requires_by_kind: by_kind,
         least_by_kind: Default::default(),
-        evidence: if evidence_reason.is_some() {
-            "inferred"
-        } else {
-            "documented"
-        },
+        evidence: evidence(evidence_reason.as_deref()),
         evidence_reason,
         source,
     }
@@ -1771,13 +1763,7 @@ fn source_line(inputs: &Inputs, context: &Context) -> String {
     names.extend(inputs.app.as_ref().map(|(n, _)| n.as_str()));
     names.extend(inputs.pat_ops.as_ref().map(|(n, _)| n.as_str()));
     names.extend(inputs.rest.iter().map(|(n, _, _)| n.as_str()));
-    let files: Vec<String> = names
-        .iter()
-        .map(|n| match context.commits.of(n) {
-            Some(sha) => format!("{n} @ {sha}"),
-            None => (*n).to_owned(),
-        })
-        .collect();
+    let files: Vec<String> = names.iter().map(|n| context.commits.label(n)).collect();
     format!("https://github.com/github/docs: {}", files.join(", "))
 }
 

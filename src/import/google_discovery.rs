@@ -43,12 +43,14 @@ use serde::Deserialize;
 use serde_saphyr::FlowSeq;
 
 use super::github_docs::{Entries, Verb};
-use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::out::{
+    AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile, evidence,
+};
+use super::routes::Routes;
 use super::slug::{kebab, unique};
 use super::{Context, base_name, json_error, quoted};
 use crate::error::InputError;
 use crate::source::SourceFile;
-use crate::table::parse_template;
 
 /// Where the scopes of every Google API but a few live.
 const AUTH_PREFIX: &str = "https://www.googleapis.com/auth/";
@@ -486,7 +488,7 @@ fn collect(
 // ---------------------------------------------------------------------------------------------
 // Building the table
 
-/// A path the table can match, or why not.
+/// A method's full path, or why the table cannot match it (`Routes::place` checks the rest).
 fn full_path(api: &Api, relative: &str) -> Result<String, String> {
     let path = match relative.strip_prefix('/') {
         Some(_) => relative.to_owned(),
@@ -498,12 +500,6 @@ fn full_path(api: &Api, relative: &str) -> Result<String, String> {
             quoted(&path)
         ));
     }
-    parse_template(&path).map_err(|why| {
-        format!(
-            "its path {} is not a template the table can match ({why})",
-            quoted(&path)
-        )
-    })?;
     Ok(path)
 }
 
@@ -645,8 +641,7 @@ fn build(
     // Endpoints.
     let mut endpoints: Vec<EndpointOut> = Vec::new();
     let mut names: HashSet<String> = HashSet::new();
-    let mut shapes: HashMap<(String, Vec<Option<String>>), String> = HashMap::new();
-    let mut name_only: Vec<(String, String)> = Vec::new();
+    let mut routes = Routes::default();
     let mut errors = Vec::new();
     for (api, file) in apis {
         let area_base = api_area.get(api.name.as_str()).cloned().unwrap_or_default();
@@ -722,35 +717,7 @@ fn build(
                 }
             }
             for (name, path) in paths {
-                let (method_text, path_text) = match path {
-                    Ok(path) => {
-                        let shape: Vec<Option<String>> = parse_template(&path)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|s| match s {
-                                crate::table::Segment::Literal(l) => Some(l.to_string()),
-                                crate::table::Segment::Param(_) => None,
-                            })
-                            .collect();
-                        match shapes.entry((method.http_method.0.to_owned(), shape)) {
-                            std::collections::hash_map::Entry::Occupied(other) => {
-                                name_only.push((
-                                    name.clone(),
-                                    format!("its method and path are those of `{}`", other.get()),
-                                ));
-                                (String::new(), String::new())
-                            }
-                            std::collections::hash_map::Entry::Vacant(slot) => {
-                                slot.insert(name.clone());
-                                (method.http_method.0.to_owned(), path)
-                            }
-                        }
-                    }
-                    Err(why) => {
-                        name_only.push((name.clone(), why));
-                        (String::new(), String::new())
-                    }
-                };
+                let (method_text, path_text) = routes.place(&name, method.http_method.0, path);
                 endpoints.push(EndpointOut {
                     name: Some(name),
                     method: method_text,
@@ -760,11 +727,7 @@ fn build(
                     least: None,
                     requires_by_kind: ByKind::default(),
                     least_by_kind: LeastByKind::default(),
-                    evidence: if evidence_reason.is_some() {
-                        "inferred"
-                    } else {
-                        "documented"
-                    },
+                    evidence: evidence(evidence_reason.as_deref()),
                     evidence_reason: evidence_reason.clone(),
                     source: api.documentation.clone(),
                 });
@@ -774,11 +737,7 @@ fn build(
     if !errors.is_empty() {
         return Err(errors);
     }
-    for (name, why) in name_only {
-        notes.push(format!(
-            "`{name}` is listed by name only, so manifests must name it: {why}"
-        ));
-    }
+    notes.extend(routes.notes());
 
     let mut base_urls: Vec<String> = Vec::new();
     for (api, _) in apis {

@@ -12,6 +12,7 @@ mod google_discovery;
 mod msgraph;
 mod openapi;
 mod out;
+mod routes;
 mod slug;
 
 pub use openapi::{OpenApiOptions, ProfileName};
@@ -73,6 +74,14 @@ impl Commits {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, sha)| sha.as_str())
+    }
+
+    /// How `source:` names a file: `name @ sha` when its commit is known, else `name`.
+    pub(crate) fn label(&self, name: &str) -> String {
+        match self.of(name) {
+            Some(sha) => format!("{name} @ {sha}"),
+            None => name.to_owned(),
+        }
     }
 }
 
@@ -347,6 +356,9 @@ mod tests {
             ok.map(|c| c.of("a.json").map(str::to_owned)).ok(),
             Some(Some("0123abcd".into()))
         );
+        let commits = parse_commits(&["a.json=0123ABCD".into()], &files).unwrap_or_default();
+        assert_eq!(commits.label("a.json"), "a.json @ 0123abcd");
+        assert_eq!(commits.label("b.json"), "b.json");
         for bad in ["a.json", "b.json=0123abcd", "a.json=xyz", "a.json=0123"] {
             assert!(parse_commits(&[bad.into()], &files).is_err(), "{bad}");
         }

@@ -32,11 +32,15 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::FlowSeq;
 
-use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::out::{
+    AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile, evidence,
+};
+use super::routes::{Shape, shape};
+use super::slug::dashed;
 use super::{Context, base_name, json_error, quoted};
 use crate::error::InputError;
 use crate::source::SourceFile;
-use crate::table::{METHODS, Segment, parse_template};
+use crate::table::{METHODS, parse_template};
 
 /// The schemes, in table order: the first is the default token kind.
 const KINDS: [(&str, &str); 3] = [
@@ -206,16 +210,7 @@ fn scope_ids(doc: &Doc, file: &SourceFile) -> Result<HashMap<String, String>, Ve
     let mut seen: HashMap<String, &str> = HashMap::new();
     let mut errors = Vec::new();
     for name in doc.permissions.keys() {
-        let id: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let id = dashed(name);
         let bad = name.trim().is_empty()
             || name.len() > 200
             || name.chars().any(char::is_control)
@@ -282,11 +277,8 @@ fn path_value(value: &str, skipped: &mut Skipped) -> (Vec<String>, Option<Vec<St
 }
 
 /// The endpoints: every (method, path) any permission grants, with who grants it.
-fn invert(
-    doc: &Doc,
-    skipped: &mut Skipped,
-) -> BTreeMap<(Vec<Option<String>>, &'static str), EndpointAcc> {
-    let mut endpoints: BTreeMap<(Vec<Option<String>>, &'static str), EndpointAcc> = BTreeMap::new();
+fn invert(doc: &Doc, skipped: &mut Skipped) -> BTreeMap<(Shape, &'static str), EndpointAcc> {
+    let mut endpoints: BTreeMap<(Shape, &'static str), EndpointAcc> = BTreeMap::new();
     for (name, perm) in &doc.permissions {
         for scheme in perm.schemes.keys() {
             if !KINDS.iter().any(|(s, _)| s == scheme) {
@@ -323,13 +315,7 @@ fn invert(
                     skipped.paths.insert(path.clone());
                     continue;
                 };
-                let shape: Vec<Option<String>> = segments
-                    .iter()
-                    .map(|s| match s {
-                        Segment::Literal(l) => Some(l.to_string()),
-                        Segment::Param(_) => None,
-                    })
-                    .collect();
+                let shape = shape(&segments);
                 let (least, also) = path_value(value, skipped);
                 for &method in &methods {
                     let acc = endpoints.entry((shape.clone(), method)).or_default();
@@ -359,16 +345,7 @@ fn resource(name: &str) -> &str {
 
 /// A resource's area id.
 fn area_id(resource: &str) -> String {
-    let id: String = resource
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let id = dashed(resource);
     if id.is_empty() { "other".into() } else { id }
 }
 
@@ -482,7 +459,7 @@ fn alternatives(
 fn build(
     doc: &Doc,
     ids: &HashMap<String, String>,
-    endpoints: &BTreeMap<(Vec<Option<String>>, &'static str), EndpointAcc>,
+    endpoints: &BTreeMap<(Shape, &'static str), EndpointAcc>,
     file: &SourceFile,
     context: &Context,
     skipped: &mut Skipped,
@@ -550,6 +527,12 @@ fn build(
         areas
             .entry(area.clone())
             .or_insert_with(|| "Other".to_owned());
+        let evidence_reason = (!reasons.is_empty()).then(|| {
+            format!(
+                "Microsoft does not define the comma of `AlsoRequires` and kibali does not evaluate it; {}",
+                reasons.into_iter().collect::<Vec<_>>().join("; ")
+            )
+        });
         endpoint_outs.push(EndpointOut {
             // The loader names it `METHOD /path`.
             name: None,
@@ -560,17 +543,8 @@ fn build(
             least: (default_least > 0).then_some(default_least),
             requires_by_kind: ByKind(by_kind),
             least_by_kind: LeastByKind(least_by_kind),
-            evidence: if reasons.is_empty() {
-                "documented"
-            } else {
-                "inferred"
-            },
-            evidence_reason: (!reasons.is_empty()).then(|| {
-                format!(
-                    "Microsoft does not define the comma of `AlsoRequires` and kibali does not evaluate it; {}",
-                    reasons.into_iter().collect::<Vec<_>>().join("; ")
-                )
-            }),
+            evidence: evidence(evidence_reason.as_deref()),
+            evidence_reason,
             source: None,
         });
     }
@@ -578,10 +552,7 @@ fn build(
     let name = base_name(&file.path);
     let source = format!(
         "https://github.com/microsoftgraph/microsoft-graph-devx-content: permissions/new/{}",
-        match context.commits.of(name) {
-            Some(sha) => format!("{name} @ {sha}"),
-            None => name.to_owned(),
-        }
+        context.commits.label(name)
     );
     TableFile {
         api: "msgraph".into(),

@@ -72,11 +72,7 @@ pub struct Ordered(pub Vec<(String, &'static str)>);
 
 impl Serialize for Ordered {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+        InOrder(&self.0).serialize(s)
     }
 }
 
@@ -116,6 +112,33 @@ pub struct EndpointOut {
     pub source: Option<String>,
 }
 
+/// `evidence:` for an endpoint with this `evidence_reason`: a requirement with a reason is
+/// inferred, one without is documented (the loader wants a reason for every inferred one).
+pub fn evidence(reason: Option<&str>) -> &'static str {
+    if reason.is_some() {
+        "inferred"
+    } else {
+        "documented"
+    }
+}
+
+/// `requires` and `requires_by_kind` from each token kind's alternatives, kinds in the table's
+/// order: the first kind's are `requires`; another kind is listed only where its differ.
+pub fn requires_per_kind<'k>(
+    kinds: impl IntoIterator<Item = &'k str>,
+    alternatives: impl IntoIterator<Item = Alternatives>,
+) -> (Alternatives, ByKind) {
+    let mut alternatives = alternatives.into_iter();
+    let requires = alternatives.next().unwrap_or_else(|| FlowSeq(Vec::new()));
+    let mut by_kind = ByKind::default();
+    for (kind, alts) in kinds.into_iter().skip(1).zip(alternatives) {
+        if alts.0 != requires.0 {
+            by_kind.0.push((kind.to_owned(), alts));
+        }
+    }
+    (requires, by_kind)
+}
+
 /// `requires_by_kind`: token kind → alternatives, in the table's token-kind order.
 #[derive(Debug, Default)]
 pub struct ByKind(pub Vec<(String, Alternatives)>);
@@ -128,11 +151,7 @@ impl ByKind {
 
 impl Serialize for ByKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (kind, alternatives) in &self.0 {
-            map.serialize_entry(kind, alternatives)?;
-        }
-        map.end()
+        InOrder(&self.0).serialize(s)
     }
 }
 
@@ -149,13 +168,15 @@ impl LeastByKind {
 
 impl Serialize for LeastByKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        FlowMap(OrderedCounts(&self.0)).serialize(s)
+        FlowMap(InOrder(&self.0)).serialize(s)
     }
 }
 
-struct OrderedCounts<'a>(&'a [(String, usize)]);
+/// Entries written as a mapping in the order they stand in (the one way every ordered mapping
+/// of a table file is written).
+struct InOrder<'a, V>(&'a [(String, V)]);
 
-impl Serialize for OrderedCounts<'_> {
+impl<V: Serialize> Serialize for InOrder<'_, V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
@@ -182,6 +203,21 @@ pub fn to_yaml(table: &TableFile) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_after_the_first_are_listed_where_they_differ() {
+        let alts = |s: &str| FlowSeq(vec![vec![s.to_owned()]]);
+        let (requires, by_kind) =
+            requires_per_kind(["a", "b", "c"], [alts("x"), alts("x"), alts("y")]);
+        assert_eq!(requires.0, alts("x").0);
+        let listed: Vec<(&str, &Vec<Vec<String>>)> =
+            by_kind.0.iter().map(|(k, a)| (k.as_str(), &a.0)).collect();
+        assert_eq!(listed, [("c", &alts("y").0)]);
+        let (requires, by_kind) = requires_per_kind([], []);
+        assert!(requires.0.is_empty() && by_kind.0.is_empty());
+        assert_eq!(evidence(Some("why")), "inferred");
+        assert_eq!(evidence(None), "documented");
+    }
 
     #[test]
     fn collections_that_matter_are_flow_style_and_order_is_kept() {

@@ -28,6 +28,20 @@ pub(crate) fn kebab(name: &str) -> String {
     out
 }
 
+/// `Mail.ReadWrite` → `mail-readwrite`: each ASCII letter or digit in lower case, anything else
+/// a `-`, one character for one (`kebab` instead folds separators and splits camel case).
+pub(crate) fn dashed(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// `base`, or `base-2`, `base-3`, … : the first that `taken` does not hold.
 pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(base) {
@@ -57,6 +71,13 @@ mod tests {
         ] {
             assert_eq!(kebab(name), slug, "{name}");
         }
+    }
+
+    #[test]
+    fn dashed_keeps_one_character_for_each() {
+        assert_eq!(dashed("Mail.ReadWrite"), "mail-readwrite");
+        assert_eq!(dashed("a__b"), "a--b");
+        assert_eq!(dashed("é"), "-");
     }
 
     #[test]

@@ -309,8 +309,9 @@ impl<'a> Callee<'a> {
     }
 }
 
-/// The identifier (letters, digits, `_`, `$`) that ends `text`, at most 64 bytes of it.
-fn ident_before(text: &str) -> &str {
+/// The identifier (letters, digits, `_`, `$`) that ends `text`, at most 64 bytes of it: the
+/// name a callee ends with before `(` (`octokit.request` → `request`).
+pub(super) fn ident_before(text: &str) -> &str {
     let len = text
         .bytes()
         .rev()

@@ -41,12 +41,14 @@ use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::FlowSeq;
 
-use super::out::{AreaOut, ByKind, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile};
+use super::out::{
+    AreaOut, EndpointOut, LeastByKind, RiskOut, ScopeOut, TableFile, evidence, requires_per_kind,
+};
+use super::routes::Routes;
 use super::slug::{kebab, unique};
 use super::{Context, base_name, quoted};
 use crate::error::InputError;
 use crate::source::SourceFile;
-use crate::table::parse_template;
 use profile::Profile;
 use profile::{Permission, parse_permission, risk_of};
 use spec::{Operation, Requirement, Spec};
@@ -673,8 +675,7 @@ fn build(
         .and_then(|u| url_path(&u))
         .unwrap_or_default();
     let names = endpoint_names(&spec.operations);
-    let mut shapes: HashMap<(String, Vec<Option<String>>), String> = HashMap::new();
-    let mut name_only: Vec<(String, String)> = Vec::new();
+    let mut routes = Routes::default();
     let render = |req: &KindReq| -> FlowSeq<Vec<Vec<String>>> {
         FlowSeq(
             req.alternatives
@@ -701,51 +702,11 @@ fn build(
         .zip(names)
     {
         let full = format!("{}{}", server_path.trim_end_matches('/'), op.path);
-        let (method, path) = match parse_template(&full) {
-            Ok(segments) => {
-                let shape: Vec<Option<String>> = segments
-                    .into_iter()
-                    .map(|s| match s {
-                        crate::table::Segment::Literal(l) => Some(l.to_string()),
-                        crate::table::Segment::Param(_) => None,
-                    })
-                    .collect();
-                match shapes.entry((op.method.to_owned(), shape)) {
-                    std::collections::hash_map::Entry::Occupied(other) => {
-                        name_only.push((
-                            name.clone(),
-                            format!("its method and path are those of `{}`", other.get()),
-                        ));
-                        (String::new(), String::new())
-                    }
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(name.clone());
-                        (op.method.to_owned(), full)
-                    }
-                }
-            }
-            Err(why) => {
-                name_only.push((
-                    name.clone(),
-                    format!(
-                        "its path {} is not a template the table can match ({why})",
-                        quoted(&full)
-                    ),
-                ));
-                (String::new(), String::new())
-            }
-        };
-        let requires = req
-            .kinds
-            .first()
-            .map_or_else(|| FlowSeq(Vec::new()), &render);
-        let mut by_kind = ByKind::default();
-        for (kind, k) in kind_names.iter().zip(&req.kinds).skip(1) {
-            let rendered = render(k);
-            if rendered.0 != requires.0 {
-                by_kind.0.push((kind.clone(), rendered));
-            }
-        }
+        let (method, path) = routes.place(&name, op.method, Ok(full));
+        let (requires, by_kind) = requires_per_kind(
+            kind_names.iter().map(String::as_str),
+            req.kinds.iter().map(&render),
+        );
         let reasons: Vec<(usize, &String)> = req
             .kinds
             .iter()
@@ -776,11 +737,7 @@ fn build(
             least: None,
             requires_by_kind: by_kind,
             least_by_kind: LeastByKind::default(),
-            evidence: if evidence_reason.is_some() {
-                "inferred"
-            } else {
-                "documented"
-            },
+            evidence: evidence(evidence_reason.as_deref()),
             evidence_reason,
             source: op
                 .docs
@@ -834,11 +791,7 @@ fn build(
             "the path item {reference} is a `$ref`, which is not followed; its operations are left out"
         ));
     }
-    for (name, why) in name_only {
-        notes.push(format!(
-            "`{name}` is listed by name only, so manifests must name it: {why}"
-        ));
-    }
+    notes.extend(routes.notes());
 
     let api = profile.map_or_else(
         || match kebab(&spec.title) {
@@ -853,13 +806,11 @@ fn build(
         (None, t) => t.to_owned(),
     };
     let name = base_name(&file.path);
-    let mut source = match spec.title.trim() {
-        "" => format!("OpenAPI document {name}"),
-        title => format!("OpenAPI document {}: {name}", quoted(title)),
+    let file_label = context.commits.label(name);
+    let source = match spec.title.trim() {
+        "" => format!("OpenAPI document {file_label}"),
+        title => format!("OpenAPI document {}: {file_label}", quoted(title)),
     };
-    if let Some(sha) = context.commits.of(name) {
-        source.push_str(&format!(" @ {sha}"));
-    }
     let table = TableFile {
         case_insensitive_paths: None,
         api,

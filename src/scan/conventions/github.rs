@@ -240,19 +240,7 @@ fn method_word(word: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn calls(finder: super::super::CallFinder, text: &str) -> Vec<(String, Option<String>)> {
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut out = Vec::new();
-        for i in 0..lines.len() {
-            let mut found = Vec::new();
-            finder(&lines, i, &mut found);
-            for c in found {
-                assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
-                out.push((c.path, c.method));
-            }
-        }
-        out
-    }
+    use super::super::calls_found as calls;
 
     fn call(path: &str, method: &str) -> (String, Option<String>) {
         (path.to_owned(), Some(method.to_owned()))

@@ -10,6 +10,8 @@ mod google;
 mod msgraph;
 mod texter;
 
+use super::callsite::ident_before;
+
 /// A call found by a convention: the path's byte range on its line, the path as an
 /// expression (`/repos/{p}/{p}/issues`), and the method when the call names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,15 +77,21 @@ pub fn of(api: &str) -> Option<&'static Convention> {
     ALL.iter().copied().find(|c| c.api == api)
 }
 
-/// The name a callee ends with before `(` at the end of `text`: (`octokit.request` → `request`).
-fn ident_before(text: &str) -> &str {
-    let len = text
-        .bytes()
-        .rev()
-        .take(64)
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
-        .count();
-    &text[text.len() - len..]
+/// What `finder` finds in `text` line by line, as (path, method), each call's range checked to
+/// lie on its line: how the conventions' unit tests run a finder.
+#[cfg(test)]
+fn calls_found(finder: CallFinder, text: &str) -> Vec<(String, Option<String>)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    for i in 0..lines.len() {
+        let mut found = Vec::new();
+        finder(&lines, i, &mut found);
+        for c in found {
+            assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
+            out.push((c.path, c.method));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

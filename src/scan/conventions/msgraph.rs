@@ -277,18 +277,10 @@ fn builder_chain(line: &str, dot: usize) -> Option<(usize, String)> {
 mod tests {
     use super::*;
 
+    use super::super::calls_found;
+
     fn calls(text: &str) -> Vec<(String, Option<String>)> {
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut out = Vec::new();
-        for i in 0..lines.len() {
-            let mut found = Vec::new();
-            client_api(&lines, i, &mut found);
-            for c in found {
-                assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
-                out.push((c.path, c.method));
-            }
-        }
-        out
+        calls_found(client_api, text)
     }
 
     #[test]
@@ -316,16 +308,10 @@ mod tests {
             "cache.me.messages.get()",
         ]
         .join("\n");
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut got = Vec::new();
-        for i in 0..lines.len() {
-            let mut found = Vec::new();
-            fluent_call(&lines, i, &mut found);
-            for c in found {
-                assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
-                got.push((c.path, c.method.unwrap_or_default()));
-            }
-        }
+        let got: Vec<(String, String)> = calls_found(fluent_call, &text)
+            .into_iter()
+            .map(|(path, method)| (path, method.unwrap_or_default()))
+            .collect();
         let m = |p: &str, m: &str| (p.to_owned(), m.to_owned());
         assert_eq!(
             got,
