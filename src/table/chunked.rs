@@ -13,8 +13,9 @@ use std::fmt;
 use std::ops::{Index, Range};
 use std::sync::OnceLock;
 
-/// Items decoded together: for an endpoint, about a page of records.
-pub const CHUNK: usize = 64;
+/// Items decoded together. Small: a path's candidates (each endpoint of a trie node, read for
+/// its method) lie in different chunks, so a run decodes a chunk for nearly every one.
+pub const CHUNK: usize = 16;
 
 /// Decodes a range of items; what it returns is kept for the rest of the process.
 pub type Decode<T> = Box<dyn Fn(Range<usize>) -> &'static [T] + Send + Sync>;
