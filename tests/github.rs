@@ -107,6 +107,40 @@ fn suggest_prints_levels_and_write_fixes_the_manifest() {
 }
 
 #[test]
+fn a_split_keeps_the_tokens_kind() {
+    // Area tokens pasted or written without `kind:` would be read as the default kind, whose
+    // requirements differ; every output of the split keeps it.
+    let text = "integration: split\napi: github\ntokens:\n  app:\n    kind: github-app\n    scopes:\n      - contents:write\n      - members:read\n    endpoints:\n      - GET /repos/{owner}/{repo}/contents/{path}\n      - GET /orgs/{org}/members\n";
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = temp_manifest(&dir, "split.tokenscope.yaml", text);
+    let run = tokenscope(&["suggest", "--split-by-area", &path]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(
+        run.stdout.matches("      kind: github-app\n").count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    let doc = json(&tokenscope(&["suggest", "--split-by-area", "--format", "json", &path]).stdout);
+    let split = doc["manifests"][0]["tokens"][0]["split"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(split.len(), 2, "{doc}");
+    assert!(split.iter().all(|t| t["kind"] == "github-app"), "{doc}");
+
+    let run = tokenscope(&["suggest", "--split-by-area", "--write", &path]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let written = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        written.matches("    kind: github-app\n").count(),
+        2,
+        "{written}"
+    );
+    let run = tokenscope(&["audit", "--fail-on", "warning", &path]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
+
+#[test]
 fn suggest_says_which_endpoints_a_kind_cannot_call() {
     // One exit contract for suggest, --dry-run and --write: the call stays impossible.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

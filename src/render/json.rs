@@ -903,6 +903,9 @@ struct ScopeNeedJson {
 struct AreaJson {
     area: String,
     token: String,
+    /// The original token's declared kind, kept by each area token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
     scopes: Vec<String>,
     endpoints: Vec<String>,
     risk: Option<Risk>,
@@ -928,6 +931,7 @@ fn suggest_token_json(table: &Table, view: &TokenView) -> SuggestTokenJson {
                     .map(|a| AreaJson {
                         area: table.area(a.area).id.clone(),
                         token: a.token.clone(),
+                        kind: a.kind.clone(),
                         scopes: a.scopes.iter().map(|n| table.grant_name(n.grant)).collect(),
                         endpoints: super::human::names(table, &a.endpoints),
                         risk: a.risk,

@@ -115,6 +115,9 @@ pub struct AreaToken {
     pub area: AreaId,
     /// `<token>-<area>`.
     pub token: String,
+    /// The original token's declared `kind:`, which each area token keeps: without it a
+    /// pasted token would be read as the table's default kind, with other requirements.
+    pub kind: Option<String>,
     pub scopes: Vec<ScopeNeed>,
     pub endpoints: Vec<EndpointId>,
     /// The highest risk among its scopes (`None`: it needs no scope).
@@ -133,7 +136,13 @@ pub enum Split {
 /// Splits a token's endpoints into one token per area. Splitting is pointless when the token
 /// touches one area only, or when every area token would still hold every high-risk scope the
 /// whole token holds (a leak of any of them would be as bad as a leak of the original).
-pub fn split_by_area(table: &Table, kind: usize, token: &str, endpoints: &[EndpointId]) -> Split {
+pub fn split_by_area(
+    table: &Table,
+    kind: usize,
+    declared_kind: Option<&str>,
+    token: &str,
+    endpoints: &[EndpointId],
+) -> Split {
     let mut by_area: BTreeMap<AreaId, Vec<EndpointId>> = BTreeMap::new();
     for &id in endpoints {
         let list = by_area.entry(table.endpoint(id).area).or_default();
@@ -169,6 +178,7 @@ pub fn split_by_area(table: &Table, kind: usize, token: &str, endpoints: &[Endpo
             AreaToken {
                 area,
                 token: format!("{token}-{}", table.area(area).id),
+                kind: declared_kind.map(str::to_owned),
                 scopes,
                 endpoints,
                 risk,
@@ -276,7 +286,10 @@ impl TokenSuggestion {
             unresolved: t.unresolved_endpoints(),
             uncallable: t.uncallable().into_iter().map(|(_, id)| id).collect(),
             proven: t.needs().proven,
-            split: split.then(|| split_by_area(t.table, t.kind, t.name(), &endpoints)),
+            split: split.then(|| {
+                let declared = t.token.kind.as_ref().map(|k| k.value.as_str());
+                split_by_area(t.table, t.kind, declared, t.name(), &endpoints)
+            }),
         }
     }
 }
@@ -354,6 +367,7 @@ mod tests {
         let split = split_by_area(
             t,
             0,
+            None,
             "bot",
             &ids(
                 t,
@@ -377,7 +391,13 @@ mod tests {
     #[test]
     fn split_says_when_it_buys_nothing() {
         let t = table();
-        let one_area = split_by_area(t, 0, "bot", &ids(t, &["Search Chats", "Resolve Chat"]));
+        let one_area = split_by_area(
+            t,
+            0,
+            None,
+            "bot",
+            &ids(t, &["Search Chats", "Resolve Chat"]),
+        );
         assert!(
             matches!(one_area, Split::Pointless(ref why) if why.contains("one area")),
             "{one_area:?}"
@@ -386,6 +406,7 @@ mod tests {
         let shared = split_by_area(
             t,
             0,
+            None,
             "bot",
             &ids(
                 t,

@@ -460,12 +460,19 @@ pub fn split_tokens(
             why: errs.first().map_or_else(String::new, |e| e.to_string()),
         }
     })?;
-    for (_, areas) in splits {
+    for (index, areas) in splits {
+        let kind = manifest.tokens[*index].kind.as_ref().map(|k| &k.value);
         for area in *areas {
-            if !reread.tokens.iter().any(|t| t.name.value == area.token) {
+            let Some(written) = reread.tokens.iter().find(|t| t.name.value == area.token) else {
                 return Err(WriteError::Verify {
                     path,
                     why: format!("token `{}` is missing", area.token),
+                });
+            };
+            if written.kind.as_ref().map(|k| &k.value) != kind {
+                return Err(WriteError::Verify {
+                    path,
+                    why: format!("token `{}` lost its kind", area.token),
                 });
             }
         }
@@ -483,6 +490,9 @@ fn area_token_yaml(
     nl: &str,
 ) -> String {
     let mut y = format!("{indent}{}:{nl}", yaml_scalar(&area.token, false));
+    if let Some(kind) = &token.kind {
+        y.push_str(&format!("{child}kind: {}{nl}", single_line(text, kind)));
+    }
     if area.scopes.is_empty() {
         y.push_str(&format!("{child}scopes: []{nl}"));
     } else {

@@ -716,6 +716,9 @@ fn human_split(out: &mut String, table: &Table, view: &TokenView) {
                     yaml_scalar(&area.token, false),
                     table.area(area.area).title
                 );
+                if let Some(kind) = &area.kind {
+                    let _ = writeln!(out, "      kind: {}", yaml_scalar(kind, false));
+                }
                 if area.scopes.is_empty() {
                     let _ = writeln!(out, "      scopes: []");
                 } else {
