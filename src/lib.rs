@@ -1,5 +1,6 @@
 //! tokenscope: audit API token scopes against what an integration really calls.
 
+pub mod allocator;
 pub mod app;
 pub mod atomic;
 pub mod audit;

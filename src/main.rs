@@ -2,10 +2,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Audit allocates many small, short-lived values on every core (parsed YAML, findings, output
-/// lines); mimalloc's per-thread heaps make that much cheaper than the system allocator.
+/// The system allocator for a short run, mimalloc once a run proves big (see
+/// `tokenscope::allocator`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tokenscope::allocator::Hybrid = tokenscope::allocator::Hybrid::new();
 
 fn main() -> ExitCode {
     let cli = tokenscope::cli::Cli::parse();
