@@ -121,6 +121,15 @@ fn a_two_megabyte_line_of_sdk_calls_is_scanned() {
             ][..],
             3,
         ),
+        (
+            &["--api", "google"][..],
+            &[
+                "require('googleapis');g.users.messages.list({userId:'me'}),",
+                "s.users().labels().get(userId='me',id=i).execute(),a.b().c().d().e(),é,",
+                "x.y(z).files.list(),(((((((.list(.(.)()).().get(",
+            ][..],
+            3,
+        ),
     ] {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut bundle = String::new();

@@ -2,12 +2,12 @@
 //! interpolations and concatenations read as parameters.
 
 use super::callsite::{built_on_base, is_call_site};
-use super::conventions::SdkCall;
+use super::conventions::{LibraryCall, SdkCall};
 use super::expr::read_expr;
 use super::method::method_near;
 use super::vocabulary::Vocabulary;
 use super::work;
-use crate::table::Segment;
+use crate::table::{EndpointId, Segment};
 
 /// What kind of string a candidate is, which decides how far it can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,10 @@ pub enum Kind {
     /// A call through the API's SDK or CLI (`octokit.request("GET /user")`, `gh api user`,
     /// `client.api("/me").get()`): the call names the API, and its method when it has one.
     Sdk,
+    /// A call through a client library that names the method, not the path
+    /// (`service.users().messages().list(…)` is `gmail.users.messages.list`): counts in a file
+    /// that names the API.
+    Library,
     /// A relative path whose first segment starts some table path (`/chats/...`).
     Relative,
     /// A path with an unknown first segment, quoted or built on a base; it may complete a base
@@ -46,6 +50,8 @@ pub struct Candidate {
     /// Where a request is made (see [`super::callsite`]); always for the API's URLs and SDK
     /// calls.
     pub call: bool,
+    /// The endpoints a [`Kind::Library`] call names (more than one when its name is ambiguous).
+    pub named: Vec<EndpointId>,
 }
 
 fn is_prose_file(path: &str) -> bool {
@@ -111,7 +117,8 @@ pub fn extract(
             }
         }
         let sdk = sdk_calls(&lines, index, vocab);
-        if !line.contains('/') && sdk.is_empty() {
+        let library = library_calls(&lines, index, vocab);
+        if !line.contains('/') && sdk.is_empty() && library.is_empty() {
             continue;
         }
         let at = LineAt {
@@ -121,6 +128,16 @@ pub fn extract(
             prose: prose_file || is_comment(line),
         };
         let mut columns = Columns::new(line);
+        for (call, named) in library {
+            let mut c = at.candidate(
+                &mut columns,
+                (call.start, call.end),
+                Vec::new(),
+                Kind::Library,
+            );
+            c.named = named;
+            found.push(c);
+        }
         for call in &sdk {
             let segments = if call.path.contains("://") {
                 vocab.url_segments(&call.path)
@@ -141,7 +158,7 @@ pub fn extract(
     let candidate_lines: std::collections::HashSet<usize> =
         found.iter().map(|c| c.line - 1).collect();
     for c in &mut found {
-        if c.kind == Kind::Sdk {
+        if matches!(c.kind, Kind::Sdk | Kind::Library) {
             c.call = true;
             continue;
         }
@@ -175,6 +192,37 @@ fn sdk_calls(lines: &[&str], index: usize, vocab: &Vocabulary) -> Vec<SdkCall> {
     calls
 }
 
+/// The client-library calls starting on `lines[index]` that name endpoints of the table, with
+/// those endpoints, in order, the first of overlapping ones kept (the longest chain: `.list(`
+/// after `.users().messages()`).
+fn library_calls(
+    lines: &[&str],
+    index: usize,
+    vocab: &Vocabulary,
+) -> Vec<(LibraryCall, Vec<EndpointId>)> {
+    let mut calls: Vec<LibraryCall> = Vec::new();
+    for finder in vocab.convention.libraries {
+        finder(lines, index, &mut calls);
+    }
+    let mut named: Vec<(LibraryCall, Vec<EndpointId>)> = calls
+        .into_iter()
+        .filter_map(|c| {
+            let ids = vocab.library_endpoints(&c.chain)?;
+            Some((c, ids))
+        })
+        .collect();
+    named.sort_by_key(|(c, _)| (c.start, std::cmp::Reverse(c.end)));
+    let mut end = 0;
+    named.retain(|(c, _)| {
+        let keep = c.start >= end && c.start < c.end;
+        if keep {
+            end = c.end;
+        }
+        keep
+    });
+    named
+}
+
 /// The line being read and where it is.
 struct LineAt<'a> {
     line: &'a str,
@@ -204,6 +252,7 @@ impl LineAt<'_> {
             method: None,
             prose: self.prose,
             call: false,
+            named: Vec::new(),
         }
     }
 }

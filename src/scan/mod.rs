@@ -173,6 +173,7 @@ fn vocabulary(table: &Table, base_url: Option<&str>) -> Vocabulary {
 /// base that ends inside the path).
 fn prefilter(table: &Table, vocab: &Vocabulary) -> Option<Prefilter> {
     let mut patterns: BTreeSet<String> = vocab.literals();
+    patterns.extend(vocab.library_triggers());
     patterns.extend(vocab.first_segments.iter().map(|s| format!("/{s}")));
     for ep in table.endpoints.iter() {
         for (i, segment) in ep.segments.iter().enumerate().skip(1) {
@@ -331,7 +332,11 @@ pub fn scan(
                 let has_marker = vocab.has_marker(&text);
                 let text = if has_marker
                     || candidates.iter().any(|c| {
-                        c.call && matches!(c.kind, extract::Kind::Api | extract::Kind::Sdk)
+                        c.call
+                            && matches!(
+                                c.kind,
+                                extract::Kind::Api | extract::Kind::Sdk | extract::Kind::Library
+                            )
                     }) {
                     FileText::Kept(text)
                 } else if candidates.iter().any(|c| c.call) {
@@ -620,6 +625,7 @@ mod tests {
             method: None,
             prose: false,
             call: true,
+            named: Vec::new(),
         }
     }
 

@@ -40,11 +40,41 @@ pub(super) fn resolve(
             let counts = c.call
                 && match c.kind {
                     Kind::Api | Kind::Sdk => true,
+                    Kind::Library => f.has_marker,
                     Kind::Relative => marked,
                     Kind::Suffix => marked && !bases.is_empty(),
                     Kind::Rooted => !roots.is_empty() && (project_wide || f.has_marker),
                 };
             if !counts {
+                continue;
+            }
+            if c.kind == Kind::Library {
+                match c.named.as_slice() {
+                    [id] => {
+                        result.endpoints.entry(*id).or_default().push(Occurrence {
+                            file: index,
+                            line: c.line,
+                            column: c.column,
+                            offset: c.offset,
+                            length: c.length,
+                            text: c.text.clone(),
+                            confidence: if c.prose {
+                                Confidence::Low
+                            } else {
+                                Confidence::High
+                            },
+                            prose: c.prose,
+                        });
+                    }
+                    ids => result.unresolved.push(Unresolved {
+                        file: index,
+                        line: c.line,
+                        column: c.column,
+                        text: c.text.clone(),
+                        candidates: ids.to_vec(),
+                    }),
+                }
+                file_used = true;
                 continue;
             }
             let attempts: Vec<(Vec<Segment>, bool)> = match c.kind {

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::table::{API_PREFIX, Segment, Table, request_segments};
+use crate::table::{API_PREFIX, EndpointId, Segment, Table, request_segments};
 
 use super::conventions::{self, Convention};
 
@@ -27,6 +27,10 @@ pub struct Vocabulary {
     pub base_path_tails: Vec<String>,
     /// Lowercase literal → the table's spelling, for an API whose paths ignore case.
     spellings: Option<HashMap<String, String>>,
+    /// For an API whose client libraries name methods (see [`Convention::libraries`]): an
+    /// endpoint's method id without its service, lowercase (`users.messages.list` for
+    /// `gmail.users.messages.list`) → the endpoints of that name, each with its service.
+    library: HashMap<String, Vec<(EndpointId, String)>>,
 }
 
 /// A base URL's host as labels, `None` for a `{placeholder}`. A leading placeholder stands
@@ -134,13 +138,17 @@ impl Vocabulary {
             // for Texter, whose prefix it always carries.
             .chain(base_url.filter(|_| !convention.prefix_anywhere))
             .collect();
-        Vocabulary::build(
+        let mut vocab = Vocabulary::build(
             first.into_iter().collect(),
             &bases,
             base_url.and_then(|u| split_base_url(u).map(|(h, _)| h)),
             convention,
             case_insensitive.then_some(spellings),
-        )
+        );
+        if !convention.libraries.is_empty() {
+            vocab.library = library_names(table);
+        }
+        vocab
     }
 
     fn build(
@@ -179,7 +187,49 @@ impl Vocabulary {
             prefix,
             convention,
             spellings,
+            library: HashMap::new(),
         }
+    }
+
+    /// The endpoints a client-library chain calls (`service`, `users`, `messages`, `list`):
+    /// those named by its longest tail of two names or more, `None` when no tail is a name.
+    /// When services share the name (`channels.stop`), a receiver named after one of them
+    /// (`drive.channels.stop(…)`) chooses it.
+    pub fn library_endpoints(&self, chain: &[String]) -> Option<Vec<EndpointId>> {
+        if self.library.is_empty() {
+            return None;
+        }
+        (0..chain.len().saturating_sub(1)).find_map(|skip| {
+            let named = self.library.get(&chain[skip..].join("."))?;
+            let receivers = &chain[..skip];
+            let chosen: Vec<EndpointId> = named
+                .iter()
+                .filter(|(_, service)| receivers.contains(service))
+                .map(|(id, _)| *id)
+                .collect();
+            Some(if chosen.len() == 1 {
+                chosen
+            } else {
+                named.iter().map(|(id, _)| *id).collect()
+            })
+        })
+    }
+
+    /// The method names of the client-library calls, as a call spells them (`.list(`,
+    /// `.List(`, `.import_(`): literals for the line prefilter.
+    pub fn library_triggers(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for name in self.library.keys() {
+            let method = name.rsplit('.').next().unwrap_or(name);
+            out.insert(format!(".{method}("));
+            out.insert(format!(".{method}_("));
+            let mut capital = method.to_owned();
+            if let Some(first) = capital.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            out.insert(format!(".{capital}("));
+        }
+        out
     }
 
     /// Texter's vocabulary with the given first segments, for tests of the extractor.
@@ -396,6 +446,29 @@ impl Vocabulary {
             })
         })
     }
+}
+
+/// Method ids without their service, lowercase → endpoints: every endpoint named
+/// `<service>.<resource>….<method>` (a Discovery id; upload variants, named with a suffix in
+/// parentheses, are not what a plain call names).
+fn library_names(table: &Table) -> HashMap<String, Vec<(EndpointId, String)>> {
+    let mut out: HashMap<String, Vec<(EndpointId, String)>> = HashMap::new();
+    for (id, ep) in table.endpoints.iter().enumerate() {
+        let name: &str = &ep.name;
+        let Some((service, rest)) = name.split_once('.') else {
+            continue;
+        };
+        if rest.contains('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        {
+            out.entry(rest.to_ascii_lowercase())
+                .or_default()
+                .push((EndpointId(id), service.to_ascii_lowercase()));
+        }
+    }
+    out
 }
 
 /// The test a file passes before it is searched line by line, for an API whose calls count

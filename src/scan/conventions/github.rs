@@ -20,6 +20,7 @@ pub static GITHUB: Convention = Convention {
     project_wide: false,
     case_insensitive: false,
     calls: &[octokit_routes, gh_api],
+    libraries: &[],
     rewrite: Some(repository_in_path),
 };
 

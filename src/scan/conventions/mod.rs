@@ -25,6 +25,21 @@ pub struct SdkCall {
 /// Finds the SDK calls whose path starts on `lines[index]`, reading only bounded windows.
 pub type CallFinder = fn(lines: &[&str], index: usize, out: &mut Vec<SdkCall>);
 
+/// A call through a client library that names the API method rather than its path
+/// (`service.users().messages().list(…)`): the chain's byte range on its line, and the chain's
+/// names in order, lowercase, receiver included (`service`, `users`, `messages`, `list`). Which
+/// endpoint it is, the table's names tell (see `Vocabulary::library_endpoints`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LibraryCall {
+    pub start: usize,
+    pub end: usize,
+    pub chain: Vec<String>,
+}
+
+/// Finds the client-library calls whose method name is on `lines[index]`, reading only
+/// bounded windows.
+pub type LibraryFinder = fn(lines: &[&str], index: usize, out: &mut Vec<LibraryCall>);
+
 /// One API's conventions.
 pub struct Convention {
     pub api: &'static str,
@@ -45,6 +60,9 @@ pub struct Convention {
     /// Paths compare without regard to case (`/me/mailFolders` is `/me/mailfolders`).
     pub case_insensitive: bool,
     pub calls: &'static [CallFinder],
+    /// Client-library calls named by the API's method ids (Google's generated clients); the
+    /// table's endpoint names are those ids (`gmail.users.messages.list`).
+    pub libraries: &'static [LibraryFinder],
     /// Rewrites a path as written before it is read, when the API's users spell part of it
     /// in a way of their own (GitHub's `$GITHUB_REPOSITORY` is `{owner}/{repo}`).
     pub rewrite: Option<fn(&str) -> Option<String>>,
@@ -62,6 +80,7 @@ pub static PLAIN: Convention = Convention {
     project_wide: false,
     case_insensitive: false,
     calls: &[],
+    libraries: &[],
     rewrite: None,
 };
 

@@ -36,6 +36,7 @@ pub static MSGRAPH: Convention = Convention {
     project_wide: false,
     case_insensitive: true,
     calls: &[client_api, fluent_call],
+    libraries: &[],
     rewrite: None,
 };
 

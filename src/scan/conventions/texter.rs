@@ -15,5 +15,6 @@ pub static TEXTER: Convention = Convention {
     project_wide: true,
     case_insensitive: false,
     calls: &[],
+    libraries: &[],
     rewrite: None,
 };
