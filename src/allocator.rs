@@ -7,9 +7,12 @@
 //! manifests, a source tree) is about 20% faster with mimalloc's per-thread heaps. So a run
 //! starts with the system allocator and switches for good after [`SWITCH_AFTER`] allocations.
 //!
-//! Every block is freed or resized by the allocator that made it, whenever the switch happened:
-//! mimalloc knows the address ranges it manages (`mi_is_in_heap_region`, a lookup in its
-//! segment map), and nothing else lies inside them.
+//! Every block is freed or resized by the allocator that made it, whenever the switch happened.
+//! The system allocator's blocks all lie in one address span, kept up to date as it makes them;
+//! a block outside it is mimalloc's, and one inside is looked up in mimalloc's segment map
+//! (`mi_is_in_heap_region`: mimalloc knows the ranges it manages, and nothing else lies in
+//! them). With the usual layout (the system heap after the program, mimalloc's arena far below)
+//! a batch's frees never need the lookup.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -27,6 +30,9 @@ pub struct Hybrid {
     /// Set once, never cleared: new blocks come from mimalloc.
     switched: AtomicBool,
     switch_after: usize,
+    /// The span `[system_low, system_high)` holds every block the system allocator made.
+    system_low: AtomicUsize,
+    system_high: AtomicUsize,
 }
 
 impl Hybrid {
@@ -40,7 +46,27 @@ impl Hybrid {
             allocations: AtomicUsize::new(0),
             switched: AtomicBool::new(false),
             switch_after: allocations,
+            system_low: AtomicUsize::new(usize::MAX),
+            system_high: AtomicUsize::new(0),
         }
+    }
+
+    /// Records a block the system allocator made (before the pointer leaves this thread, so
+    /// any thread that frees it sees the span that holds it).
+    #[inline]
+    fn system_block(&self, ptr: *mut u8, size: usize) -> *mut u8 {
+        if !ptr.is_null() {
+            // The span only grows, so a bound already past the block stays past it: the
+            // read-modify-writes (a locked instruction each) run only when the span grows.
+            let (low, high) = (ptr as usize, (ptr as usize).saturating_add(size.max(1)));
+            if low < self.system_low.load(Ordering::Relaxed) {
+                self.system_low.fetch_min(low, Ordering::Relaxed);
+            }
+            if high > self.system_high.load(Ordering::Relaxed) {
+                self.system_high.fetch_max(high, Ordering::Relaxed);
+            }
+        }
+        ptr
     }
 
     /// Whether new blocks come from mimalloc.
@@ -66,10 +92,18 @@ impl Hybrid {
     /// through synchronisation that also shows the switch.
     #[inline]
     fn is_mimallocs(&self, ptr: *mut u8) -> bool {
+        if !self.switched.load(Ordering::Relaxed) {
+            return false;
+        }
+        let at = ptr as usize;
+        if at < self.system_low.load(Ordering::Relaxed)
+            || at >= self.system_high.load(Ordering::Relaxed)
+        {
+            return true;
+        }
         // SAFETY: a lookup of the address in mimalloc's segment map; it reads no memory at
         // `ptr` and works before mimalloc has made any block.
-        self.switched.load(Ordering::Relaxed)
-            && unsafe { libmimalloc_sys::mi_is_in_heap_region(ptr.cast_const().cast()) }
+        unsafe { libmimalloc_sys::mi_is_in_heap_region(ptr.cast_const().cast()) }
     }
 }
 
@@ -90,7 +124,7 @@ unsafe impl GlobalAlloc for Hybrid {
             if self.use_mimalloc() {
                 MiMalloc.alloc(layout)
             } else {
-                System.alloc(layout)
+                self.system_block(System.alloc(layout), layout.size())
             }
         }
     }
@@ -102,7 +136,7 @@ unsafe impl GlobalAlloc for Hybrid {
             if self.use_mimalloc() {
                 MiMalloc.alloc_zeroed(layout)
             } else {
-                System.alloc_zeroed(layout)
+                self.system_block(System.alloc_zeroed(layout), layout.size())
             }
         }
     }
@@ -126,7 +160,7 @@ unsafe impl GlobalAlloc for Hybrid {
             if self.is_mimallocs(ptr) {
                 MiMalloc.realloc(ptr, layout, new_size)
             } else {
-                System.realloc(ptr, layout, new_size)
+                self.system_block(System.realloc(ptr, layout, new_size), new_size)
             }
         }
     }
