@@ -70,7 +70,7 @@ fn the_deliberate_mistakes_are_found() {
         "holds `Checks: write`, but its endpoints need only `Checks: read`",
         "holds `Administration (repository): read`",
         "lacks `Issues: write`",
-        "is a `github-app` token, which cannot call `List repositories for the authenticated user`",
+        "is of kind `github-app`, which cannot call `List repositories for the authenticated user`",
         "holds `Contents: read`",
         "holds `Issues: write`",
         "holds `Workflows: write`",

@@ -95,20 +95,26 @@ fn check(t: &TokenAnalysis<'_>, out: &mut FindingSink<'_>) {
         let help = if able.is_empty() {
             "no kind of token can call it".to_owned()
         } else {
-            format!("call it with a {} token", able.join(" or "))
+            format!(
+                "call it with a token of kind {}",
+                able.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
         };
         out.push(
             RULE.finding(
                 entry.value.span,
                 format!(
-                    "token `{}` is a `{kind}` token, which cannot call `{}` whatever scopes it holds",
+                    "token `{}` is of kind `{kind}`, which cannot call `{}` whatever scopes it holds",
                     t.name(),
                     ep.name
                 ),
             )
             .token(t.name())
             .endpoint(ep.name.clone())
-            .label(format!("not callable by a `{kind}` token"))
+            .label(format!("not callable by kind `{kind}`"))
             .help(help),
         );
     }

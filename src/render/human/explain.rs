@@ -196,7 +196,7 @@ fn explain_endpoint(table: &Table, id: EndpointId) -> String {
         let kind = table
             .token_kinds
             .first()
-            .map(|k| format!(" (a `{k}` token)"))
+            .map(|k| format!(" (`{k}` token)"))
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -208,7 +208,7 @@ fn explain_endpoint(table: &Table, id: EndpointId) -> String {
         if let Some(req) = req {
             let _ = writeln!(
                 out,
-                "  Needs (a `{kind}` token): {}",
+                "  Needs (`{kind}` token): {}",
                 super::requirement_text(table, req)
             );
         }
