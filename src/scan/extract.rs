@@ -5,7 +5,7 @@ use super::callsite::{built_on_base, is_call_site};
 use super::conventions::{LibraryCall, SdkCall};
 use super::expr::read_expr;
 use super::method::method_near;
-use super::vocabulary::Vocabulary;
+use super::vocabulary::{DOLLAR, Vocabulary};
 use super::work;
 use crate::table::{EndpointId, Segment};
 
@@ -123,6 +123,7 @@ pub fn extract(
         }
         let at = LineAt {
             line,
+            masked: vocab.mask_dollar_literals(line),
             index,
             start: line_start,
             prose: prose_file || is_comment(line),
@@ -226,6 +227,9 @@ fn library_calls(
 /// The line being read and where it is.
 struct LineAt<'a> {
     line: &'a str,
+    /// The line with the table's `$` literals masked, when it has any (see
+    /// [`Vocabulary::mask_dollar_literals`]): what paths are read from.
+    masked: Option<String>,
     /// 0-based line number.
     index: usize,
     /// Byte offset of the line in the file.
@@ -234,6 +238,17 @@ struct LineAt<'a> {
 }
 
 impl LineAt<'_> {
+    /// The path expression at `pos` and where it ends, `$` literals kept as written.
+    fn read_expr(&self, pos: usize) -> (usize, String) {
+        match &self.masked {
+            Some(masked) => {
+                let (end, expr) = read_expr(masked, pos);
+                (end, expr.replace(DOLLAR, "$"))
+            }
+            None => read_expr(self.line, pos),
+        }
+    }
+
     fn candidate(
         &self,
         columns: &mut Columns<'_>,
@@ -308,7 +323,7 @@ fn urls_on_line(
         if !(rest.starts_with("http://") || rest.starts_with("https://")) {
             continue;
         }
-        let (end, expr) = read_expr(line, pos);
+        let (end, expr) = at.read_expr(pos);
         let expr = vocab.rewritten(&line[pos..end]).unwrap_or(expr);
         urls.push((pos, end));
         search = end.max(search);
@@ -376,7 +391,7 @@ fn paths_on_line(
         let Some(kind) = path_kind(line, pos, vocab, at.prose) else {
             continue;
         };
-        let (end, expr) = read_expr(line, pos);
+        let (end, expr) = at.read_expr(pos);
         let expr = vocab.rewritten(&line[pos..end]).unwrap_or(expr);
         search = end.max(search);
         let Some(segments) = vocab.path_segments(&expr) else {

@@ -31,6 +31,9 @@ pub struct Vocabulary {
     /// endpoint's method id without its service, lowercase (`users.messages.list` for
     /// `gmail.users.messages.list`) → the endpoints of that name, each with its service.
     library: HashMap<String, Vec<(EndpointId, String)>>,
+    /// The table's path segments that start with `$` (Graph's OData `$value`, `$ref`): in a
+    /// path as written they are literals, not shell variables.
+    dollar_literals: Vec<String>,
 }
 
 /// A base URL's host as labels, `None` for a `{placeholder}`. A leading placeholder stands
@@ -110,7 +113,15 @@ impl Vocabulary {
         let case_insensitive = convention.case_insensitive;
         let mut first: BTreeSet<String> = BTreeSet::new();
         let mut spellings: HashMap<String, String> = HashMap::new();
+        let mut dollar_literals: BTreeSet<String> = BTreeSet::new();
         for ep in table.endpoints.iter() {
+            for s in ep.segments.iter() {
+                if let Segment::Literal(l) = s
+                    && l.starts_with('$')
+                {
+                    dollar_literals.insert(l.to_string());
+                }
+            }
             if let Some(Segment::Literal(l)) = ep.segments.first() {
                 first.insert(if case_insensitive {
                     l.to_ascii_lowercase()
@@ -148,6 +159,7 @@ impl Vocabulary {
         if !convention.libraries.is_empty() {
             vocab.library = library_names(table);
         }
+        vocab.dollar_literals = dollar_literals.into_iter().collect();
         vocab
     }
 
@@ -188,7 +200,36 @@ impl Vocabulary {
             convention,
             spellings,
             library: HashMap::new(),
+            dollar_literals: Vec::new(),
         }
+    }
+
+    /// The line with the `$` of each of the table's `$` segments (`/$value`) replaced by
+    /// [`DOLLAR`], byte for byte, so that reading a path keeps it a literal; `None` when the
+    /// line has none.
+    pub fn mask_dollar_literals(&self, line: &str) -> Option<String> {
+        if self.dollar_literals.is_empty() || !line.contains("/$") {
+            return None;
+        }
+        let bytes = line.as_bytes();
+        let mut masked: Option<Vec<u8>> = None;
+        for (at, _) in line.match_indices("/$") {
+            let name = &bytes[at + 2..];
+            let len = name
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            let word = &line[at + 1..at + 2 + len];
+            if self
+                .dollar_literals
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(word))
+            {
+                masked.get_or_insert_with(|| bytes.to_vec())[at + 1] = DOLLAR as u8;
+            }
+        }
+        // One ASCII byte for another: still UTF-8.
+        masked.and_then(|m| String::from_utf8(m).ok())
     }
 
     /// The endpoints a client-library chain calls (`service`, `users`, `messages`, `list`):
@@ -447,6 +488,10 @@ impl Vocabulary {
         })
     }
 }
+
+/// What stands for the `$` of a `$` literal while a path is read (see
+/// [`Vocabulary::mask_dollar_literals`]).
+pub const DOLLAR: char = '\u{1}';
 
 /// Method ids without their service, lowercase → endpoints: every endpoint named
 /// `<service>.<resource>….<method>` (a Discovery id; upload variants, named with a suffix in
