@@ -152,9 +152,45 @@ enum FileText {
     OnDisk {
         path: std::path::PathBuf,
         len: usize,
+        /// What the candidates were read from (see [`fingerprint`]).
+        fingerprint: u64,
     },
     /// No call site: never shown.
     Unneeded,
+}
+
+/// A fingerprint of the text a file's candidates were read from: its length, and each
+/// candidate's bytes, place and line. A file read again in phase two must give the same one, so
+/// that no report points at text other than what was scanned (a file changed to the same
+/// length included). Keyed once per process, so a tree cannot be made to collide with it.
+/// Phase one takes each candidate's line as found (`count_lines` false); phase two counts the
+/// lines of the text read again.
+fn fingerprint(text: &str, candidates: &[Candidate], count_lines: bool) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    static KEYS: std::sync::LazyLock<std::hash::RandomState> =
+        std::sync::LazyLock::new(std::hash::RandomState::new);
+    let mut hasher = KEYS.build_hasher();
+    text.len().hash(&mut hasher);
+    let bytes = text.as_bytes();
+    let mut order: Vec<&Candidate> = candidates.iter().collect();
+    order.sort_by_key(|c| c.offset);
+    let (mut line, mut counted) = (1usize, 0usize);
+    for c in order {
+        let end = c.offset.saturating_add(c.length).min(bytes.len());
+        let start = c.offset.min(end);
+        if count_lines {
+            line += bytes[counted.min(start)..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = counted.max(start);
+        } else {
+            line = c.line;
+        }
+        (c.offset, c.length, line).hash(&mut hasher);
+        bytes[start..end].hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// Whether scan can tell what a call of `table`'s API looks like: the table has base URLs,
@@ -343,6 +379,7 @@ pub fn scan(
                     FileText::OnDisk {
                         path: entry.path().to_path_buf(),
                         len: text.len(),
+                        fingerprint: fingerprint(&text, &candidates, false),
                     }
                 } else {
                     FileText::Unneeded

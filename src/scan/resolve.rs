@@ -6,6 +6,7 @@ use crate::error::InputError;
 use crate::source::SourceFile;
 use crate::table::{PathMatch, Segment, Table};
 
+use super::extract::Candidate;
 use super::extract::Kind;
 use super::vocabulary::Vocabulary;
 use super::{Confidence, FileScan, FileText, Occurrence, ScanResult, Unresolved, work};
@@ -142,7 +143,7 @@ pub(super) fn resolve(
             }
         }
         if file_used {
-            match text_of(f.text, limit) {
+            match text_of(f.text, limit, &f.candidates) {
                 Ok(text) => result.files.push(SourceFile::new(f.path, text)),
                 Err(cause) => {
                     // Changed or gone since it was read: its findings would point at other text.
@@ -170,18 +171,22 @@ pub(super) fn resolve(
 }
 
 /// A used file's text: kept, or read again and checked to be what phase one read.
-fn text_of(text: FileText, limit: u64) -> std::io::Result<String> {
+fn text_of(text: FileText, limit: u64, candidates: &[Candidate]) -> std::io::Result<String> {
     match text {
         FileText::Kept(text) => Ok(text),
         FileText::Unneeded => Ok(String::new()),
-        FileText::OnDisk { path, len } => {
+        FileText::OnDisk {
+            path,
+            len,
+            fingerprint,
+        } => {
             let mut buf = Vec::new();
             let changed = || std::io::Error::other("changed while it was being scanned");
             if !super::read_capped(&path, limit, &mut buf)? {
                 return Err(changed());
             }
             let text = String::from_utf8_lossy(&buf).into_owned();
-            if text.len() != len {
+            if text.len() != len || super::fingerprint(&text, candidates, true) != fingerprint {
                 return Err(changed());
             }
             Ok(text)
@@ -288,20 +293,31 @@ mod tests {
     fn a_file_read_again_must_be_what_was_scanned() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("bundle.js");
-        std::fs::write(&path, "fetch('/chats/search')\n").expect("write");
+        let text = "fetch('/chats/search')\n";
+        std::fs::write(&path, text).expect("write");
+        let table = Table::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        let vocab = Vocabulary::new(&table, None);
+        let candidates = super::super::extract::extract("bundle.js", text, &vocab, None);
+        assert_eq!(candidates.len(), 1);
+        let scanned = super::super::fingerprint(text, &candidates, false);
         let on_disk = |len| FileText::OnDisk {
             path: path.clone(),
             len,
+            fingerprint: scanned,
         };
-        assert_eq!(
-            text_of(on_disk(23), u64::MAX).expect("same file"),
-            "fetch('/chats/search')\n"
-        );
+        let read = |len, limit| text_of(on_disk(len), limit, &candidates);
+        assert_eq!(read(23, u64::MAX).expect("same file"), text);
         // Changed since: an error, never other text under the old positions.
-        assert!(text_of(on_disk(10), u64::MAX).is_err());
+        assert!(read(10, u64::MAX).is_err());
+        // Changed to the same length: the call moved, or a line break came before it.
+        for same_length in ["fetch('/chats/searcH')\n", "\nfetch('/chats/search')"] {
+            std::fs::write(&path, same_length).expect("write");
+            assert!(read(23, u64::MAX).is_err(), "{same_length:?}");
+        }
+        std::fs::write(&path, text).expect("write");
         // Grown past the size limit, or gone.
-        assert!(text_of(on_disk(23), 5).is_err());
+        assert!(read(23, 5).is_err());
         std::fs::remove_file(&path).expect("remove");
-        assert!(text_of(on_disk(23), u64::MAX).is_err());
+        assert!(read(23, u64::MAX).is_err());
     }
 }
