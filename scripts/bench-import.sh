@@ -27,13 +27,15 @@ datadog=tables/upstream/datadog/openapi.yaml
 hyperfine -N --warmup 3 --runs 20 --export-json "$work/import.json" \
   "$bin --quiet table import google-discovery ${google[*]}" \
   "$bin --quiet table import openapi $datadog --profile datadog" >/dev/null
-hyperfine -N --ignore-failure --warmup 20 --runs 300 --export-json "$work/one.json" \
+# Start-up, in rounds (see bench-startup.sh).
+source scripts/bench-startup.sh
+startup "$work/one.json" \
   "$bin --version" \
   "$bin audit examples/google/calendar-sync.tokenscope.yaml" \
   "$bin audit examples/datadog/dashboard-reporter.tokenscope.yaml" \
-  "$bin audit examples/crm-sync.tokenscope.yaml" >/dev/null
+  "$bin audit examples/crm-sync.tokenscope.yaml"
 
-python3 - "$work/import.json" "$work/one.json" "${PROFILE:-dist}" <<'PY'
+python3 - "$work/import.json" "$work/one.json" "${PROFILE:-dist}" "$(ratio "$work/one.json" 1 0)" "$(ratio "$work/one.json" 2 0)" "$(ratio "$work/one.json" 3 0)" <<'PY'
 import json, sys
 imports = json.load(open(sys.argv[1]))["results"]
 one = json.load(open(sys.argv[2]))["results"]
@@ -43,7 +45,7 @@ print(f"profile: {sys.argv[3]}")
 print(f"import google-discovery (3 documents, 550 KB): {google * 1000:7.1f} ms")
 print(f"import openapi --profile datadog (1.7 MB):     {datadog * 1000:7.1f} ms")
 print(f"tokenscope --version:                          {version * 1000:7.2f} ms")
-print(f"audit one Google manifest:                     {g * 1000:7.2f} ms  {g / version:5.2f}x --version (goal <= 2x)")
-print(f"audit one Datadog manifest:                    {d * 1000:7.2f} ms  {d / version:5.2f}x --version (goal <= 2x)")
-print(f"audit one Texter manifest:                     {texter * 1000:7.2f} ms  {texter / version:5.2f}x --version")
+print(f"audit one Google manifest:                     {g * 1000:7.2f} ms  {sys.argv[4]} --version (goal <= 2x)")
+print(f"audit one Datadog manifest:                    {d * 1000:7.2f} ms  {sys.argv[5]} --version (goal <= 2x)")
+print(f"audit one Texter manifest:                     {texter * 1000:7.2f} ms  {sys.argv[6]} --version")
 PY

@@ -49,23 +49,29 @@ pub(super) fn resolve(
             if !counts {
                 continue;
             }
+            let occurrence = |confidence| Occurrence {
+                file: index,
+                line: c.line,
+                column: c.column,
+                offset: c.offset,
+                length: c.length,
+                text: c.text.clone(),
+                confidence,
+                prose: c.prose,
+            };
             if c.kind == Kind::Library {
                 match c.named.as_slice() {
                     [id] => {
-                        result.endpoints.entry(*id).or_default().push(Occurrence {
-                            file: index,
-                            line: c.line,
-                            column: c.column,
-                            offset: c.offset,
-                            length: c.length,
-                            text: c.text.clone(),
-                            confidence: if c.prose {
-                                Confidence::Low
-                            } else {
-                                Confidence::High
-                            },
-                            prose: c.prose,
-                        });
+                        let confidence = if c.prose {
+                            Confidence::Low
+                        } else {
+                            Confidence::High
+                        };
+                        result
+                            .endpoints
+                            .entry(*id)
+                            .or_default()
+                            .push(occurrence(confidence));
                     }
                     ids => result.unresolved.push(Unresolved {
                         file: index,
@@ -128,16 +134,11 @@ pub(super) fn resolve(
                 } else {
                     Confidence::Medium
                 };
-                result.endpoints.entry(id).or_default().push(Occurrence {
-                    file: index,
-                    line: c.line,
-                    column: c.column,
-                    offset: c.offset,
-                    length: c.length,
-                    text: c.text.clone(),
-                    confidence,
-                    prose: c.prose,
-                });
+                result
+                    .endpoints
+                    .entry(id)
+                    .or_default()
+                    .push(occurrence(confidence));
                 file_used = true;
                 break;
             }

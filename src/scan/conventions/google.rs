@@ -160,17 +160,7 @@ mod tests {
     use super::*;
 
     fn chains(text: &str) -> Vec<String> {
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut out = Vec::new();
-        for i in 0..lines.len() {
-            let mut found = Vec::new();
-            resource_chain(&lines, i, &mut found);
-            for c in found {
-                assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
-                out.push(c.chain.join("."));
-            }
-        }
-        out
+        super::super::chains_found(resource_chain, text)
     }
 
     #[test]

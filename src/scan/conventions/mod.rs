@@ -113,6 +113,23 @@ fn calls_found(finder: CallFinder, text: &str) -> Vec<(String, Option<String>)> 
     out
 }
 
+/// The chains `finder` finds in `text` line by line, joined with `.`, each call's range checked
+/// to lie on its line: how library finders' unit tests run one.
+#[cfg(test)]
+fn chains_found(finder: LibraryFinder, text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    for i in 0..lines.len() {
+        let mut found = Vec::new();
+        finder(&lines, i, &mut found);
+        for c in found {
+            assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
+            out.push(c.chain.join("."));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
