@@ -96,38 +96,44 @@ pub fn of(api: &str) -> Option<&'static Convention> {
     ALL.iter().copied().find(|c| c.api == api)
 }
 
-/// What `finder` finds in `text` line by line, as (path, method), each call's range checked to
-/// lie on its line: how the conventions' unit tests run a finder.
+/// What a finder finds in `text` line by line, each find's byte range (`range`) checked to lie
+/// on its line: how the conventions' unit tests run a finder.
 #[cfg(test)]
-fn calls_found(finder: CallFinder, text: &str) -> Vec<(String, Option<String>)> {
+fn found_by<T: std::fmt::Debug>(
+    finder: fn(&[&str], usize, &mut Vec<T>),
+    range: fn(&T) -> (usize, usize),
+    text: &str,
+) -> Vec<T> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut out = Vec::new();
     for i in 0..lines.len() {
         let mut found = Vec::new();
         finder(&lines, i, &mut found);
         for c in found {
-            assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
-            out.push((c.path, c.method));
+            let (start, end) = range(&c);
+            assert!(lines[i].get(start..end).is_some(), "{c:?}");
+            out.push(c);
         }
     }
     out
 }
 
-/// The chains `finder` finds in `text` line by line, joined with `.`, each call's range checked
-/// to lie on its line: how library finders' unit tests run one.
+/// The SDK calls `finder` finds in `text`, as (path, method).
+#[cfg(test)]
+fn calls_found(finder: CallFinder, text: &str) -> Vec<(String, Option<String>)> {
+    found_by(finder, |c| (c.start, c.end), text)
+        .into_iter()
+        .map(|c| (c.path, c.method))
+        .collect()
+}
+
+/// The library calls `finder` finds in `text`, each chain joined with `.`.
 #[cfg(test)]
 fn chains_found(finder: LibraryFinder, text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut out = Vec::new();
-    for i in 0..lines.len() {
-        let mut found = Vec::new();
-        finder(&lines, i, &mut found);
-        for c in found {
-            assert!(lines[i].get(c.start..c.end).is_some(), "{c:?}");
-            out.push(c.chain.join("."));
-        }
-    }
-    out
+    found_by(finder, |c| (c.start, c.end), text)
+        .into_iter()
+        .map(|c| c.chain.join("."))
+        .collect()
 }
 
 #[cfg(test)]
