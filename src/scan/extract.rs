@@ -50,9 +50,14 @@ pub struct Candidate {
     /// Where a request is made (see [`super::callsite`]); always for the API's URLs and SDK
     /// calls.
     pub call: bool,
-    /// The endpoints a [`Kind::Library`] call names (more than one when its name is ambiguous).
-    pub named: Vec<EndpointId>,
+    /// The endpoints a [`Kind::Library`] call names (more than one when its name is ambiguous);
+    /// boxed, as few candidates have any and a tree of bundles holds many candidates.
+    pub named: Option<Box<Named>>,
 }
+
+/// The endpoints a client-library call names.
+#[derive(Clone, Debug)]
+pub struct Named(pub Vec<EndpointId>);
 
 fn is_prose_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
@@ -136,7 +141,7 @@ pub fn extract(
                 Vec::new(),
                 Kind::Library,
             );
-            c.named = named;
+            c.named = Some(Box::new(Named(named)));
             found.push(c);
         }
         for call in &sdk {
@@ -267,7 +272,7 @@ impl LineAt<'_> {
             method: None,
             prose: self.prose,
             call: false,
-            named: Vec::new(),
+            named: None,
         }
     }
 }

@@ -662,7 +662,7 @@ mod tests {
             method: None,
             prose: false,
             call: true,
-            named: Vec::new(),
+            named: None,
         }
     }
 

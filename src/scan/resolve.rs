@@ -60,7 +60,7 @@ pub(super) fn resolve(
                 prose: c.prose,
             };
             if c.kind == Kind::Library {
-                match c.named.as_slice() {
+                match c.named.as_ref().map_or(&[][..], |n| n.0.as_slice()) {
                     [id] => {
                         let confidence = if c.prose {
                             Confidence::Low

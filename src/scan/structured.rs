@@ -108,7 +108,7 @@ pub fn extract(path: &str, text: &str, vocab: &Vocabulary) -> Option<Vec<Candida
             prose: false,
             // A request in a collection, a recorded session or an API description.
             call: true,
-            named: Vec::new(),
+            named: None,
         });
     }
     Some(out)
