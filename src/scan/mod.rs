@@ -363,8 +363,12 @@ pub fn scan(
                 }
                 let text = String::from_utf8_lossy(&buf).into_owned();
                 let path = display_path(entry.path());
-                let candidates = structured::extract(&path, &text, vocab)
+                let mut candidates = structured::extract(&path, &text, vocab)
                     .unwrap_or_else(|| extract::extract(&path, &text, vocab, Some(&hits)));
+                // Only call sites ever count (see resolve): what else was found is dropped
+                // now, not held for phase two with the rest of the tree's candidates.
+                candidates.retain(|c| c.call);
+                candidates.shrink_to_fit();
                 let has_marker = vocab.has_marker(&text);
                 let text = if has_marker
                     || candidates.iter().any(|c| {
