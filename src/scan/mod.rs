@@ -97,6 +97,9 @@ pub struct Unresolved {
     pub column: usize,
     pub text: String,
     pub candidates: Vec<EndpointId>,
+    /// A client-library call whose method name several services share (`channels.stop`),
+    /// rather than a path several endpoints share.
+    pub library: bool,
 }
 
 /// The most worker threads scan starts: more only costs memory and start-up time, and a

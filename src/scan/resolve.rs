@@ -79,6 +79,7 @@ pub(super) fn resolve(
                         column: c.column,
                         text: c.text.clone(),
                         candidates: ids.to_vec(),
+                        library: true,
                     }),
                 }
                 file_used = true;
@@ -116,6 +117,7 @@ pub(super) fn resolve(
                                 column: c.column,
                                 text: c.text.clone(),
                                 candidates: ids,
+                                library: false,
                             });
                             file_used = true;
                             None

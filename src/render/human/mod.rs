@@ -361,12 +361,26 @@ fn scan_listing(table: &Table, result: &ScanResult) -> String {
             );
         }
     }
-    if !result.unresolved.is_empty() {
-        let _ = writeln!(
-            out,
-            "unresolved (several endpoints share the path and no method was found):"
-        );
-        for u in &result.unresolved {
+    for (library, heading) in [
+        (
+            false,
+            "unresolved (several endpoints share the path and no method was found):",
+        ),
+        (
+            true,
+            "unresolved (several services share the method's name and the call does not say which):",
+        ),
+    ] {
+        let group: Vec<_> = result
+            .unresolved
+            .iter()
+            .filter(|u| u.library == library)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{heading}");
+        for u in group {
             let names: Vec<String> = u
                 .candidates
                 .iter()
