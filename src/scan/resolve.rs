@@ -41,7 +41,8 @@ pub(super) fn resolve(
             let counts = c.call
                 && match c.kind {
                     Kind::Api | Kind::Sdk => true,
-                    Kind::Library => f.has_marker,
+                    // A module handed a client built elsewhere imports none itself.
+                    Kind::Library => project_marker,
                     Kind::Relative => marked,
                     Kind::Suffix => marked && !bases.is_empty(),
                     Kind::Rooted => !roots.is_empty() && (project_wide || f.has_marker),
@@ -64,8 +65,10 @@ pub(super) fn resolve(
                     [id] => {
                         let confidence = if c.prose {
                             Confidence::Low
-                        } else {
+                        } else if f.has_marker {
                             Confidence::High
+                        } else {
+                            Confidence::Medium
                         };
                         result
                             .endpoints

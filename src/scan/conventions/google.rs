@@ -3,7 +3,8 @@
 //! Google's generated client libraries name the method instead of the path:
 //! `service.users().messages().list(userId="me")` (Python, Java), `gmail.users.messages.list({…})`
 //! (Node.js), `srv.Users.Messages.List("me")` (Go, .NET) are all `gmail.users.messages.list`,
-//! the Discovery method id the table names the endpoint by.
+//! the Discovery method id the table names the endpoint by. Such a call counts in a file that
+//! imports a client, and with less confidence in any file of a project that does.
 
 use super::{Convention, LibraryCall};
 use crate::scan::work;
@@ -22,7 +23,33 @@ pub static GOOGLE: Convention = Convention {
         "'googleapis'",
         "\"googleapis\"",
     ],
-    triggers: &[],
+    // Python's and Java's resource calls: a module handed a `service` built elsewhere
+    // imports no client, yet `.users().messages().list(` is a Discovery client's call. Such a
+    // file passes the gate by these; its library calls count when the project uses a client.
+    triggers: &[
+        "().list(",
+        "().get(",
+        "().insert(",
+        "().update(",
+        "().patch(",
+        "().delete(",
+        "().send(",
+        "().modify(",
+        "().create(",
+        "().watch(",
+        "().stop(",
+        "().copy(",
+        "().import_(",
+        "().batchModify(",
+        "().batchDelete(",
+        "().trash(",
+        "().untrash(",
+        "().emptyTrash(",
+        "().quickAdd(",
+        "().instances(",
+        "().export(",
+        "().move(",
+    ],
     prefix_anywhere: false,
     project_wide: false,
     case_insensitive: false,
