@@ -1769,6 +1769,7 @@ fn source_line(inputs: &Inputs, context: &Context) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::out::testing::{endpoint, requires};
     use super::*;
 
     fn import_files(files: &[(&str, &str)]) -> Result<(TableFile, Vec<String>), Vec<InputError>> {
@@ -1781,17 +1782,6 @@ mod tests {
 
     fn table(files: &[(&str, &str)]) -> (TableFile, Vec<String>) {
         import_files(files).unwrap_or_else(|e| panic!("{e:?}"))
-    }
-
-    fn endpoint<'t>(t: &'t TableFile, method: &str, path: &str) -> &'t EndpointOut {
-        t.endpoints
-            .iter()
-            .find(|e| e.method == method && e.path == path)
-            .unwrap_or_else(|| panic!("no {method} {path}"))
-    }
-
-    fn requires(e: &EndpointOut) -> Vec<Vec<String>> {
-        e.requires.0.clone()
     }
 
     /// A permission for the test files: (id, title, group word, records).

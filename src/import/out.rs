@@ -200,6 +200,25 @@ pub fn to_yaml(table: &TableFile) -> Result<String, String> {
     serde_saphyr::to_string_with_options(table, options).map_err(|e| e.to_string())
 }
 
+/// What the importers' unit tests look up in a table they made.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{EndpointOut, TableFile};
+
+    /// The endpoint at `method` `path`; a test fails without it.
+    pub fn endpoint<'t>(t: &'t TableFile, method: &str, path: &str) -> &'t EndpointOut {
+        t.endpoints
+            .iter()
+            .find(|e| e.method == method && e.path == path)
+            .unwrap_or_else(|| panic!("no {method} {path}"))
+    }
+
+    /// An endpoint's alternatives, each a list of grants.
+    pub fn requires(e: &EndpointOut) -> Vec<Vec<String>> {
+        e.requires.0.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

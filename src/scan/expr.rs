@@ -3,6 +3,41 @@
 
 use super::work;
 
+/// What stands in for a literal `$` while a path is read (see [`mask_dollar_segments`]).
+const LITERAL_DOLLAR: char = '\u{1}';
+
+/// `text` with the `$` of each segment `/$name` that `literal` accepts (given `$name`)
+/// swapped for a placeholder, a byte for a byte so that offsets hold: [`read_expr`] then keeps
+/// it a literal (Graph's OData `$value`) instead of reading a shell variable. `None` when no
+/// segment was masked. [`unmask_dollars`] gives the `$` back to what was read.
+pub fn mask_dollar_segments(text: &str, literal: impl Fn(&str) -> bool) -> Option<String> {
+    if !text.contains("/$") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut masked: Option<Vec<u8>> = None;
+    for (at, _) in text.match_indices("/$") {
+        let len = bytes[at + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        if literal(&text[at + 1..at + 2 + len]) {
+            masked.get_or_insert_with(|| bytes.to_vec())[at + 1] = LITERAL_DOLLAR as u8;
+        }
+    }
+    // One ASCII byte for another: still UTF-8.
+    masked.and_then(|m| String::from_utf8(m).ok())
+}
+
+/// A path read from text [`mask_dollar_segments`] masked, with its `$` given back.
+pub fn unmask_dollars(path: String) -> String {
+    if path.contains(LITERAL_DOLLAR) {
+        path.replace(LITERAL_DOLLAR, "$")
+    } else {
+        path
+    }
+}
+
 /// Reads a path expression starting at byte `start` of `line`: literal text, with
 /// interpolations (`${x}`, `{x}`, `{{x}}`, `#{x}`, `%s`, `%name%`, `$VAR`) and string
 /// concatenations (`" + id + "`) turned into `{p}` parameters. Returns the end of the raw text

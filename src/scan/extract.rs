@@ -3,9 +3,9 @@
 
 use super::callsite::{built_on_base, is_call_site};
 use super::conventions::{LibraryCall, SdkCall};
-use super::expr::read_expr;
+use super::expr::{read_expr, unmask_dollars};
 use super::method::method_near;
-use super::vocabulary::{DOLLAR, Vocabulary};
+use super::vocabulary::Vocabulary;
 use super::work;
 use crate::table::{EndpointId, Segment};
 
@@ -248,7 +248,7 @@ impl LineAt<'_> {
         match &self.masked {
             Some(masked) => {
                 let (end, expr) = read_expr(masked, pos);
-                (end, expr.replace(DOLLAR, "$"))
+                (end, unmask_dollars(expr))
             }
             None => read_expr(self.line, pos),
         }

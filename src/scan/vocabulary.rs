@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::table::{API_PREFIX, EndpointId, Segment, Table, request_segments};
 
 use super::conventions::{self, Convention};
+use super::expr::mask_dollar_segments;
 
 /// What the extractor needs to know about the API.
 pub struct Vocabulary {
@@ -204,32 +205,18 @@ impl Vocabulary {
         }
     }
 
-    /// The line with the `$` of each of the table's `$` segments (`/$value`) replaced by
-    /// [`DOLLAR`], byte for byte, so that reading a path keeps it a literal; `None` when the
-    /// line has none.
+    /// The line with the `$` of each of the table's `$` segments (`/$value`) masked, so that
+    /// reading a path keeps it a literal (see [`mask_dollar_segments`]); `None` when the line
+    /// has none.
     pub fn mask_dollar_literals(&self, line: &str) -> Option<String> {
-        if self.dollar_literals.is_empty() || !line.contains("/$") {
+        if self.dollar_literals.is_empty() {
             return None;
         }
-        let bytes = line.as_bytes();
-        let mut masked: Option<Vec<u8>> = None;
-        for (at, _) in line.match_indices("/$") {
-            let name = &bytes[at + 2..];
-            let len = name
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                .count();
-            let word = &line[at + 1..at + 2 + len];
-            if self
-                .dollar_literals
+        mask_dollar_segments(line, |word| {
+            self.dollar_literals
                 .iter()
                 .any(|l| l.eq_ignore_ascii_case(word))
-            {
-                masked.get_or_insert_with(|| bytes.to_vec())[at + 1] = DOLLAR as u8;
-            }
-        }
-        // One ASCII byte for another: still UTF-8.
-        masked.and_then(|m| String::from_utf8(m).ok())
+        })
     }
 
     /// The endpoints a client-library chain calls (`service`, `users`, `messages`, `list`):
@@ -488,10 +475,6 @@ impl Vocabulary {
         })
     }
 }
-
-/// What stands for the `$` of a `$` literal while a path is read (see
-/// [`Vocabulary::mask_dollar_literals`]).
-pub const DOLLAR: char = '\u{1}';
 
 /// Method ids without their service, lowercase → endpoints: every endpoint named
 /// `<service>.<resource>….<method>` (a Discovery id; upload variants, named with a suffix in

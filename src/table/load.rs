@@ -614,43 +614,20 @@ fn read_endpoint(
         }
     };
     let mut requires = requires;
-    let requires_by_kind = match f.get("requires_by_kind") {
-        None => vec![None; kinds.len()],
-        Some(n) => {
-            let mut by_kind = vec![None; kinds.len()];
-            for (kind, node) in r.named_map(n, "`requires_by_kind`").unwrap_or_default() {
-                match kinds.iter().position(|k| k.value == kind.value) {
-                    Some(i) => by_kind[i] = Some(lookup.requirement(r, node)),
-                    None => r.error(
-                        kind.span,
-                        format!("unknown token kind `{}`", kind.value),
-                        "not listed under `token_kinds:`",
-                        did_you_mean(&closest(
-                            &kind.value,
-                            kinds.iter().map(|k| k.value.as_str()),
-                        )),
-                    ),
-                }
+    let mut requires_by_kind = vec![None; kinds.len()];
+    if let Some(n) = f.get("requires_by_kind") {
+        for (kind, node) in r.named_map(n, "`requires_by_kind`").unwrap_or_default() {
+            if let Some(i) = kind_index(r, kinds, &kind) {
+                requires_by_kind[i] = Some(lookup.requirement(r, node));
             }
-            by_kind
         }
-    };
-    let mut requires_by_kind = requires_by_kind;
+    }
     if let Some(n) = f.get("least") {
         requires.least = least_count(r, n, &requires);
     }
     if let Some(n) = f.get("least_by_kind") {
         for (kind, node) in r.named_map(n, "`least_by_kind`").unwrap_or_default() {
-            let Some(i) = kinds.iter().position(|k| k.value == kind.value) else {
-                r.error(
-                    kind.span,
-                    format!("unknown token kind `{}`", kind.value),
-                    "not listed under `token_kinds:`",
-                    did_you_mean(&closest(
-                        &kind.value,
-                        kinds.iter().map(|k| k.value.as_str()),
-                    )),
-                );
+            let Some(i) = kind_index(r, kinds, &kind) else {
                 continue;
             };
             // A kind without its own requirement has the default one, with its own marks.
@@ -727,6 +704,23 @@ fn read_endpoint(
 
 /// `least: N`: how many of the first alternatives are the provider's least-privileged choice;
 /// at most as many as there are.
+/// A token kind's index in the table's `token_kinds`, reported when it is not one of them.
+fn kind_index(r: &mut Reader<'_>, kinds: &[Text], kind: &Text) -> Option<usize> {
+    let found = kinds.iter().position(|k| k.value == kind.value);
+    if found.is_none() {
+        r.error(
+            kind.span,
+            format!("unknown token kind `{}`", kind.value),
+            "not listed under `token_kinds:`",
+            did_you_mean(&closest(
+                &kind.value,
+                kinds.iter().map(|k| k.value.as_str()),
+            )),
+        );
+    }
+    found
+}
+
 fn least_count(r: &mut Reader<'_>, node: &Node, req: &Requirement) -> usize {
     let Some(t) = r.required_text(node, "`least`") else {
         return 0;

@@ -214,7 +214,13 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error) -> InputError {
             (format!("invalid YAML: {text}"), help)
         }
     };
-    let span = match err.location() {
+    InputError::at(file, error_span(file, err), message, "here", help)
+}
+
+/// Where in `file` serde-saphyr's error points: its byte offset when it has one inside the
+/// file, else its line and column; the start of the file when it has no location.
+pub fn error_span(file: &SourceFile, err: &serde_saphyr::Error) -> Span {
+    match err.location() {
         Some(loc) if loc.line() > 0 => {
             let offset = match loc.span().byte_offset() {
                 Some(o) if (o as usize) <= file.text.len() => o as usize,
@@ -223,8 +229,7 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error) -> InputError {
             file.span(offset, 0)
         }
         _ => file.span(0, 0),
-    };
-    InputError::at(file, span, message, "here", help)
+    }
 }
 
 fn breach_text(breach: &serde_saphyr::budget::BudgetBreach) -> &'static str {

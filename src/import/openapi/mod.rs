@@ -959,6 +959,7 @@ fn endpoint_names(operations: &[Operation]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::out::testing::{endpoint, requires};
     use super::*;
 
     fn import_text(
@@ -974,17 +975,6 @@ mod tests {
 
     fn table(text: &str, options: &OpenApiOptions) -> (TableFile, Vec<String>) {
         import_text(text, options).unwrap_or_else(|e| panic!("{e:?}"))
-    }
-
-    fn endpoint<'t>(t: &'t TableFile, method: &str, path: &str) -> &'t EndpointOut {
-        t.endpoints
-            .iter()
-            .find(|e| e.method == method && e.path == path)
-            .unwrap_or_else(|| panic!("no {method} {path}"))
-    }
-
-    fn requires(e: &EndpointOut) -> Vec<Vec<String>> {
-        e.requires.0.clone()
     }
 
     fn by_kind(e: &EndpointOut, kind: &str) -> Option<Vec<Vec<String>>> {

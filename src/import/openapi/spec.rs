@@ -446,16 +446,7 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error, shown: bool) -> Inpu
             Some(SHAPE_HELP.to_owned()),
         ),
     };
-    let span = match err.location() {
-        Some(loc) if loc.line() > 0 => {
-            let offset = match loc.span().byte_offset() {
-                Some(o) if (o as usize) <= file.text.len() => o as usize,
-                _ => file.offset_of(loc.line() as usize, loc.column() as usize),
-            };
-            file.span(offset, 0)
-        }
-        _ => file.span(0, 0),
-    };
+    let span = crate::yaml::error_span(file, err);
     if shown {
         InputError::at(file, span, message, "here", help)
     } else {

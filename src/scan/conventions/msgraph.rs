@@ -6,7 +6,7 @@
 //! `graph_client.users.by_user_id(id).messages.get()`), and compares paths without regard to
 //! case, as Graph does.
 
-use crate::scan::expr::read_expr;
+use crate::scan::expr::{mask_dollar_segments, read_expr, unmask_dollars};
 use crate::scan::work;
 
 use super::{Convention, SdkCall};
@@ -73,9 +73,11 @@ fn client_api(lines: &[&str], index: usize, out: &mut Vec<SdkCall>) {
         // OData segments (`$value`, `$count`, `$ref`) are literals, not shell variables: read
         // with their `$` masked (a byte for a byte, so offsets hold), then given it back.
         let tail = &line[start..line.floor_char_boundary(line.len().min(start + PATH_WINDOW))];
-        let masked = mask_odata(tail);
-        let (len, path) = read_expr(&masked, 0);
-        let (end, path) = (start + len, path.replace('\u{1}', "$"));
+        let masked = mask_dollar_segments(tail, |w| {
+            w.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic)
+        });
+        let (len, path) = read_expr(masked.as_deref().unwrap_or(tail), 0);
+        let (end, path) = (start + len, unmask_dollars(path));
         if path.is_empty() {
             continue;
         }
@@ -91,22 +93,6 @@ fn client_api(lines: &[&str], index: usize, out: &mut Vec<SdkCall>) {
             path,
         });
     }
-}
-
-/// `/$value` → `/\u{1}value`: a `$` that starts a segment and a name (not `${…}`).
-fn mask_odata(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (at, _) in text.match_indices("/$") {
-        if bytes.get(at + 2).is_some_and(u8::is_ascii_alphabetic) {
-            out.push_str(&text[last..=at]);
-            out.push('\u{1}');
-            last = at + 2;
-        }
-    }
-    out.push_str(&text[last..]);
-    out
 }
 
 /// The method of the first sender in the chain that follows the `.api(` literal ending at
