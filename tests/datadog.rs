@@ -6,7 +6,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::fs;
 
-use common::{Lcg, brute_force, cost, json, minimal_scopes, read, scope_risks, tokenscope, yaml};
+use common::{
+    Lcg, brute_force, cost, findings_above_notes, json, minimal_scopes, read, scope_risks,
+    tokenscope, yaml,
+};
 
 const EXAMPLE: &str = "examples/datadog/dashboard-reporter.tokenscope.yaml";
 const SPEC: &str = "tables/upstream/datadog/openapi.yaml";
@@ -15,21 +18,7 @@ const SPEC: &str = "tables/upstream/datadog/openapi.yaml";
 fn the_deliberate_mistakes_are_found() {
     let run = tokenscope(&["audit", "--format", "json", EXAMPLE]);
     assert_eq!(run.code, 1, "{}", run.all());
-    let doc = json(&run.stdout);
-    let mut found: Vec<(String, String, String)> = doc["manifests"][0]["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["severity"] != "note")
-        .map(|f| {
-            (
-                f["token"].as_str().unwrap_or("").to_owned(),
-                f["rule"].as_str().unwrap_or("").to_owned(),
-                f["message"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    found.sort();
+    let found = findings_above_notes(&run.stdout);
     let rules: Vec<(&str, &str)> = found
         .iter()
         .map(|(t, r, _)| (t.as_str(), r.as_str()))

@@ -7,31 +7,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
 use common::{
-    Lcg, brute_force, cost, json, minimal_scopes, scope_risks, temp_manifest, tokenscope,
+    Lcg, brute_force, cost, findings_above_notes, json, minimal_scopes, scope_risks, temp_manifest,
+    tokenscope,
 };
 use serde_json::Value;
 
 const EXAMPLE: &str = "examples/google/calendar-sync.tokenscope.yaml";
 const UP: &str = "tables/upstream/google";
 
-/// (rule, message) of every finding above a note, per token.
+/// (token, rule, message) of every finding above a note.
 fn findings(path: &str) -> Vec<(String, String, String)> {
-    let run = tokenscope(&["audit", "--format", "json", path]);
-    let doc = json(&run.stdout);
-    let mut out = Vec::new();
-    for m in doc["manifests"].as_array().into_iter().flatten() {
-        for f in m["findings"].as_array().into_iter().flatten() {
-            if f["severity"] != "note" {
-                out.push((
-                    f["token"].as_str().unwrap_or("").to_owned(),
-                    f["rule"].as_str().unwrap_or("").to_owned(),
-                    f["message"].as_str().unwrap_or("").to_owned(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
+    findings_above_notes(&tokenscope(&["audit", "--format", "json", path]).stdout)
 }
 
 #[test]

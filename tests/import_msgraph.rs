@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{graph_path_shape, read, tokenscope, yaml};
+use common::{graph_least, graph_path_shape, read, tokenscope, yaml};
 use serde_json::Value;
 
 const UP: &str = "tables/upstream/msgraph/permissions.json";
@@ -94,13 +94,7 @@ fn upstream() -> BTreeMap<(String, String, String), Upstream> {
                 let Some(shape) = graph_path_shape(path) else {
                     continue;
                 };
-                let least: Vec<&str> = value
-                    .as_str()
-                    .unwrap_or("")
-                    .split(';')
-                    .filter_map(|kv| kv.strip_prefix("least="))
-                    .flat_map(|l| l.split(','))
-                    .collect();
+                let least = graph_least(value);
                 for method in set["methods"].as_array().into_iter().flatten() {
                     for scheme in set["schemeKeys"].as_array().into_iter().flatten() {
                         let (m, s) = (method.as_str().unwrap_or(""), scheme.as_str().unwrap_or(""));

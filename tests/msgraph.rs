@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use common::{graph_path_shape, json, minimal_scopes, read, tokenscope};
+use common::{graph_least, graph_path_shape, json, minimal_scopes, read, tokenscope};
 
 const UP: &str = "tables/upstream/msgraph/permissions.json";
 const KINDS: [(&str, &str); 3] = [
@@ -34,13 +34,7 @@ fn upstream() -> (Upstream, BTreeMap<String, String>) {
                 spelling
                     .entry(shape.clone())
                     .or_insert_with(|| path.clone());
-                let least: Vec<&str> = value
-                    .as_str()
-                    .unwrap_or("")
-                    .split(';')
-                    .filter_map(|kv| kv.strip_prefix("least="))
-                    .flat_map(|l| l.split(','))
-                    .collect();
+                let least = graph_least(value);
                 for m in set["methods"].as_array().into_iter().flatten() {
                     for s in set["schemeKeys"].as_array().into_iter().flatten() {
                         let s = s.as_str().unwrap_or("");

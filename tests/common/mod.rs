@@ -116,6 +116,37 @@ pub fn temp_manifest(dir: &tempfile::TempDir, name: &str, text: &str) -> String 
     path.to_string_lossy().into_owned()
 }
 
+/// (token, rule, message) of every finding above a note in `audit --format json` output,
+/// sorted.
+pub fn findings_above_notes(audit_json: &str) -> Vec<(String, String, String)> {
+    let doc = json(audit_json);
+    let mut out = Vec::new();
+    for m in doc["manifests"].as_array().into_iter().flatten() {
+        for f in m["findings"].as_array().into_iter().flatten() {
+            if f["severity"] != "note" {
+                out.push((
+                    f["token"].as_str().unwrap_or("").to_owned(),
+                    f["rule"].as_str().unwrap_or("").to_owned(),
+                    f["message"].as_str().unwrap_or("").to_owned(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The permissions a Graph `pathSets` path value marks least privileged (`least=A,B;...`).
+pub fn graph_least(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_str()
+        .unwrap_or("")
+        .split(';')
+        .filter_map(|kv| kv.strip_prefix("least="))
+        .flat_map(|l| l.split(','))
+        .collect()
+}
+
 /// A Graph path's shape: lower case, every parameter `{}`; `None` for a path that is no table
 /// template (a parameter inside a segment, a query). How both Graph test files line up
 /// Microsoft's paths with the table's.
