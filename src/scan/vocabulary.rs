@@ -260,6 +260,19 @@ impl Vocabulary {
         out
     }
 
+    /// A method called on a resource call (`().list(`, `().import_(`), the shape of Python's
+    /// and Java's generated clients: a file holding one may be a module handed a client built
+    /// elsewhere, so these pass the gate.
+    fn library_resource_calls(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for name in self.library.keys() {
+            let method = name.rsplit('.').next().unwrap_or(name);
+            out.insert(format!("().{method}("));
+            out.insert(format!("().{method}_("));
+        }
+        out
+    }
+
     /// Texter's vocabulary with the given first segments, for tests of the extractor.
     #[cfg(test)]
     pub fn texter(first_segments: &[&str]) -> Vocabulary {
@@ -432,6 +445,7 @@ impl Vocabulary {
             .chain(self.prefix.iter().cloned())
             .chain(self.convention.markers.iter().map(|m| (*m).to_owned()))
             .chain(self.convention.triggers.iter().map(|t| (*t).to_owned()))
+            .chain(self.library_resource_calls())
             .collect();
         let plain: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
         // Plain literals first: at one position, the first alternative that matches wins.
