@@ -53,60 +53,19 @@ fn resource_chain(lines: &[&str], index: usize, out: &mut Vec<LibraryCall>) {
         if name.is_empty() || name_start == 0 || bytes[name_start - 1] != b'.' {
             continue;
         }
-        // The chain on this line, back from the name.
+        // The chain on this line, back from the name; then over lines, while each one it
+        // reaches the start of begins with the `.` before the chain so far.
         let mut chain = vec![name];
-        let mut at = name_start - 1;
-        let floor = line.floor_char_boundary(name_start.saturating_sub(CHAIN_BYTES));
-        let mut start = name_start;
-        let mut open = true;
-        while open {
-            match previous_name(line, floor, at) {
-                Step::Name(n, s) => {
-                    chain.push(n);
-                    start = s;
-                    if s > floor && bytes[s - 1] == b'.' {
-                        at = s - 1;
-                    } else {
-                        open = false;
-                    }
-                }
-                Step::LineStart => break,
-                Step::Stop => open = false,
-            }
-        }
-        // Over lines: this one starts with the `.` before the chain so far.
-        if open {
-            let mut i = index;
-            while open && i > 0 && index - i < CHAIN_LINES {
-                i -= 1;
-                let text = lines[i];
-                let floor = text.floor_char_boundary(text.len().saturating_sub(CHAIN_BYTES));
+        let (over_lines, first) = walk_back(line, name_start - 1, &mut chain);
+        let mut start = first.unwrap_or(name_start);
+        if over_lines {
+            start = line.len() - line.trim_start().len();
+            for text in lines[index.saturating_sub(CHAIN_LINES)..index].iter().rev() {
                 let end = text.trim_end().len();
-                if end == 0 {
+                if end == 0 || !walk_back(text, end, &mut chain).0 {
                     break;
                 }
-                // The previous line ends the name the `.` applies to.
-                let mut pos = end;
-                loop {
-                    match previous_name(text, floor, pos) {
-                        Step::Name(n, s) => {
-                            chain.push(n);
-                            if s > floor && text.as_bytes()[s - 1] == b'.' {
-                                pos = s - 1;
-                            } else {
-                                open = false;
-                                break;
-                            }
-                        }
-                        Step::LineStart => break,
-                        Step::Stop => {
-                            open = false;
-                            break;
-                        }
-                    }
-                }
             }
-            start = line.len() - line.trim_start().len();
         }
         if chain.len() >= 2 {
             chain.reverse();
@@ -118,6 +77,29 @@ fn resource_chain(lines: &[&str], index: usize, out: &mut Vec<LibraryCall>) {
                     .map(|n| n.trim_end_matches('_').to_ascii_lowercase())
                     .collect(),
             });
+        }
+    }
+}
+
+/// Adds to `chain` the names before `text[..pos]`, within [`CHAIN_BYTES`]: whether the chain
+/// goes on on the line before (it reached this line's start after a `.`), and where its first
+/// name on this line starts.
+fn walk_back<'a>(text: &'a str, pos: usize, chain: &mut Vec<&'a str>) -> (bool, Option<usize>) {
+    let floor = text.floor_char_boundary(pos.saturating_sub(CHAIN_BYTES));
+    let (mut pos, mut first) = (pos, None);
+    loop {
+        match previous_name(text, floor, pos) {
+            Step::Name(name, at) => {
+                chain.push(name);
+                first = Some(at);
+                if at > floor && text.as_bytes()[at - 1] == b'.' {
+                    pos = at - 1;
+                } else {
+                    return (false, first);
+                }
+            }
+            Step::LineStart => return (true, first),
+            Step::Stop => return (false, first),
         }
     }
 }
