@@ -620,3 +620,41 @@ fn the_release_ships_the_dist_profile() {
         );
     }
 }
+
+/// x86_64 Linux is released profile-guided, by the script the benchmarks build with too: both of
+/// its builds use the dist profile, the final one lands where the steps after it look, and only
+/// a runner that can execute the binary trains it.
+#[test]
+fn the_x86_64_linux_release_is_profile_guided() {
+    let pgo = read("scripts/build-pgo.sh");
+    assert_eq!(
+        pgo.matches("--profile dist --target \"$target\"").count(),
+        2,
+        "the instrumented and the final build"
+    );
+    let final_build = pgo.rsplit("profile-use").next().unwrap_or_default();
+    assert!(!final_build.contains("--target-dir"), "{final_build}");
+    assert!(pgo.contains("bash scripts/pgo-train.sh"));
+
+    let release = yaml(".github/workflows/release.yml");
+    let matrix = release
+        .pointer("/jobs/build/strategy/matrix/include")
+        .and_then(Value::as_array)
+        .expect("a build matrix");
+    let guided: Vec<&str> = matrix
+        .iter()
+        .filter(|entry| entry.get("pgo").and_then(Value::as_bool) == Some(true))
+        .inspect(|entry| {
+            assert_eq!(entry.get("run").and_then(Value::as_bool), Some(true));
+        })
+        .map(|entry| str_of(entry, "target"))
+        .collect();
+    assert_eq!(guided, ["x86_64-unknown-linux-musl"]);
+    let workflow = read(".github/workflows/release.yml");
+    assert!(workflow.contains("bash scripts/build-pgo.sh \"$TARGET\""));
+    assert!(workflow.contains("rustup component add llvm-tools"));
+    assert!(
+        read("scripts/bench-binary.sh").contains("scripts/build-pgo.sh x86_64-unknown-linux-gnu")
+    );
+    assert!(read(".ci/run").contains("bash scripts/pgo-train.sh target/debug/tokenscope"));
+}
