@@ -1,14 +1,20 @@
 //! The hybrid allocator as this test binary's global allocator: blocks made by either allocator
-//! cross threads, grow and are freed while another thread makes the switch, and each goes back
-//! to the allocator that made it (a block freed by the wrong one would crash or corrupt).
+//! cross threads, grow and are freed while the start heap fills and another thread makes the
+//! switch, and each goes back to the allocator that made it (a block freed by the wrong one
+//! would crash or corrupt).
 
 use std::sync::mpsc;
 use std::thread;
 
 use tokenscope::allocator::Hybrid;
 
+/// A start heap small enough to fill before the switch.
+const HEAP_BYTES: usize = 1 << 20;
+static mut HEAP: [u8; HEAP_BYTES] = [0; HEAP_BYTES];
+
 #[global_allocator]
-static ALLOCATOR: Hybrid = Hybrid::switching_after(20_000);
+// SAFETY: the heap is this allocator's alone, and static.
+static ALLOCATOR: Hybrid = unsafe { Hybrid::with_heap((&raw mut HEAP).cast(), HEAP_BYTES, 20_000) };
 
 #[test]
 fn blocks_cross_threads_and_the_switch() {
