@@ -9,8 +9,8 @@
 //! A bulk run (thousands of manifests, a source tree) is about 20% faster with mimalloc's
 //! per-thread heaps. So a run starts with talc (a dlmalloc-style allocator) on a static heap of
 //! [`START_HEAP_BYTES`] in the program's zeroed data, whose pages cost nothing until touched,
-//! and switches to mimalloc for good after [`SWITCH_AFTER`] allocations; a block the start heap
-//! cannot hold comes from mimalloc before that.
+//! and switches to mimalloc for good after [`SWITCH_AFTER`] allocations. Before that, a block
+//! the start heap cannot hold, or larger than [`START_HEAP_LARGEST`], comes from mimalloc.
 //!
 //! Every block is freed or resized by the allocator that made it: the start heap's blocks are
 //! the ones inside its address range, whichever thread frees them and whenever.
@@ -30,8 +30,13 @@ use talc::source::Claim;
 pub const SWITCH_AFTER: usize = 10_000;
 
 /// The start heap's size. One manifest's run has a few hundred KiB live at most; what it never
-/// touches is never faulted in.
-pub const START_HEAP_BYTES: usize = 4 << 20;
+/// touches is never faulted in, and what a big run touches stays resident, so it is small.
+pub const START_HEAP_BYTES: usize = 2 << 20;
+
+/// Blocks larger than this come from mimalloc from the start: file contents and output buffers
+/// of a big run would fill the start heap with pages nothing reuses (scan's peak memory grew by
+/// the whole heap).
+pub const START_HEAP_LARGEST: usize = 64 << 10;
 
 /// The process's start heap, in zeroed data. Only [`Hybrid::new`] hands it out.
 static mut START_HEAP: [u8; START_HEAP_BYTES] = [0; START_HEAP_BYTES];
@@ -96,10 +101,11 @@ impl Hybrid {
         self.switched.load(Ordering::Relaxed)
     }
 
-    /// Whether the next block should come from mimalloc, counting it otherwise.
+    /// Whether the next block, of `size` bytes, should come from mimalloc, counting it
+    /// otherwise.
     #[inline]
-    fn use_mimalloc(&self) -> bool {
-        if self.switched.load(Ordering::Relaxed) {
+    fn use_mimalloc(&self, size: usize) -> bool {
+        if size > START_HEAP_LARGEST || self.switched.load(Ordering::Relaxed) {
             return true;
         }
         if self.allocations.fetch_add(1, Ordering::Relaxed) >= self.switch_after {
@@ -117,7 +123,7 @@ impl Hybrid {
 }
 
 // SAFETY: every method forwards to the allocator that owns the block: new blocks to the start
-// heap until the switch (mimalloc when it is full), existing ones to the start heap when they
+// heap until the switch (mimalloc when it is full or the block large), existing ones to the start heap when they
 // lie in it and to mimalloc otherwise. Both allocators uphold `GlobalAlloc`'s contract
 // themselves; a block moved out of the start heap by `realloc` is copied first.
 unsafe impl GlobalAlloc for Hybrid {
@@ -125,7 +131,7 @@ unsafe impl GlobalAlloc for Hybrid {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees about `layout`.
         unsafe {
-            if !self.use_mimalloc() {
+            if !self.use_mimalloc(layout.size()) {
                 let ptr = self.start.alloc(layout);
                 if !ptr.is_null() {
                     return ptr;
@@ -139,7 +145,7 @@ unsafe impl GlobalAlloc for Hybrid {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as `alloc`.
         unsafe {
-            if !self.use_mimalloc() {
+            if !self.use_mimalloc(layout.size()) {
                 let ptr = self.start.alloc_zeroed(layout);
                 if !ptr.is_null() {
                     return ptr;
@@ -164,15 +170,18 @@ unsafe impl GlobalAlloc for Hybrid {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as `dealloc`; a block is resized by the allocator that made it, and one the
-        // start heap cannot grow is copied to a new mimalloc block before it is freed. The
+        // start heap cannot (or should not) grow is copied to a new mimalloc block before it is
+        // freed. The
         // caller guarantees that `new_size`, rounded up to `layout.align()`, does not overflow.
         unsafe {
             if !self.in_start_heap(ptr) {
                 return MiMalloc.realloc(ptr, layout, new_size);
             }
-            let moved = self.start.realloc(ptr, layout, new_size);
-            if !moved.is_null() {
-                return moved;
+            if new_size <= START_HEAP_LARGEST {
+                let moved = self.start.realloc(ptr, layout, new_size);
+                if !moved.is_null() {
+                    return moved;
+                }
             }
             let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
             let moved = MiMalloc.alloc(new_layout);
@@ -306,6 +315,30 @@ mod tests {
                 assert!(bytes.iter().all(|&b| b == i as u8), "block {i}");
                 hybrid.dealloc(ptr, one_k);
             }
+        }
+    }
+
+    /// Large blocks come from mimalloc even while the start heap has room, and do not count
+    /// towards the switch; a start-heap block grown past the limit moves there.
+    #[test]
+    fn large_blocks_skip_the_start_heap() {
+        let hybrid = hybrid(1 << 20, 2);
+        let large = layout(START_HEAP_LARGEST + 1, 8);
+        let big = unsafe { hybrid.alloc(large) };
+        assert!(!big.is_null());
+        assert!(!hybrid.in_start_heap(big));
+        let small = layout(64, 8);
+        let block = unsafe { hybrid.alloc(small) };
+        assert!(hybrid.in_start_heap(block));
+        unsafe { block.write_bytes(7, 64) };
+        let grown = unsafe { hybrid.realloc(block, small, START_HEAP_LARGEST + 1) };
+        assert!(!hybrid.in_start_heap(grown));
+        let kept = unsafe { std::slice::from_raw_parts(grown, 64) };
+        assert!(kept.iter().all(|&b| b == 7));
+        assert!(!hybrid.switched(), "one small block counted, of two");
+        unsafe {
+            hybrid.dealloc(big, large);
+            hybrid.dealloc(grown, large);
         }
     }
 }
