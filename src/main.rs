@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// A small allocator on a static heap for a short run, mimalloc once a run proves big (see
 /// `tokenscope::allocator`).
 #[global_allocator]
@@ -9,6 +7,6 @@ use clap::Parser;
 static ALLOCATOR: tokenscope::allocator::Hybrid = unsafe { tokenscope::allocator::Hybrid::new() };
 
 fn main() -> ExitCode {
-    let cli = tokenscope::cli::Cli::parse();
+    let cli = tokenscope::cli::Cli::parse_args();
     ExitCode::from(tokenscope::app::run(cli) as u8)
 }
