@@ -41,7 +41,7 @@ mkdir -p "$pgo"
 host=$(rustc -vV | sed -n 's/^host: //p')
 profdata=$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata
 if [ ! -x "$profdata" ]; then
-  rustup component add llvm-tools >&2
+  rustup component add llvm-tools >&2 || true
 fi
 if [ ! -x "$profdata" ]; then
   echo "build-pgo: no llvm-profdata at $profdata (rustup component add llvm-tools)" >&2
@@ -58,7 +58,12 @@ sum=$({ sha256sum || shasum -a 256; } <"$instrumented" | cut -d ' ' -f 1)
 profile=$pgo/$target.profdata
 if [ ! -f "$profile" ] || [ "$(cat "$pgo/$target.trained" 2>/dev/null)" != "$sum" ]; then
   rm -rf "$pgo/raw-$target"
-  bash scripts/pgo-train.sh "$instrumented"
+  # LLVM_PROFILE_FILE (coverage tools set it) would send the counts elsewhere.
+  env -u LLVM_PROFILE_FILE bash scripts/pgo-train.sh "$instrumented"
+  if ! ls "$pgo/raw-$target"/*.profraw >/dev/null 2>&1; then
+    echo "build-pgo: the training wrote no profile to $pgo/raw-$target" >&2
+    exit 1
+  fi
   "$profdata" merge -o "$profile.new" "$pgo/raw-$target"
   mv "$profile.new" "$profile"
   echo "$sum" >"$pgo/$target.trained"
