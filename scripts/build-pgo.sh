@@ -14,9 +14,9 @@
 # ordering), besides the usual hot/cold layout and inlining. Measured in the README
 # (Performance).
 #
-# RUSTFLAGS is kept and added to. CARGO_BUILD_COMMAND names the build command (default
-# `cargo build`; the release workflow uses `cargo zigbuild`). The host must be able to run
-# TARGET's binaries. The profile is reused while the instrumented binary is the same, so a
+# RUSTFLAGS is kept and added to. The host must be able to run TARGET's binaries, and the build
+# is plain `cargo build`: cargo-zigbuild cannot link an instrumented binary (zig cc reads
+# rustc's `-u __llvm_profile_runtime` as a file), so a musl target needs musl-gcc. The profile is reused while the instrumented binary is the same, so a
 # second run with nothing changed builds nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,6 @@ if [ "$#" -ne 1 ]; then
   exit 2
 fi
 target=$1
-read -r -a build <<<"${CARGO_BUILD_COMMAND:-cargo build}"
 flags=${RUSTFLAGS:-}
 pgo=$PWD/target/pgo
 # Cargo splits RUSTFLAGS at whitespace, and the profile paths go in it.
@@ -50,7 +49,7 @@ fi
 
 # 1. The instrumented build, in its own target directory.
 RUSTFLAGS="$flags -C profile-generate=$pgo/raw-$target" \
-  "${build[@]}" --locked -q --profile dist --target "$target" --target-dir "$pgo/instrumented"
+  cargo build --locked -q --profile dist --target "$target" --target-dir "$pgo/instrumented"
 instrumented=$pgo/instrumented/$target/dist/tokenscope
 
 # 2. Training, unless this instrumented binary already trained the profile.
@@ -72,4 +71,4 @@ fi
 
 # 3. The release build, optimised with the profile.
 RUSTFLAGS="$flags -C profile-use=$profile" \
-  "${build[@]}" --locked -q --profile dist --target "$target"
+  cargo build --locked -q --profile dist --target "$target"

@@ -123,9 +123,10 @@ impl Hybrid {
 }
 
 // SAFETY: every method forwards to the allocator that owns the block: new blocks to the start
-// heap until the switch (mimalloc when it is full or the block large), existing ones to the start heap when they
-// lie in it and to mimalloc otherwise. Both allocators uphold `GlobalAlloc`'s contract
-// themselves; a block moved out of the start heap by `realloc` is copied first.
+// heap until the switch (to mimalloc when the heap is full or the block large), existing ones
+// to the start heap when they lie in it and to mimalloc otherwise. Both allocators uphold
+// `GlobalAlloc`'s contract themselves; a block moved out of the start heap by `realloc` is
+// copied first.
 unsafe impl GlobalAlloc for Hybrid {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -171,8 +172,8 @@ unsafe impl GlobalAlloc for Hybrid {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as `dealloc`; a block is resized by the allocator that made it, and one the
         // start heap cannot (or should not) grow is copied to a new mimalloc block before it is
-        // freed. The
-        // caller guarantees that `new_size`, rounded up to `layout.align()`, does not overflow.
+        // freed. The caller guarantees that `new_size`, rounded up to `layout.align()`, does
+        // not overflow.
         unsafe {
             if !self.in_start_heap(ptr) {
                 return MiMalloc.realloc(ptr, layout, new_size);
